@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Swift's default x86-64 target is SSE2 only: element-wise kernels (GroupNorm, im2col,
+// pooling) need AVX2/FMA code generation to keep up with the GEMMs.
+#if arch(x86_64)
+let vectorSwift: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
+let vectorC: [CSetting] = [.unsafeFlags(["-march=x86-64-v3"])]
+#else
+let vectorSwift: [SwiftSetting] = []
+let vectorC: [CSetting] = []
+#endif
+
+let package = Package(
+    name: "modelcheck",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "modelcheck", targets: ["modelcheck"]),
+        .library(name: "BiT", targets: ["BiT"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(
+            name: "BiT",
+            dependencies: [
+                "CBLAS", "CZlib",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ],
+            swiftSettings: vectorSwift
+        ),
+        .executableTarget(
+            name: "modelcheck",
+            dependencies: [
+                "BiT",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: vectorSwift
+        ),
+        .testTarget(name: "BiTTests", dependencies: ["BiT"], resources: [.copy("Fixtures")]),
+    ]
+)

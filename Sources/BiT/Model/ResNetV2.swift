@@ -1,0 +1,290 @@
+/// The BiT ResNet-v2: pre-activation bottlenecks with GroupNorm and weight-standardised
+/// convolutions, a zero-padded max-pool stem and a linear head (bit-reference.md §1).
+///
+/// The whole network lives in this file: the forward pass, the tape it records when training,
+/// and the backward pass that walks the tape in reverse. Parameters carry the official
+/// checkpoint names, so a released `.npz` maps onto it key for key.
+public struct ResNetV2<T: TensorScalar>: Sendable {
+    /// Units and width.
+    public let architecture: ResNetV2Architecture
+    /// Number of output classes (the head's width).
+    public let classes: Int
+    /// Weights under their checkpoint names.
+    public var parameters: ParameterSet<T>
+
+    static var stemKernel: String { "resnet/root_block/standardized_conv2d/kernel" }
+    static var headKernel: String { "resnet/head/conv2d/kernel" }
+    static var headBias: String { "resnet/head/conv2d/bias" }
+
+    /// Every parameter name with its shape, in checkpoint order.
+    public static func parameterShapes(_ arch: ResNetV2Architecture, classes: Int) -> [(name: String, shape: [Int])] {
+        var shapes: [(String, [Int])] = [(stemKernel, [7, 7, 3, arch.stemChannels])]
+        for unit in arch.units {
+            let p = unit.prefix
+            shapes += [
+                ("\(p)/a/group_norm/gamma", [unit.inChannels]), ("\(p)/a/group_norm/beta", [unit.inChannels]),
+                ("\(p)/a/standardized_conv2d/kernel", [1, 1, unit.inChannels, unit.midChannels]),
+            ]
+            if unit.hasProjection {
+                shapes.append(("\(p)/a/proj/standardized_conv2d/kernel", [1, 1, unit.inChannels, unit.outChannels]))
+            }
+            shapes += [
+                ("\(p)/b/group_norm/gamma", [unit.midChannels]), ("\(p)/b/group_norm/beta", [unit.midChannels]),
+                ("\(p)/b/standardized_conv2d/kernel", [3, 3, unit.midChannels, unit.midChannels]),
+                ("\(p)/c/group_norm/gamma", [unit.midChannels]), ("\(p)/c/group_norm/beta", [unit.midChannels]),
+                ("\(p)/c/standardized_conv2d/kernel", [1, 1, unit.midChannels, unit.outChannels]),
+            ]
+        }
+        shapes += [
+            ("resnet/group_norm/gamma", [arch.featureDimension]), ("resnet/group_norm/beta", [arch.featureDimension]),
+            (headKernel, [1, 1, arch.featureDimension, classes]), (headBias, [classes]),
+        ]
+        return shapes
+    }
+
+    /// A freshly initialised network: He-normal kernels, GroupNorm γ = 1 and β = 0, and a
+    /// zero head (BiT's fine-tuning start: uniform outputs, loss ln(classes)).
+    public init(architecture: ResNetV2Architecture, classes: Int, seed: UInt64) {
+        precondition(classes >= 1)
+        var rng = SeededRandom(seed: seed)
+        var params = ParameterSet<T>()
+        for (name, shape) in Self.parameterShapes(architecture, classes: classes) {
+            if name.hasSuffix("/gamma") {
+                params.set(Tensor(shape: shape, generator: { _ in 1 }), for: name)
+            } else if name.hasSuffix("standardized_conv2d/kernel") {
+                let std = (2 / Double(shape.dropLast().reduce(1, *))).squareRoot()
+                params.set(Tensor(shape: shape, generator: { _ in T(rng.nextNormal() * std) }), for: name)
+            } else {
+                params.set(Tensor(zeros: shape), for: name)
+            }
+        }
+        self.architecture = architecture
+        self.classes = classes
+        self.parameters = params
+    }
+
+    /// A network over given weights; the names and shapes must be exactly the architecture's.
+    public init(architecture: ResNetV2Architecture, classes: Int, parameters: ParameterSet<T>) throws {
+        let expected = Self.parameterShapes(architecture, classes: classes)
+        for (name, shape) in expected {
+            guard let t = parameters[name] else { throw ArchitectureError("missing parameter \(name)") }
+            guard t.shape == shape else { throw ArchitectureError("parameter \(name) has shape \(t.shape), expected \(shape)") }
+        }
+        if parameters.names.count != expected.count {
+            let known = Set(expected.map(\.name))
+            let extra = parameters.names.filter { !known.contains($0) }
+            throw ArchitectureError("unexpected parameters: \(extra.prefix(5).joined(separator: ", "))")
+        }
+        self.architecture = architecture
+        self.classes = classes
+        self.parameters = parameters
+    }
+
+    /// The same backbone with a zero-initialised head for `classes` outputs.
+    public func replacingHead(classes newClasses: Int) -> ResNetV2 {
+        var params = parameters
+        params.set(Tensor(zeros: [1, 1, architecture.featureDimension, newClasses]), for: Self.headKernel)
+        params.set(Tensor(zeros: [newClasses]), for: Self.headBias)
+        // Safe: same backbone names and shapes, head made to measure.
+        return try! ResNetV2(architecture: architecture, classes: newClasses, parameters: params)
+    }
+
+    // MARK: Inference
+
+    /// Logits [N, classes] for NHWC images [N, H, W, 3] in the model's value range.
+    ///
+    /// The batch is split across `threads` workers, each running single-threaded BLAS; a
+    /// single image gets OpenBLAS's own threads instead.
+    public func logits(_ images: Tensor<T>, threads: Int = 1) -> Tensor<T> {
+        let kernels = standardizedKernels()
+        let parts = Parallel.split(images.shape[0], into: threads)
+        BLASRuntime.setThreads(parts.count > 1 ? 1 : threads)
+        let slots = Slots<Tensor<T>>(parts.count)
+        Parallel.forEach(parts.count) { i in
+            let x = images.slice(parts[i])
+            slots[i] = forward(x, kernels: kernels, tape: nil)
+        }
+        return Tensor.concatenate(slots.values)
+    }
+
+    // MARK: Training
+
+    /// Mean softmax cross-entropy over the batch and its gradient for every parameter.
+    ///
+    /// `targets` are one label per image, or soft labels [N, classes] (MixUp). `normalizer`
+    /// is the full batch size when this batch is one micro-batch of it.
+    public func lossAndGradients(
+        _ images: Tensor<T>, targets: Targets<T>, normalizer: Int? = nil, threads: Int = 1
+    ) -> (loss: T, gradients: ParameterSet<T>) {
+        let n = images.shape[0]
+        let kernels = standardizedKernels()
+        let parts = Parallel.split(n, into: threads)
+        BLASRuntime.setThreads(parts.count > 1 ? 1 : threads)
+        let slots = Slots<(T, ParameterSet<T>)>(parts.count)
+        Parallel.forEach(parts.count) { i in
+            let x = images.slice(parts[i])
+            let tape = Tape()
+            let logits = forward(x, kernels: kernels, tape: tape)
+            let (loss, dLogits) = targets.loss(logits, rows: parts[i], normalizer: normalizer ?? n)
+            let grads = parameters.zerosLike()
+            backward(dLogits, tape: tape, kernels: kernels, gradients: grads)
+            slots[i] = (loss, grads)
+        }
+        // Fixed reduction order: same thread count, same bits.
+        var (loss, grads) = slots.values[0]
+        for (l, g) in slots.values.dropFirst() {
+            loss += l
+            grads.accumulate(g)
+        }
+        // Gradients so far are with respect to the standardised kernels; map them back.
+        for (name, k) in kernels {
+            let g = WeightStandardization.backward(grads.tensor(name), standardized: k.standardized, inverseStd: k.inverseStd)
+            grads.set(g, for: name)
+        }
+        return (loss, grads)
+    }
+
+    /// What the loss compares the logits with.
+    public enum Targets<S: TensorScalar>: Sendable {
+        /// One class index per image.
+        case labels([Int])
+        /// A probability distribution over classes per image, [N, classes].
+        case soft(Tensor<S>)
+
+        func loss(_ logits: Tensor<S>, rows: Range<Int>, normalizer: Int) -> (S, Tensor<S>) {
+            switch self {
+            case .labels(let labels):
+                return SoftmaxCrossEntropy.forward(logits, labels: Array(labels[rows]), normalizer: normalizer)
+            case .soft(let t):
+                return SoftmaxCrossEntropy.forward(logits, targets: t.slice(rows), normalizer: normalizer)
+            }
+        }
+    }
+
+    // MARK: Forward and backward
+
+    typealias Kernels = [String: (standardized: Tensor<T>, inverseStd: [T])]
+
+    /// Weight standardisation once per call, shared by all workers.
+    func standardizedKernels() -> Kernels {
+        var result: Kernels = [:]
+        for name in parameters.names where name.hasSuffix("standardized_conv2d/kernel") {
+            result[name] = WeightStandardization.forward(parameters.tensor(name))
+        }
+        return result
+    }
+
+    /// Activations the backward pass needs, recorded by a training forward pass.
+    final class Tape {
+        var stemInput: Tensor<T>?
+        var stemOutput: Tensor<T>?
+        var poolArgmax: [Int32] = []
+        var units: [UnitTape] = []
+        var tailInput: Tensor<T>?
+        var tailOutput: Tensor<T>?
+        var tailStatistics: GroupNorm.Statistics<T>?
+        var features: Tensor<T>?
+    }
+
+    struct UnitTape {
+        let x: Tensor<T>, p: Tensor<T>, statsA: GroupNorm.Statistics<T>
+        let h1: Tensor<T>, p2: Tensor<T>, statsB: GroupNorm.Statistics<T>
+        let h2: Tensor<T>, p3: Tensor<T>, statsC: GroupNorm.Statistics<T>
+    }
+
+    func forward(_ images: Tensor<T>, kernels: Kernels, tape: Tape?) -> Tensor<T> {
+        precondition(images.shape.count == 4 && images.shape[3] == 3, "expected [N, H, W, 3] images, got \(images.shape)")
+        let groups = architecture.groups
+        func gn(_ x: Tensor<T>, _ prefix: String) -> (Tensor<T>, GroupNorm.Statistics<T>) {
+            GroupNorm.forward(x, gamma: parameters.tensor("\(prefix)/gamma"), beta: parameters.tensor("\(prefix)/beta"),
+                              groups: groups, relu: true)
+        }
+        let stem = Conv2D.forward(images, kernel: kernels[Self.stemKernel]!.standardized, geometry: .init(kernel: 7, stride: 2, padding: 3))
+        let (pooled, argmax) = StemMaxPool.forward(stem)
+        tape?.stemInput = images
+        tape?.stemOutput = stem
+        tape?.poolArgmax = argmax
+
+        var x = pooled
+        for unit in architecture.units {
+            let u = unit.prefix
+            let (p, statsA) = gn(x, "\(u)/a/group_norm")
+            let shortcut = unit.hasProjection
+                ? Conv2D.forward(p, kernel: kernels["\(u)/a/proj/standardized_conv2d/kernel"]!.standardized,
+                                 geometry: .init(kernel: 1, stride: unit.stride))
+                : x
+            let h1 = Conv2D.forward(p, kernel: kernels["\(u)/a/standardized_conv2d/kernel"]!.standardized, geometry: .init(kernel: 1))
+            let (p2, statsB) = gn(h1, "\(u)/b/group_norm")
+            let h2 = Conv2D.forward(p2, kernel: kernels["\(u)/b/standardized_conv2d/kernel"]!.standardized,
+                                    geometry: .init(kernel: 3, stride: unit.stride, padding: 1))
+            let (p3, statsC) = gn(h2, "\(u)/c/group_norm")
+            let out = Conv2D.forward(p3, kernel: kernels["\(u)/c/standardized_conv2d/kernel"]!.standardized, geometry: .init(kernel: 1))
+            out.add(shortcut)
+            tape?.units.append(UnitTape(x: x, p: p, statsA: statsA, h1: h1, p2: p2, statsB: statsB, h2: h2, p3: p3, statsC: statsC))
+            x = out
+        }
+
+        let (activated, tailStats) = gn(x, "resnet/group_norm")
+        let features = GlobalAveragePool.forward(activated)
+        tape?.tailInput = x
+        tape?.tailOutput = activated
+        tape?.tailStatistics = tailStats
+        tape?.features = features
+        return Dense.forward(features, kernel: parameters.tensor(Self.headKernel), bias: parameters.tensor(Self.headBias))
+    }
+
+    /// Walks the tape in reverse, adding every parameter's gradient into `g` (kernels with
+    /// respect to their standardised form).
+    func backward(_ dLogits: Tensor<T>, tape: Tape, kernels: Kernels, gradients g: ParameterSet<T>) {
+        let groups = architecture.groups
+        let features = tape.features!
+        let dFeatures = Dense.backward(dLogits, input: features, kernel: parameters.tensor(Self.headKernel),
+                                       kernelGradient: g.tensor(Self.headKernel), biasGradient: g.tensor(Self.headBias))
+        let dActivated = GlobalAveragePool.backward(dFeatures, inputShape: tape.tailOutput!.shape)
+        var dx = GroupNorm.backward(dActivated, input: tape.tailInput!, output: tape.tailOutput!,
+                                    gamma: parameters.tensor("resnet/group_norm/gamma"), statistics: tape.tailStatistics!,
+                                    groups: groups, relu: true,
+                                    gammaGradient: g.tensor("resnet/group_norm/gamma"), betaGradient: g.tensor("resnet/group_norm/beta"))
+
+        func gnBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ y: Tensor<T>, _ stats: GroupNorm.Statistics<T>, _ prefix: String) -> Tensor<T> {
+            GroupNorm.backward(dy, input: x, output: y, gamma: parameters.tensor("\(prefix)/gamma"), statistics: stats,
+                               groups: groups, relu: true,
+                               gammaGradient: g.tensor("\(prefix)/gamma"), betaGradient: g.tensor("\(prefix)/beta"))
+        }
+        func convBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ name: String, _ geometry: ConvGeometry) -> Tensor<T> {
+            Conv2D.backward(dy, input: x, kernel: kernels[name]!.standardized, geometry: geometry, kernelGradient: g.tensor(name))!
+        }
+
+        for (unit, t) in zip(architecture.units, tape.units).reversed() {
+            let u = unit.prefix
+            let dOut = dx
+            let dp3 = convBackward(dOut, t.p3, "\(u)/c/standardized_conv2d/kernel", .init(kernel: 1))
+            let dh2 = gnBackward(dp3, t.h2, t.p3, t.statsC, "\(u)/c/group_norm")
+            let dp2 = convBackward(dh2, t.p2, "\(u)/b/standardized_conv2d/kernel", .init(kernel: 3, stride: unit.stride, padding: 1))
+            let dh1 = gnBackward(dp2, t.h1, t.p2, t.statsB, "\(u)/b/group_norm")
+            let dp = convBackward(dh1, t.p, "\(u)/a/standardized_conv2d/kernel", .init(kernel: 1))
+            if unit.hasProjection {
+                dp.add(convBackward(dOut, t.p, "\(u)/a/proj/standardized_conv2d/kernel", .init(kernel: 1, stride: unit.stride)))
+            }
+            dx = gnBackward(dp, t.x, t.p, t.statsA, "\(u)/a/group_norm")
+            // The identity shortcut adds the raw input, so its gradient passes straight through.
+            if !unit.hasProjection { dx.add(dOut) }
+        }
+
+        let dStem = StemMaxPool.backward(dx, argmax: tape.poolArgmax, inputShape: tape.stemOutput!.shape)
+        _ = Conv2D.backward(dStem, input: tape.stemInput!, kernel: kernels[Self.stemKernel]!.standardized,
+                            geometry: .init(kernel: 7, stride: 2, padding: 3),
+                            kernelGradient: g.tensor(Self.stemKernel), wantInputGradient: false)
+    }
+}
+
+/// One result per worker, written from concurrent closures at distinct indices.
+final class Slots<R>: @unchecked Sendable {
+    private var storage: [R?]
+    init(_ count: Int) { storage = Array(repeating: nil, count: count) }
+    subscript(i: Int) -> R {
+        get { storage[i]! }
+        set { storage.withUnsafeMutableBufferPointer { $0[i] = newValue } }
+    }
+    var values: [R] { storage.map { $0! } }
+}

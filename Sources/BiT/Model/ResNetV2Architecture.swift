@@ -1,0 +1,134 @@
+/// A member of the BiT ResNet-v2 family: units per stage and a channel width factor.
+///
+/// Names follow the paper: R{depth}x{width}, depth = 3·(total units) + 2. Besides the released
+/// R50x1 … R152x4 there are smaller members (R14, R26, R38; widths 1/2, 1/4, 1/8) that train
+/// in minutes on a laptop-class CPU, for tests and the embedded default.
+public struct ResNetV2Architecture: Sendable, Equatable, CustomStringConvertible {
+    /// Bottleneck units in block1 … block4.
+    public let unitsPerBlock: [Int]
+    /// Channel multiplier: stem 64·w, stage b bottleneck 64·w·2^b, output 4× that.
+    public let widthFactor: Double
+    /// GroupNorm groups in every layer: 32, or 32·w below width 1, which keeps R50x1's two
+    /// channels per group in the stem.
+    public let groups: Int
+
+    static let depths: [Int: [Int]] = [
+        14: [1, 1, 1, 1], 26: [2, 2, 2, 2], 38: [3, 3, 3, 3],
+        50: [3, 4, 6, 3], 101: [3, 4, 23, 3], 152: [3, 8, 36, 3],
+    ]
+
+    /// An architecture from explicit units and width.
+    public init(unitsPerBlock: [Int], widthFactor: Double) throws {
+        guard unitsPerBlock.count == 4, unitsPerBlock.allSatisfy({ $0 >= 1 }) else {
+            throw ArchitectureError("a BiT ResNet-v2 has 4 blocks of at least one unit, got \(unitsPerBlock)")
+        }
+        let stem = 64 * widthFactor
+        guard widthFactor > 0, stem == stem.rounded(), stem >= 8 else {
+            throw ArchitectureError("width factor \(widthFactor) must give a whole stem width of at least 8 channels (64·w)")
+        }
+        let groups = widthFactor >= 1 ? 32 : Int((32 * widthFactor).rounded())
+        guard groups >= 1, Int(stem) % groups == 0, (32 * widthFactor).rounded() == 32 * widthFactor || widthFactor >= 1 else {
+            throw ArchitectureError("width factor \(widthFactor) does not split into whole GroupNorm groups; use 1/8, 1/4, 1/2, 1, 2, 3, 4, ...")
+        }
+        self.unitsPerBlock = unitsPerBlock
+        self.widthFactor = widthFactor
+        self.groups = groups
+    }
+
+    /// Parses "R50x1", "BiT-M-R50x1", "R26x0.5" or "R14x1/8".
+    public init(named name: String) throws {
+        var s = Substring(name)
+        for prefix in ["BiT-M-", "BiT-S-", "BiT-L-"] where s.hasPrefix(prefix) { s = s.dropFirst(prefix.count) }
+        guard s.first == "R", let x = s.firstIndex(of: "x"),
+              let depth = Int(s[s.index(after: s.startIndex)..<x]) else {
+            throw ArchitectureError("'\(name)' is not an architecture name like R50x1 or R26x0.5")
+        }
+        guard let units = Self.depths[depth] else {
+            throw ArchitectureError("depth \(depth) in '\(name)' is not one of \(Self.depths.keys.sorted().map(String.init).joined(separator: ", "))")
+        }
+        let widthText = s[s.index(after: x)...]
+        var width: Double?
+        if let slash = widthText.firstIndex(of: "/"),
+           let a = Double(widthText[..<slash]), let b = Double(widthText[widthText.index(after: slash)...]), b > 0 {
+            width = a / b
+        } else {
+            width = Double(widthText)
+        }
+        guard let width else { throw ArchitectureError("width in '\(name)' is not a number") }
+        try self.init(unitsPerBlock: units, widthFactor: width)
+    }
+
+    /// Stem convolution output channels.
+    public var stemChannels: Int { Int(64 * widthFactor) }
+    /// Bottleneck width of block b (1-based).
+    public func midChannels(block b: Int) -> Int { stemChannels << (b - 1) }
+    /// Output channels of block b (1-based).
+    public func outChannels(block b: Int) -> Int { 4 * midChannels(block: b) }
+    /// Dimension of the pre-logit features.
+    public var featureDimension: Int { outChannels(block: 4) }
+    /// Network depth counted the ResNet way.
+    public var depth: Int { 3 * unitsPerBlock.reduce(0, +) + 2 }
+
+    /// "R50x1", "R26x0.5", "R14x0.125".
+    public var description: String {
+        let w = widthFactor == widthFactor.rounded() ? String(Int(widthFactor)) : String(widthFactor)
+        return "R\(depth)x\(w)"
+    }
+
+    /// One bottleneck unit's place and shape.
+    public struct Unit: Sendable {
+        /// Checkpoint key prefix, e.g. "resnet/block2/unit01".
+        public let prefix: String
+        public let inChannels: Int
+        public let midChannels: Int
+        public let outChannels: Int
+        public let stride: Int
+        /// True for the first unit of each block, whose shortcut is a strided 1×1 projection.
+        public var hasProjection: Bool { stride != 1 || inChannels != outChannels }
+    }
+
+    /// Every unit in order.
+    public var units: [Unit] {
+        var result: [Unit] = []
+        var cin = stemChannels
+        for b in 1...4 {
+            for u in 1...unitsPerBlock[b - 1] {
+                let unit = Unit(prefix: "resnet/block\(b)/unit\(u < 10 ? "0" : "")\(u)", inChannels: cin,
+                                midChannels: midChannels(block: b), outChannels: outChannels(block: b),
+                                stride: b > 1 && u == 1 ? 2 : 1)
+                result.append(unit)
+                cin = unit.outChannels
+            }
+        }
+        return result
+    }
+
+    /// Spatial side after the whole backbone for a square input of the given side.
+    public func finalMapSize(input: Int) -> Int {
+        var s = StemMaxPool.outputSize((input + 6 - 7) / 2 + 1)
+        for _ in 0..<3 { s = (s - 1) / 2 + 1 }
+        return s
+    }
+
+    /// Multiply-accumulates of one forward pass of a square image (convolutions and head).
+    public func forwardMACs(input: Int, classes: Int) -> Int {
+        var side = (input + 6 - 7) / 2 + 1
+        var macs = side * side * 49 * 3 * stemChannels
+        side = StemMaxPool.outputSize(side)
+        for unit in units {
+            let outSide = (side - 1) / unit.stride + 1
+            macs += side * side * unit.inChannels * unit.midChannels
+            macs += outSide * outSide * 9 * unit.midChannels * unit.midChannels
+            macs += outSide * outSide * unit.midChannels * unit.outChannels
+            if unit.hasProjection { macs += outSide * outSide * unit.inChannels * unit.outChannels }
+            side = outSide
+        }
+        return macs + featureDimension * classes
+    }
+}
+
+/// An architecture that cannot be built.
+public struct ArchitectureError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ message: String) { description = message }
+}

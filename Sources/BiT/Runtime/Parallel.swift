@@ -1,0 +1,23 @@
+import Dispatch
+
+/// Runs independent pieces of work on several cores.
+///
+/// The engine parallelises at one level only: the batch is split across workers that each
+/// run single-threaded BLAS, which measured faster on two cores than OpenBLAS's own threads
+/// (two threads inside each worker oversubscribe the cores).
+public enum Parallel {
+    /// Calls `body(i)` for i in 0..<count, concurrently when count > 1.
+    public static func forEach(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        if count <= 1 {
+            for i in 0..<count { body(i) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        }
+    }
+
+    /// Contiguous sub-ranges of 0..<total, one per worker, as equal as possible.
+    public static func split(_ total: Int, into parts: Int) -> [Range<Int>] {
+        let parts = max(1, min(parts, total))
+        return (0..<parts).map { i in (total * i / parts)..<(total * (i + 1) / parts) }
+    }
+}

@@ -1,0 +1,33 @@
+import RealModule
+
+/// A small, fast, seedable generator (SplitMix64) whose sequence is the same on every platform,
+/// so that a seed reproduces initial weights, data order and augmentation bit for bit.
+public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable, Codable {
+    /// The whole generator state: saving it in a checkpoint resumes the exact sequence.
+    public var state: UInt64
+
+    /// A generator starting from `seed`.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform double in [0, 1) with 53 random bits.
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// A standard normal sample (Box–Muller).
+    public mutating func nextNormal() -> Double {
+        let u1 = 1 - nextUnit(), u2 = nextUnit()
+        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+    }
+}
+
+// Foundation-free elementary functions keep this file usable from any module.
+@inline(__always) private func _log(_ x: Double) -> Double { Double.log(x) }
+@inline(__always) private func _cos(_ x: Double) -> Double { Double.cos(x) }
