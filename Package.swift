@@ -17,6 +17,8 @@ let package = Package(
     products: [
         .executable(name: "modelcheck", targets: ["modelcheck"]),
         .library(name: "BiT", targets: ["BiT"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,6 +28,12 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(
+            name: "CCodecs",
+            path: "Sources/CCodecs",
+            cSettings: vectorC,
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
+        ),
+        .target(
             name: "BiT",
             dependencies: [
                 "CBLAS", "CZlib",
@@ -33,14 +41,18 @@ let package = Package(
             ],
             swiftSettings: vectorSwift
         ),
+        .target(name: "Imaging", dependencies: ["CCodecs"], swiftSettings: vectorSwift),
+        .target(name: "Datasets", dependencies: ["BiT", "Imaging"], swiftSettings: vectorSwift),
         .executableTarget(
             name: "modelcheck",
             dependencies: [
-                "BiT",
+                "BiT", "Imaging", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorSwift
         ),
         .testTarget(name: "BiTTests", dependencies: ["BiT"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
     ]
 )

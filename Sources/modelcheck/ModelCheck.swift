@@ -1,12 +1,17 @@
 import ArgumentParser
 import BiT
+import Foundation
 
 @main
 struct ModelCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelcheck",
         abstract: "Train, test and certify BiT image classifiers.",
-        subcommands: [BenchCommand.self])
+        discussion: """
+            Exit codes: 0 success; 2 a usage error or bad input (missing or malformed file,
+            unknown architecture), with a message naming the file.
+            """,
+        subcommands: [BenchCommand.self, InspectCommand.self, PredictCommand.self])
 
     static func main() {
         BLASRuntime.ensureFastKernel()
@@ -14,7 +19,11 @@ struct ModelCheck: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            if code == .success || error is CleanExit { exit(withError: error) }
+            // Usage errors and bad input share exit code 2, so CI can tell them from a failed check.
+            FileHandle.standardError.write(Data("modelcheck: \(fullMessage(for: error))\n".utf8))
+            Foundation.exit(2)
         }
     }
 }

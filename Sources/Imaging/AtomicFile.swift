@@ -1,0 +1,53 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Replaces files so that readers see either the old content or the complete new one.
+enum AtomicFile {
+    /// Temp file in the destination folder (rename is only atomic within a file system),
+    /// fsync before rename (else a crash can leave a renamed but empty file), and fsync
+    /// of the folder so that the rename itself survives a crash.
+    static func replace(_ url: URL, with bytes: [UInt8]) throws {
+        let path = url.path
+        let folder = url.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
+        func failure(_ action: String) -> ImageError {
+            ImageError(file: path, kind: .unwritable, reason: "\(action): \(String(cString: strerror(errno)))")
+        }
+
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure("cannot create temporary file \(temporary)") }
+        var renamed = false
+        defer {
+            if !renamed { unlink(temporary) }
+        }
+        do {
+            defer { close(descriptor) }
+            var written = 0
+            while written < bytes.count {
+                let result = bytes.withUnsafeBytes { raw in
+                    write(descriptor, raw.baseAddress! + written, raw.count - written)
+                }
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    throw failure("cannot write")
+                }
+                written += result
+            }
+            guard fsync(descriptor) == 0 else { throw failure("cannot flush to disk") }
+        }
+        guard rename(temporary, path) == 0 else { throw failure("cannot rename \(temporary) into place") }
+        renamed = true
+        // Best effort: the file is already complete and in place; a folder that cannot be
+        // opened or synced (some file systems refuse) only weakens crash durability.
+        let folderDescriptor = open(folder.path, O_RDONLY | O_CLOEXEC)
+        if folderDescriptor >= 0 {
+            _ = fsync(folderDescriptor)
+            close(folderDescriptor)
+        }
+    }
+}

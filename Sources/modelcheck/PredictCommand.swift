@@ -1,0 +1,63 @@
+import ArgumentParser
+import BiT
+import Datasets
+import Foundation
+import Imaging
+
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Classify images with a model: predicted class and class probabilities.",
+        discussion: """
+            Images are resized to the model's resolution and scaled to its value range, both
+            read from the checkpoint (official checkpoints: 128x128 and [-1, 1]).
+            Example: modelcheck predict --model runs/malaria/model.npz cell1.png cell2.png --json
+            """)
+
+    @Option(help: "The model checkpoint (.npz).") var model: String
+    @Argument(help: "PNG or JPEG images.") var images: [String]
+    @Option(help: "Override the input resolution stored in the model.") var resolution: Int?
+    @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "Print JSON: per image its path, predicted class, probabilities by class and logits.") var json = false
+
+    func validate() throws {
+        if images.isEmpty { throw ValidationError("give at least one image") }
+        if let resolution, resolution < 32 { throw ValidationError("--resolution must be at least 32") }
+    }
+
+    func run() throws {
+        let (net, metadata) = try BiTCheckpoint.load(URL(fileURLWithPath: model))
+        let decoded = try images.map { try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: $0)) }
+        let batch = Preprocessing.evaluationBatch(decoded, resolution: resolution ?? metadata.resolution,
+                                                  valueRange: metadata.valueRange)
+        let logits = net.logits(batch, threads: threads)
+        let probabilities = SoftmaxCrossEntropy.softmax(logits)
+        let k = net.classes
+        var results: [Prediction] = []
+        for (i, path) in images.enumerated() {
+            let p = (0..<k).map { probabilities[i * k + $0] }
+            let best = p.indices.max { p[$0] < p[$1] }!
+            results.append(Prediction(
+                path: path, predicted: metadata.classNames[best],
+                probabilities: Dictionary(uniqueKeysWithValues: zip(metadata.classNames, p.map(Double.init))),
+                logits: (0..<k).map { Double(logits[i * k + $0]) }))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            return
+        }
+        for r in results {
+            let probs = metadata.classNames.map { "\($0) \(String(format: "%.4f", r.probabilities[$0]!))" }.joined(separator: "  ")
+            print("\(r.path)\t\(r.predicted)\t\(probs)")
+        }
+    }
+
+    struct Prediction: Encodable {
+        let path: String
+        let predicted: String
+        let probabilities: [String: Double]
+        let logits: [Double]
+    }
+}

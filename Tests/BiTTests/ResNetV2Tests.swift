@@ -1,0 +1,102 @@
+import Testing
+@testable import BiT
+
+@Suite struct ResNetV2Tests {
+    /// R26 at width 1/8: every kind of layer and both kinds of shortcut, in a few thousand weights.
+    static func tinyModel(_ name: String = "R26x0.125", classes: Int = 3, seed: UInt64 = 1) throws -> ResNetV2<Double> {
+        let model = ResNetV2<Double>(architecture: try ResNetV2Architecture(named: name), classes: classes, seed: seed)
+        // Perturb γ, β and the head away from their initial values so no gradient is trivially zero.
+        var rng = SeededRandom(seed: seed + 100)
+        for name in model.parameters.names where !name.hasSuffix("standardized_conv2d/kernel") {
+            let t = model.parameters.tensor(name)
+            for i in 0..<t.count { t[i] += rng.nextNormal() * 0.3 }
+        }
+        return model
+    }
+
+    @Test func wholeModelGradientsMatchFiniteDifferences() throws {
+        let model = try Self.tinyModel()
+        let images = GradientCheck.random([2, 13, 13, 3], seed: 5)
+        let labels = [2, 0]
+        let (loss, grads) = model.lossAndGradients(images, targets: .labels(labels))
+        #expect(loss.isFinite)
+        // Every parameter of the stem, block1 (a projection unit and an identity unit), block4,
+        // the tail and the head: each layer kind and both shortcut kinds.
+        let names = model.parameters.names.filter { !$0.contains("block2") && !$0.contains("block3") }
+        for name in names {
+            let p = model.parameters.tensor(name)
+            let picks = [p.count / 3, p.count - 1]
+            let numeric = GradientCheck.numeric(p, indices: picks, h: 1e-5) {
+                model.lossAndGradients(images, targets: .labels(labels)).loss
+            }
+            let analytic = picks.map { grads.tensor(name)[$0] }
+            #expect(GradientCheck.maxError(analytic, numeric) < 1e-6, "\(name): analytic \(analytic) numeric \(numeric)")
+        }
+    }
+
+    @Test func splittingTheBatchAcrossThreadsIsExactUpToSummationOrder() throws {
+        let model = try Self.tinyModel()
+        let images = GradientCheck.random([4, 19, 19, 3], seed: 6)
+        let one = model.lossAndGradients(images, targets: .labels([0, 1, 2, 0]), threads: 1)
+        let two = model.lossAndGradients(images, targets: .labels([0, 1, 2, 0]), threads: 2)
+        #expect(abs(one.loss - two.loss) < 1e-12)
+        for name in model.parameters.names {
+            #expect(GradientCheck.maxError(one.gradients.tensor(name).array, two.gradients.tensor(name).array) < 1e-10)
+        }
+        #expect(GradientCheck.maxError(model.logits(images, threads: 1).array, model.logits(images, threads: 2).array) < 1e-12)
+    }
+
+    @Test func sameInputSameThreadsGiveIdenticalBits() throws {
+        let model = ResNetV2<Float>(architecture: try ResNetV2Architecture(named: "R14x0.25"), classes: 2, seed: 3)
+        let images = Tensor<Float>(shape: [3, 24, 24, 3]) { Float($0 % 17) / 8 - 1 }
+        let a = model.lossAndGradients(images, targets: .labels([0, 1, 1]), threads: 2)
+        let b = model.lossAndGradients(images, targets: .labels([0, 1, 1]), threads: 2)
+        #expect(a.loss.bitPattern == b.loss.bitPattern)
+        for name in model.parameters.names {
+            #expect(a.gradients.tensor(name).array.map(\.bitPattern) == b.gradients.tensor(name).array.map(\.bitPattern))
+        }
+    }
+
+    @Test func zeroHeadGivesUniformOutputsAndLossLnClasses() throws {
+        for classes in [2, 5] {
+            let model = ResNetV2<Double>(architecture: try ResNetV2Architecture(named: "R14x0.125"), classes: classes, seed: 4)
+            let images = GradientCheck.random([2, 17, 17, 3], seed: 7)
+            let p = SoftmaxCrossEntropy.softmax(model.logits(images))
+            #expect(p.array.allSatisfy { abs($0 - 1 / Double(classes)) < 1e-12 })
+            let (loss, grads) = model.lossAndGradients(images, targets: .labels([0, 1]))
+            #expect(abs(loss - Double.log(Double(classes))) < 1e-12)
+            // Zero head: no gradient reaches the backbone, but the head itself learns.
+            #expect(grads.tensor("resnet/block1/unit01/a/standardized_conv2d/kernel").array.allSatisfy { $0 == 0 })
+            #expect(grads.tensor("resnet/head/conv2d/kernel").array.contains { $0 != 0 })
+        }
+    }
+
+    @Test func r50x1MatchesTheReferenceCounts() throws {
+        // Numbers from bit-reference.md §2.3 and §5, computed there independently of this engine.
+        let arch = try ResNetV2Architecture(named: "BiT-M-R50x1")
+        let shapes = ResNetV2<Float>.parameterShapes(arch, classes: 21843)
+        #expect(shapes.count == 153)
+        let backbone = shapes.filter { !$0.name.hasPrefix("resnet/head") }.map { $0.shape.reduce(1, *) }.reduce(0, +)
+        #expect(backbone == 23_500_352)
+        #expect(shapes.map { $0.shape.reduce(1, *) }.reduce(0, +) == 68_256_659)
+        #expect(shapes.first { $0.name == "resnet/block2/unit01/a/group_norm/gamma" }?.shape == [256])
+        #expect(shapes.first { $0.name == "resnet/block2/unit02/a/group_norm/gamma" }?.shape == [512])
+        #expect(shapes.first { $0.name == "resnet/block4/unit01/a/proj/standardized_conv2d/kernel" }?.shape == [1, 1, 1024, 2048])
+        #expect(abs(Double(arch.forwardMACs(input: 128, classes: 0)) / 1e9 - 1.3346) < 5e-4)
+        #expect(abs(Double(arch.forwardMACs(input: 224, classes: 1000)) / 1e9 - 4.0892) < 5e-4)
+        #expect(arch.finalMapSize(input: 128) == 4 && arch.finalMapSize(input: 480) == 15)
+        let r101 = try ResNetV2Architecture(named: "R101x1"), r152 = try ResNetV2Architecture(named: "R152x4")
+        #expect(ResNetV2<Float>.parameterShapes(r101, classes: 1).count == 306)
+        #expect(ResNetV2<Float>.parameterShapes(r152, classes: 1).count == 459)
+        #expect(abs(Double(try ResNetV2Architecture(named: "R50x3").forwardMACs(input: 224, classes: 0)) / 1e9 - 36.076) < 5e-3)
+    }
+
+    @Test func architectureNames() throws {
+        #expect(try ResNetV2Architecture(named: "R26x0.5").description == "R26x0.5")
+        #expect(try ResNetV2Architecture(named: "R14x1/8").groups == 4)
+        #expect(try ResNetV2Architecture(named: "R152x2").groups == 32)
+        #expect(throws: ArchitectureError.self) { try ResNetV2Architecture(named: "R51x1") }
+        #expect(throws: ArchitectureError.self) { try ResNetV2Architecture(named: "R50x0.3") }
+        #expect(throws: ArchitectureError.self) { try ResNetV2Architecture(named: "resnet") }
+    }
+}
