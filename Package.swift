@@ -54,5 +54,7 @@ let package = Package(
         .testTarget(name: "BiTTests", dependencies: ["BiT"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        // Runs the built executable; depending on it makes `swift test` build it first.
+        .testTarget(name: "CLITests", dependencies: ["modelcheck", "BiT", "Imaging", "Datasets"]),
     ]
 )
