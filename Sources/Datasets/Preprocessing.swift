@@ -1,23 +1,75 @@
 import BiT
 import Imaging
 
-/// BiT's input pipeline: square resize and scaling to the value range the weights expect.
-public enum Preprocessing {
-    /// Evaluation preprocessing: resize straight to `resolution`² (no crop, as BiT evaluates),
-    /// then scale to `valueRange`; the images stacked as an NHWC batch.
+/// BiT's input pipeline: square resize, random crop and flips for training, resize only for
+/// evaluation, then scaling to the value range the weights expect (bit-reference.md §3).
+public struct Preprocessing: Sendable, Codable, Equatable {
+    /// Side training images are resized to before the random crop.
+    public var resize: Int
+    /// Side of the training crop, and of evaluation images (resized straight to it, no crop).
+    public var crop: Int
+    /// Input value range.
+    public var valueRange: ModelMetadata.ValueRange
+    /// Flip each training image left–right with probability 1/2.
+    public var randomHorizontalFlip: Bool
+    /// Flip each training image top–bottom with probability 1/2 (cells have no "up").
+    public var randomVerticalFlip: Bool
+
+    /// A pipeline with every setting given.
+    public init(resize: Int, crop: Int, valueRange: ModelMetadata.ValueRange = .minusOneToOne,
+                randomHorizontalFlip: Bool = true, randomVerticalFlip: Bool = false) {
+        precondition(crop >= 1 && resize >= crop, "crop \(crop) must fit in resize \(resize)")
+        (self.resize, self.crop, self.valueRange) = (resize, crop, valueRange)
+        (self.randomHorizontalFlip, self.randomVerticalFlip) = (randomHorizontalFlip, randomVerticalFlip)
+    }
+
+    /// BiT-HyperRule's sizes from the dataset's typical image area: under 96×96 pixels resize
+    /// to 160 and crop 128, otherwise resize to 512 and crop 480 (the released code; the paper
+    /// says 448/384).
+    public static func hyperRule(imageArea: Int) -> (resize: Int, crop: Int) {
+        imageArea < 96 * 96 ? (160, 128) : (512, 480)
+    }
+
+    /// Evaluation: resize straight to `crop`², no randomness.
+    public func evaluationImage(_ image: RGBImage) -> RGBImage {
+        image.resized(width: crop, height: crop)
+    }
+
+    /// Training: resize to `resize`², a random `crop`² window, then the random flips, all
+    /// drawn from `rng` (a generator seeded per image, so the result does not depend on
+    /// which thread prepares it).
+    public func trainingImage(_ image: RGBImage, rng: inout SeededRandom) -> RGBImage {
+        trainingImage(resized: image.resized(width: resize, height: resize), rng: &rng)
+    }
+
+    /// Training from an image already resized to `resize`² (the in-memory cache holds these).
+    public func trainingImage(resized image: RGBImage, rng: inout SeededRandom) -> RGBImage {
+        let x = Int(rng.next() % UInt64(resize - crop + 1)), y = Int(rng.next() % UInt64(resize - crop + 1))
+        var out = image.cropped(x: x, y: y, width: crop, height: crop)
+        if randomHorizontalFlip && rng.next() & 1 == 1 { out = ImageTransform.flipHorizontal.apply(out) }
+        if randomVerticalFlip && rng.next() & 1 == 1 { out = ImageTransform.flipVertical.apply(out) }
+        return out
+    }
+
+    /// Square images of side `crop` written into row `index` of an NHWC batch, scaled to the range.
+    public func write(_ image: RGBImage, into batch: Tensor<Float>, at index: Int) {
+        precondition(image.width == crop && image.height == crop && batch.shape.dropFirst() == [crop, crop, 3])
+        let table = Self.lookupTable(valueRange)
+        let out = batch.pointer + index * crop * crop * 3
+        image.pixels.withUnsafeBufferPointer { px in
+            table.withUnsafeBufferPointer { t in
+                for j in 0..<px.count { out[j] = t[Int(px[j])] }
+            }
+        }
+    }
+
+    /// Evaluation preprocessing of a list of images, stacked as an NHWC batch.
     public static func evaluationBatch(
         _ images: [RGBImage], resolution: Int, valueRange: ModelMetadata.ValueRange
     ) -> Tensor<Float> {
-        let side = resolution, perImage = side * side * 3
-        let batch = Tensor<Float>(zeros: [images.count, side, side, 3])
-        let table = lookupTable(valueRange)
-        for (i, image) in images.enumerated() {
-            let resized = image.resized(width: side, height: side)
-            let out = batch.pointer + i * perImage
-            resized.pixels.withUnsafeBufferPointer { px in
-                for j in 0..<perImage { out[j] = table[Int(px[j])] }
-            }
-        }
+        let plan = Preprocessing(resize: resolution, crop: resolution, valueRange: valueRange)
+        let batch = Tensor<Float>(zeros: [images.count, resolution, resolution, 3])
+        for (i, image) in images.enumerated() { plan.write(plan.evaluationImage(image), into: batch, at: i) }
         return batch
     }
 

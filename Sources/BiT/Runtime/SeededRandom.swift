@@ -31,3 +31,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable, Codable 
 // Foundation-free elementary functions keep this file usable from any module.
 @inline(__always) private func _log(_ x: Double) -> Double { Double.log(x) }
 @inline(__always) private func _cos(_ x: Double) -> Double { Double.cos(x) }
+
+extension SeededRandom {
+    /// An independent generator for one item of a stream (an image of an epoch, say), so
+    /// that work done in any order or on any thread draws the same numbers.
+    public init(seed: UInt64, stream: UInt64) {
+        var mixer = SeededRandom(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        self.init(seed: mixer.next())
+    }
+}
