@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "BiT", targets: ["BiT"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,10 +44,11 @@ let package = Package(
         ),
         .target(name: "Imaging", dependencies: ["CCodecs"], swiftSettings: vectorSwift),
         .target(name: "Datasets", dependencies: ["BiT", "Imaging"], swiftSettings: vectorSwift),
+        .target(name: "Training", dependencies: ["BiT", "Datasets", "Imaging"], swiftSettings: vectorSwift),
         .executableTarget(
             name: "modelcheck",
             dependencies: [
-                "BiT", "Imaging", "Datasets",
+                "BiT", "Imaging", "Datasets", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorSwift
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "BiTTests", dependencies: ["BiT"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         // Runs the built executable; depending on it makes `swift test` build it first.
         .testTarget(name: "CLITests", dependencies: ["modelcheck", "BiT", "Imaging", "Datasets"]),
     ]

@@ -1,0 +1,44 @@
+import BiT
+
+/// A model's outputs over a whole dataset, in sample order.
+public struct DatasetPredictions: Sendable {
+    /// Logits [samples, classes], row-major.
+    public let logits: [Float]
+    /// The true label of each sample.
+    public let labels: [Int]
+    /// Number of classes.
+    public let classes: Int
+
+    /// Runs `model` over every sample of an evaluation loader.
+    public init(model: ResNetV2<Float>, loader: BatchLoader, threads: Int) throws {
+        precondition({ if case .evaluation = loader.mode { return true } else { return false } }(), "predictions need an evaluation loader")
+        var logits: [Float] = []
+        var labels: [Int] = []
+        logits.reserveCapacity(loader.samples.count * model.classes)
+        for step in 0..<loader.batchesPerEpoch {
+            let batch = try loader.batch(step)
+            logits += model.logits(batch.images, threads: threads).array
+            labels += batch.labels
+        }
+        (self.logits, self.labels, self.classes) = (logits, labels, model.classes)
+    }
+
+    /// Mean softmax cross-entropy.
+    public var meanLoss: Double {
+        let t = Tensor<Float>(shape: [labels.count, classes], values: logits)
+        return Double(SoftmaxCrossEntropy.forward(t, labels: labels).loss)
+    }
+
+    /// Predicted class per sample (the arg-max, the first on ties).
+    public var predictedClasses: [Int] {
+        (0..<labels.count).map { i in
+            let row = logits[i * classes..<(i + 1) * classes]
+            return row.indices.max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) }! - i * classes
+        }
+    }
+
+    /// Share of samples whose arg-max is the true label.
+    public var accuracy: Double {
+        Double(zip(predictedClasses, labels).filter { $0 == $1 }.count) / Double(max(labels.count, 1))
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// The files of one training run: `runs/NAME/`.
+public struct RunFolder: Sendable {
+    /// The folder itself.
+    public let url: URL
+
+    /// A run folder at `url` (created when training starts).
+    public init(_ url: URL) { self.url = url }
+
+    /// The final model, official npz layout with metadata (the best weights under early stopping).
+    public var model: URL { url.appendingPathComponent("model.npz") }
+    /// The weights with the lowest validation loss so far.
+    public var best: URL { url.appendingPathComponent("best.npz") }
+    /// The resumable training state.
+    public var checkpoint: URL { url.appendingPathComponent("checkpoint.npz") }
+    /// One JSON object per line: steps and evaluations.
+    public var log: URL { url.appendingPathComponent("log.jsonl") }
+    /// The options and schedule actually used.
+    public var hyperparameters: URL { url.appendingPathComponent("hyperparameters.json") }
+    /// The dataset's fingerprint and the split used.
+    public var dataset: URL { url.appendingPathComponent("dataset.json") }
+    /// Training and validation loss per step.
+    public var lossPlot: URL { url.appendingPathComponent("loss.png") }
+    /// Validation accuracy per evaluation.
+    public var accuracyPlot: URL { url.appendingPathComponent("accuracy.png") }
+
+    /// Creates the folder if needed.
+    public func create() throws {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// The log's entries, in order.
+    public func readLog() throws -> [TrainingLogEntry] {
+        guard FileManager.default.fileExists(atPath: log.path) else { return [] }
+        let decoder = JSONDecoder()
+        return try String(decoding: Data(contentsOf: log), as: UTF8.self).split(separator: "\n").enumerated().map { i, line in
+            do { return try decoder.decode(TrainingLogEntry.self, from: Data(line.utf8)) } catch {
+                throw RunFolderError(file: log.path, message: "line \(i + 1) is not a log entry: \(error)")
+            }
+        }
+    }
+
+    /// Replaces the log with `entries` atomically (a resumed run drops what followed its checkpoint).
+    public func writeLog(_ entries: [TrainingLogEntry]) throws {
+        try AtomicWrite.write(Data(entries.map { try Self.jsonLine($0) }.joined().utf8), to: log)
+    }
+
+    /// Appends one entry; a line is written whole with a single write.
+    public func append(_ entry: TrainingLogEntry) throws {
+        let line = try Self.jsonLine(entry)
+        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(line.utf8))
+    }
+
+    static func jsonLine(_ entry: TrainingLogEntry) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(entry), as: UTF8.self) + "\n"
+    }
+}
+
+/// A run folder's file could not be read.
+public struct RunFolderError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let message: String
+    public var description: String { "\(file): \(message)" }
+}
+
+/// Writes files so that readers see the old content or the whole new one, never a part.
+enum AtomicWrite {
+    static func write(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw RunFolderError(file: url.path, message: "cannot create \(temporary.path)")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporary.path, url.path) == 0 else {
+                throw RunFolderError(file: url.path, message: "cannot rename into place (errno \(errno))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import BiT
+import Datasets
+import Foundation
+
+/// What the trainer reports while it runs; it never prints (the CLI renders these).
+public enum TrainingEvent: Sendable {
+    /// Training begins (or resumes) at `step` of `totalSteps`.
+    case started(step: Int, totalSteps: Int, resumed: Bool)
+    /// A step finished.
+    case step(TrainingLogEntry)
+    /// A validation pass finished; `improved` when it is the best so far.
+    case evaluated(TrainingLogEntry, improved: Bool)
+    /// A resumable checkpoint was written after `step` steps.
+    case checkpointed(step: Int)
+}
+
+/// How a run ended.
+public struct TrainingResult: Sendable {
+    /// Steps completed.
+    public let steps: Int
+    /// Why training stopped: "schedule complete", "early stopping", "interrupted".
+    public let reason: String
+    /// The step whose weights the final model holds.
+    public let modelStep: Int
+    /// Validation loss and accuracy of the final model, when evaluated.
+    public let validationLoss: Double?
+    public let validationAccuracy: Double?
+    /// True when the run stopped before its end and can be resumed.
+    public var interrupted: Bool { reason == "interrupted" }
+}
+
+/// Training that cannot go on: a non-finite loss, or a checkpoint that does not fit.
+public struct TrainingError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ message: String) { description = message }
+}
+
+/// Fine-tunes a BiT model with the HyperRule: micro-batched SGD with momentum, MixUp, periodic
+/// validation with early stopping, and atomic checkpoints from which a killed run resumes
+/// bit for bit.
+public final class Trainer {
+    public let options: TrainingOptions
+    public let metadata: ModelMetadata
+    public let run: RunFolder
+    let trainLoader: BatchLoader
+    let validationLoader: BatchLoader?
+    var model: ResNetV2<Float>
+
+    /// A trainer for `model` on the given splits. `metadata` (class names, preprocessing) is
+    /// saved with every model file.
+    public init(model: ResNetV2<Float>, metadata: ModelMetadata, preprocessing: Preprocessing,
+                train: [LabeledImage], validation: [LabeledImage], options: TrainingOptions, run: RunFolder) throws {
+        let problems = options.problems
+        guard problems.isEmpty else { throw TrainingError("invalid training options: " + problems.joined(separator: "; ")) }
+        guard !train.isEmpty else { throw TrainingError("the training split is empty") }
+        self.model = model
+        self.metadata = metadata
+        self.options = options
+        self.run = run
+        trainLoader = BatchLoader(samples: train, preprocessing: preprocessing, batchSize: options.rule.batchSize,
+                                  mode: .training(seed: options.seed), cacheImages: options.cacheImages, threads: options.threads)
+        validationLoader = validation.isEmpty ? nil
+            : BatchLoader(samples: validation, preprocessing: preprocessing, batchSize: max(options.microBatchSize, 32),
+                          mode: .evaluation, cacheImages: options.cacheImages, threads: options.threads)
+    }
+
+    /// Trains to the end of the schedule, early stopping, or `shouldStop()` (checked after each
+    /// step; a checkpoint is written before returning). With `resume`, continues from the run
+    /// folder's checkpoint. Returns the final model, also written to the run folder.
+    public func train(resume: Bool, shouldStop: @escaping () -> Bool = { false },
+                      observe: (TrainingEvent) -> Void = { _ in }) throws -> (model: ResNetV2<Float>, result: TrainingResult) {
+        try run.create()
+        let rule = options.rule
+        var sgd = SGD<Float>(momentum: Float(rule.momentum))
+        var stopping = EarlyStopping(patience: options.patience)
+        var best: ParameterSet<Float>?
+        var step = 0
+        var log: [TrainingLogEntry] = []
+
+        if resume, FileManager.default.fileExists(atPath: run.checkpoint.path) {
+            let saved = try TrainingCheckpoint.read(from: run.checkpoint)
+            guard saved.state.options == options else {
+                throw TrainingError("\(run.checkpoint.path) was written with other training options; resume with the same spec and --threads, or start a new run")
+            }
+            model = try ResNetV2(architecture: model.architecture, classes: model.classes, parameters: saved.parameters)
+            sgd = SGD(momentum: Float(rule.momentum), velocity: saved.velocity)
+            best = saved.best
+            stopping = saved.state.earlyStopping
+            step = saved.state.step
+            log = try run.readLog().filter { $0.step <= step }
+            try run.writeLog(log)
+        } else {
+            try run.writeLog([])
+            try writeHyperparameters()
+        }
+        observe(.started(step: step, totalSteps: rule.totalSteps, resumed: resume && step > 0))
+
+        var reason = "schedule complete"
+        while step < rule.totalSteps && !stopping.shouldStop {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let lr = rule.learningRate(at: step)
+            let batch = try trainLoader.batch(step)
+            let loss = try applyStep(batch, step: step, sgd: &sgd, learningRate: lr)
+            step += 1
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            let entry = TrainingLogEntry(step: step, loss: loss, learningRate: lr, imagesPerSecond: Double(batch.labels.count) / seconds)
+            try run.append(entry)
+            log.append(entry)
+            observe(.step(entry))
+
+            if step % options.evaluateEvery == 0 || step == rule.totalSteps, let validationLoader {
+                let predictions = try DatasetPredictions(model: model, loader: validationLoader, threads: options.threads)
+                let eval = TrainingLogEntry(step: step, validationLoss: predictions.meanLoss, validationAccuracy: predictions.accuracy)
+                let improved = stopping.record(loss: predictions.meanLoss, step: step)
+                if improved {
+                    best = model.parameters.copy()
+                    try BiTCheckpoint.save(model, metadata: metadata, to: run.best)
+                }
+                try run.append(eval)
+                log.append(eval)
+                observe(.evaluated(eval, improved: improved))
+            }
+            let interrupted = shouldStop()
+            if step % options.checkpointEvery == 0 || step == rule.totalSteps || stopping.shouldStop || interrupted {
+                try checkpoint(step: step, sgd: sgd, best: best, stopping: stopping, finished: nil)
+                observe(.checkpointed(step: step))
+            }
+            if interrupted && step < rule.totalSteps && !stopping.shouldStop {
+                reason = "interrupted"
+                break
+            }
+        }
+        if stopping.shouldStop { reason = "early stopping" }
+
+        var modelStep = step
+        if reason != "interrupted" {
+            // restore_best_weights: the final model is the one with the lowest validation loss.
+            if options.patience != nil, let best, let bestStep = stopping.bestStep {
+                model = try ResNetV2(architecture: model.architecture, classes: model.classes, parameters: best.copy())
+                modelStep = bestStep
+            }
+            try BiTCheckpoint.save(model, metadata: metadata, to: run.model)
+            try checkpoint(step: step, sgd: sgd, best: best, stopping: stopping, finished: reason)
+            // CURVES try TrainingCurves.write(log, to: run)
+        }
+        let finalEval = log.last { $0.step == modelStep && $0.validationLoss != nil }
+        return (model, TrainingResult(steps: step, reason: reason, modelStep: modelStep,
+                                      validationLoss: finalEval?.validationLoss, validationAccuracy: finalEval?.validationAccuracy))
+    }
+
+    /// One optimiser step: MixUp, gradients accumulated over micro-batches, SGD update.
+    /// Returns the batch's mean loss.
+    func applyStep(_ batch: Batch, step: Int, sgd: inout SGD<Float>, learningRate: Double) throws -> Double {
+        let n = batch.labels.count
+        let targets: ResNetV2<Float>.Targets<Float>
+        if options.rule.mixupAlpha > 0 {
+            let lambda = MixUp.lambda(alpha: options.rule.mixupAlpha, seed: options.seed, step: step)
+            targets = .soft(MixUp.mix(batch.images, labels: batch.labels, classes: model.classes, lambda: lambda))
+        } else {
+            targets = .labels(batch.labels)
+        }
+        var total: ParameterSet<Float>?
+        var loss = 0.0
+        for range in stride(from: 0, to: n, by: options.microBatchSize).map({ $0..<min($0 + options.microBatchSize, n) }) {
+            let part: ResNetV2<Float>.Targets<Float>
+            switch targets {
+            case .labels(let labels): part = .labels(Array(labels[range]))
+            case .soft(let t): part = .soft(t.slice(range))
+            }
+            let (l, g) = model.lossAndGradients(batch.images.slice(range), targets: part, normalizer: n, threads: options.threads)
+            loss += Double(l)
+            if let total { total.accumulate(g) } else { total = g }
+        }
+        guard loss.isFinite else {
+            throw TrainingError("the loss became \(loss) at step \(step + 1); the last good checkpoint (\(run.checkpoint.path)) is kept. Lower the learning rate or check the data.")
+        }
+        sgd.step(model.parameters, gradients: total!, learningRate: Float(learningRate))
+        return loss
+    }
+
+    func checkpoint(step: Int, sgd: SGD<Float>, best: ParameterSet<Float>?, stopping: EarlyStopping, finished: String?) throws {
+        let state = TrainingCheckpoint.State(step: step, earlyStopping: stopping, finished: finished, options: options)
+        try TrainingCheckpoint(parameters: model.parameters, velocity: sgd.velocity, best: best, state: state, metadata: metadata)
+            .write(to: run.checkpoint)
+    }
+
+    func writeHyperparameters() throws {
+        struct Record: Encodable {
+            let options: TrainingOptions
+            let architecture: String
+            let classes: [String]
+            let resolution: Int
+            let valueRange: String
+            let trainingImages: Int
+            let validationImages: Int
+            let learningRateSchedule: [String: Double]
+        }
+        let rule = options.rule
+        let marks = Set([0, rule.warmupSteps] + rule.decaySteps.map { $0 + 1 } + [rule.totalSteps - 1]).filter { $0 < rule.totalSteps }.sorted()
+        let record = Record(options: options, architecture: metadata.architecture, classes: metadata.classNames,
+                            resolution: metadata.resolution, valueRange: metadata.valueRange.rawValue,
+                            trainingImages: trainLoader.samples.count, validationImages: validationLoader?.samples.count ?? 0,
+                            learningRateSchedule: Dictionary(uniqueKeysWithValues: marks.map { ("step \($0)", rule.learningRate(at: $0)) }))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicWrite.write(try encoder.encode(record), to: run.hyperparameters)
+    }
+}

@@ -1,0 +1,38 @@
+/// How a run trains, beyond the HyperRule's schedule.
+public struct TrainingOptions: Codable, Sendable, Equatable {
+    /// The schedule and optimiser settings.
+    public var rule: HyperRule
+    /// Images per forward/backward pass; gradients of the micro-batches add up to one step's.
+    public var microBatchSize: Int
+    /// Evaluate on the validation split every this many steps (and after the last).
+    public var evaluateEvery: Int
+    /// Stop after this many evaluations without a lower validation loss and restore the best
+    /// weights (the tutorial's patience 10, restore_best_weights); nil trains the whole schedule.
+    public var patience: Int?
+    /// Write a resumable checkpoint every this many steps.
+    public var checkpointEvery: Int
+    /// Seeds data order, augmentation and MixUp.
+    public var seed: UInt64
+    /// Worker threads (bit-identical results need the same count).
+    public var threads: Int
+    /// Keep decoded images in memory.
+    public var cacheImages: Bool
+
+    /// Options with every value given.
+    public init(rule: HyperRule, microBatchSize: Int = 32, evaluateEvery: Int = 25, patience: Int? = 10,
+                checkpointEvery: Int = 25, seed: UInt64 = 0, threads: Int = 2, cacheImages: Bool = true) {
+        (self.rule, self.microBatchSize, self.evaluateEvery, self.patience) = (rule, microBatchSize, evaluateEvery, patience)
+        (self.checkpointEvery, self.seed, self.threads, self.cacheImages) = (checkpointEvery, seed, threads, cacheImages)
+    }
+
+    /// Problems with the values, in words; empty when usable.
+    public var problems: [String] {
+        var p = rule.problems
+        if microBatchSize < 1 { p.append("micro-batch size must be at least 1") }
+        if evaluateEvery < 1 { p.append("evaluation interval must be at least 1 step") }
+        if let patience, patience < 1 { p.append("patience must be at least 1 evaluation") }
+        if checkpointEvery < 1 { p.append("checkpoint interval must be at least 1 step") }
+        if threads < 1 { p.append("threads must be at least 1") }
+        return p
+    }
+}

@@ -1,0 +1,105 @@
+import BiT
+import Datasets
+import Foundation
+import Imaging
+import Testing
+@testable import Training
+
+@Suite struct TrainerTests {
+    /// Two classes a small network can tell apart: dark cells with a bright dot vs plain ones.
+    static func dataset(_ count: Int) throws -> [LabeledImage] {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var rng = SeededRandom(seed: 11)
+        return try (0..<count).map { i in
+            let label = i % 2
+            var px = [UInt8](repeating: 0, count: 20 * 20 * 3)
+            for j in 0..<px.count { px[j] = UInt8(40 + rng.next() % 40) }
+            if label == 1 {
+                let cx = 6 + Int(rng.next() % 8), cy = 6 + Int(rng.next() % 8)
+                for y in cy - 2...cy + 2 { for x in cx - 2...cx + 2 { px[(y * 20 + x) * 3] = 220; px[(y * 20 + x) * 3 + 2] = 200 } }
+            }
+            let url = dir.appendingPathComponent("img\(i).png")
+            try PNGEncoder.write(RGBImage(width: 20, height: 20, pixels: px), to: url)
+            return LabeledImage(url: url, label: label)
+        }
+    }
+
+    static func options(steps: Int, patience: Int? = nil) -> TrainingOptions {
+        let rule = HyperRule(totalSteps: steps, warmupSteps: 2, decaySteps: [steps * 3 / 4], mixupAlpha: 0,
+                             batchSize: 8, baseLearningRate: 0.05, momentum: 0.9)
+        return TrainingOptions(rule: rule, microBatchSize: 3, evaluateEvery: 5, patience: patience, checkpointEvery: 4, seed: 9, threads: 2)
+    }
+
+    static func makeTrainer(_ train: [LabeledImage], _ val: [LabeledImage], options: TrainingOptions, run: URL) throws -> Trainer {
+        let model = ResNetV2<Float>(architecture: try ResNetV2Architecture(named: "R14x0.125"), classes: 2, seed: 4)
+        let metadata = ModelMetadata(architecture: "R14x0.125", classNames: ["plain", "dot"], resolution: 16, valueRange: .minusOneToOne)
+        return try Trainer(model: model, metadata: metadata, preprocessing: Preprocessing(resize: 18, crop: 16, randomVerticalFlip: true),
+                           train: train, validation: val, options: options, run: RunFolder(run))
+    }
+
+    static func temporaryRun() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+    }
+
+    @Test func learnsAndWritesTheRunFolder() throws {
+        let data = try Self.dataset(40)
+        let run = Self.temporaryRun()
+        let trainer = try Self.makeTrainer(Array(data[0..<32]), Array(data[32...]), options: Self.options(steps: 30), run: run)
+        var events = 0
+        let (_, result) = try trainer.train(resume: false, observe: { _ in events += 1 })
+        #expect(result.reason == "schedule complete" && result.steps == 30)
+        let folder = RunFolder(run)
+        let log = try folder.readLog()
+        let losses = log.compactMap(\.loss)
+        #expect(losses.count == 30 && events > 30)
+        #expect(losses.suffix(5).reduce(0, +) < losses.prefix(5).reduce(0, +), "loss should fall: \(losses)")
+        #expect((log.last { $0.validationAccuracy != nil }?.validationAccuracy ?? 0) >= 0.75)
+        for file in [folder.model, folder.best, folder.checkpoint, folder.hyperparameters] {
+            #expect(FileManager.default.fileExists(atPath: file.path), "\(file.lastPathComponent)")
+        }
+        let (saved, meta) = try BiTCheckpoint.load(folder.model)
+        #expect(meta.classNames == ["plain", "dot"] && saved.classes == 2)
+    }
+
+    @Test func anInterruptedRunResumesBitForBit() throws {
+        let data = try Self.dataset(24)
+        let train = Array(data[0..<18]), val = Array(data[18...])
+        let straight = try Self.makeTrainer(train, val, options: Self.options(steps: 14), run: Self.temporaryRun())
+        let (reference, _) = try straight.train(resume: false)
+
+        let run = Self.temporaryRun()
+        var steps = 0
+        let first = try Self.makeTrainer(train, val, options: Self.options(steps: 14), run: run)
+        let (_, stopped) = try first.train(resume: false, shouldStop: { steps >= 6 }) { if case .step = $0 { steps += 1 } }
+        #expect(stopped.interrupted && stopped.steps == 6)
+        let second = try Self.makeTrainer(train, val, options: Self.options(steps: 14), run: run)
+        let (resumed, result) = try second.train(resume: true)
+        #expect(result.steps == 14)
+        for name in reference.parameters.names {
+            #expect(resumed.parameters.tensor(name).array.map(\.bitPattern) == reference.parameters.tensor(name).array.map(\.bitPattern), "\(name)")
+        }
+        #expect(try RunFolder(run).readLog().compactMap(\.loss).count == 14)
+    }
+
+    @Test func earlyStoppingRestoresTheBestWeights() throws {
+        let data = try Self.dataset(24)
+        var options = Self.options(steps: 60, patience: 1)
+        options.rule.baseLearningRate = 0.3  // overshoots, so the validation loss soon stops improving
+        let trainer = try Self.makeTrainer(Array(data[0..<18]), Array(data[18...]), options: options, run: Self.temporaryRun())
+        let (model, result) = try trainer.train(resume: false)
+        #expect(result.reason == "early stopping" && result.steps < 60)
+        let best = try BiTCheckpoint.load(trainer.run.best).model
+        for name in model.parameters.names { #expect(model.parameters.tensor(name).array == best.parameters.tensor(name).array) }
+        #expect(result.modelStep < result.steps)
+    }
+
+    @Test func resumingWithOtherOptionsIsRefused() throws {
+        let data = try Self.dataset(12)
+        let run = Self.temporaryRun()
+        _ = try Self.makeTrainer(data, [], options: Self.options(steps: 4), run: run).train(resume: false)
+        var other = Self.options(steps: 4)
+        other.seed = 10
+        #expect(throws: TrainingError.self) { try Self.makeTrainer(data, [], options: other, run: run).train(resume: true) }
+    }
+}
