@@ -15,6 +15,7 @@ struct ModelCheck: ParsableCommand {
 
     static func main() {
         BLASRuntime.ensureFastKernel()
+        MemoryTuning.reuseFreedMemory()
         do {
             var command = try parseAsRoot()
             try command.run()

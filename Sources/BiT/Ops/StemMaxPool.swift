@@ -22,18 +22,25 @@ public enum StemMaxPool {
                     for ox in 0..<ow {
                         let o = ((b * oh + oy) * ow + ox) * c
                         let best = y.pointer + o, bestIdx = arg.baseAddress! + o
+                        // Cells in row-major window order; a padding cell is the value 0 at index −1.
+                        // Branch-free inner loops over channels, strict > keeps the first maximum.
                         var first = true
                         for ky in 0..<window {
+                            let iy = oy * stride - pad + ky
                             for kx in 0..<window {
-                                let iy = oy * stride - pad + ky, ix = ox * stride - pad + kx
-                                let inside = iy >= 0 && iy < h && ix >= 0 && ix < w
-                                let base = ((b * h + iy) * w + ix) * c
-                                for ch in 0..<c {
-                                    let v: T = inside ? x.pointer[base + ch] : 0
-                                    if first || v > best[ch] {
-                                        best[ch] = v
-                                        bestIdx[ch] = inside ? Int32(base + ch) : -1
+                                let ix = ox * stride - pad + kx
+                                if iy >= 0 && iy < h && ix >= 0 && ix < w {
+                                    let base = ((b * h + iy) * w + ix) * c
+                                    let row = x.pointer + base
+                                    if first {
+                                        for ch in 0..<c { best[ch] = row[ch]; bestIdx[ch] = Int32(base + ch) }
+                                    } else {
+                                        for ch in 0..<c where row[ch] > best[ch] { best[ch] = row[ch]; bestIdx[ch] = Int32(base + ch) }
                                     }
+                                } else if first {
+                                    for ch in 0..<c { best[ch] = 0; bestIdx[ch] = -1 }
+                                } else {
+                                    for ch in 0..<c where 0 > best[ch] { best[ch] = 0; bestIdx[ch] = -1 }
                                 }
                                 first = false
                             }

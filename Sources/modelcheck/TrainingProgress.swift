@@ -1,0 +1,47 @@
+import Foundation
+import Training
+
+/// Renders training events: a live progress bar on a terminal, plain log lines otherwise (CI).
+struct TrainingProgress {
+    let totalSteps: Int
+    let interactive = isatty(STDOUT_FILENO) != 0
+    private var started = Date()
+    private var firstStep = 0
+
+    init(totalSteps: Int) { self.totalSteps = totalSteps }
+
+    mutating func handle(_ event: TrainingEvent) {
+        switch event {
+        case .started(let step, let total, let resumed):
+            started = Date()
+            firstStep = step
+            print(resumed ? "resuming at step \(step) of \(total)" : "training \(total) steps")
+        case .step(let e):
+            let done = e.step - firstStep
+            let elapsed = Date().timeIntervalSince(started)
+            let eta = done > 0 ? elapsed / Double(done) * Double(totalSteps - e.step) : 0
+            let text = String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f img/s  ETA %@",
+                              e.step, totalSteps, e.loss ?? .nan, e.learningRate ?? 0, e.imagesPerSecond ?? 0, Self.duration(eta))
+            if interactive {
+                let width = 24, filled = width * e.step / max(totalSteps, 1)
+                let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+                print("\r\(bar) \(text)", terminator: "")
+                fflush(nil)
+            } else if e.step % 10 == 0 || e.step == totalSteps || e.step == firstStep + 1 {
+                print(text)
+            }
+        case .evaluated(let e, let improved):
+            if interactive { print("") }
+            print(String(format: "step %d  validation loss %.4f  accuracy %.2f%%%@", e.step, e.validationLoss ?? .nan,
+                         100 * (e.validationAccuracy ?? .nan), improved ? "  (best so far)" : ""))
+        case .checkpointed:
+            break
+        }
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s / 60 % 60) : String(format: "%dm%02ds", s / 60, s % 60)
+    }
+}
