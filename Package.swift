@@ -24,6 +24,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -43,7 +44,10 @@ let package = Package(
             swiftSettings: vectorSwift
         ),
         .target(name: "Imaging", dependencies: ["CCodecs"], swiftSettings: vectorSwift),
-        .target(name: "Datasets", dependencies: ["BiT", "Imaging"], swiftSettings: vectorSwift),
+        .target(
+            name: "Datasets",
+            dependencies: ["BiT", "Imaging", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: vectorSwift),
         .target(name: "Training", dependencies: ["BiT", "Datasets", "Imaging"], swiftSettings: vectorSwift),
         .executableTarget(
             name: "modelcheck",

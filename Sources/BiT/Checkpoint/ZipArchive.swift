@@ -53,6 +53,9 @@ struct ZipEntry: Sendable {
     var localHeaderOffset: Int
     /// Where this record sits in the central directory, for error messages.
     var centralOffset: Int
+    /// "Version made by" and external attributes: together they tell whether a Unix host stored a symbolic link.
+    var versionMadeBy: UInt16 = 0
+    var externalAttributes: UInt32 = 0
 }
 
 /// Little-endian field access into the mapped file. Callers check bounds first.
@@ -77,13 +80,14 @@ enum ZipSignature {
 }
 
 /// A ZIP archive's directory over a mapped file (stored and deflate members, ZIP64, no encryption or spanning).
-struct ZipArchive {
+public struct ZipArchive {
     let file: MappedCheckpointFile
     let entries: [ZipEntry]
 
     var path: String { file.path }
 
-    init(url: URL) throws {
+    /// Maps the archive at `url` and reads its central directory; member data is read only on demand.
+    public init(url: URL) throws {
         let file = try MappedCheckpointFile(path: url.path(percentEncoded: false))
         self.file = file
         self.entries = try Self.readCentralDirectory(file)
@@ -176,7 +180,8 @@ struct ZipArchive {
                 name: name, nameBytes: nameBytes,
                 flags: bytes.u16(position + 8), method: bytes.u16(position + 10), crc32: bytes.u32(position + 16),
                 compressedSize: compressed, uncompressedSize: uncompressed, localHeaderOffset: local,
-                centralOffset: position))
+                centralOffset: position,
+                versionMadeBy: bytes.u16(position + 4), externalAttributes: bytes.u32(position + 38)))
             position = next
         }
         return entries
@@ -280,6 +285,59 @@ struct ZipArchive {
         case 99: " (AES encryption)"
         default: ""
         }
+    }
+}
+
+/// Member listing and streaming for tools that unpack arbitrary archives (datasets) with the checkpoint reader's checks.
+extension ZipArchive {
+    /// One member as the central directory lists it; the name is exactly as stored, not sanitised.
+    public struct Member: Sendable, Equatable {
+        /// The stored name decoded as UTF-8; may hold "..", a leading "/" or anything else a hostile archive chose.
+        public let name: String
+        /// Bytes the member occupies in the archive.
+        public let compressedSize: Int
+        /// Bytes the member declares it expands to; `readMember` delivers exactly this many or throws.
+        public let uncompressedSize: Int
+        /// Whether a Unix host recorded the member as a symbolic link (its data is then the link target).
+        public let isSymbolicLink: Bool
+        /// Position in the central directory, which identifies the member even when names repeat.
+        public let index: Int
+
+        /// ZIP tools record folders as names ending in "/".
+        public var isDirectory: Bool { name.hasSuffix("/") }
+    }
+
+    /// Every member in central-directory order.
+    public var members: [Member] {
+        entries.enumerated().map { index, entry in
+            // The Unix mode sits in the high half of the external attributes when the host is Unix (3) or macOS (19).
+            let host = entry.versionMadeBy >> 8
+            let mode = entry.externalAttributes >> 16
+            let isLink = (host == 3 || host == 19) && mode & 0o170000 == 0o120000
+            return Member(name: entry.name, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize,
+                          isSymbolicLink: isLink, index: index)
+        }
+    }
+
+    /// Hands `member`'s uncompressed bytes to `consume` in chunks of at most `chunkSize`, then checks that the data
+    /// ends where declared and matches its CRC-32. The chunks arrive before that check: discard them if this throws.
+    public func readMember(_ member: Member, chunkSize: Int = 1 << 20,
+                           _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        precondition(entries.indices.contains(member.index) && entries[member.index].name == member.name,
+                     "member '\(member.name)' does not belong to \(path)")
+        precondition(chunkSize > 0, "chunkSize must be positive")
+        let entry = entries[member.index]
+        let stream = try openMember(entry, site: CheckpointErrorSite(path: path, key: entry.name, offset: entry.localHeaderOffset))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, min(chunkSize, entry.uncompressedSize)), alignment: 16)
+        defer { buffer.deallocate() }
+        var remaining = entry.uncompressedSize
+        while remaining > 0 {
+            let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer.prefix(min(remaining, buffer.count)))
+            try stream.read(into: chunk)
+            try consume(UnsafeRawBufferPointer(chunk))
+            remaining -= chunk.count
+        }
+        try stream.finish()
     }
 }
 
