@@ -3,11 +3,15 @@ import PackageDescription
 
 // Swift's default x86-64 target is SSE2 only: element-wise kernels (GroupNorm, im2col,
 // pooling) need AVX2/FMA code generation to keep up with the GEMMs.
+// The engine is generic over Float and Double; without cross-module optimisation, callers in
+// other modules (the trainer, the checks) run its unspecialised generic code, measured 15x slower.
+let crossModule: SwiftSetting = .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
+
 #if arch(x86_64)
-let vectorSwift: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
+let vectorSwift: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"]), crossModule]
 let vectorC: [CSetting] = [.unsafeFlags(["-march=x86-64-v3"])]
 #else
-let vectorSwift: [SwiftSetting] = []
+let vectorSwift: [SwiftSetting] = [crossModule]
 let vectorC: [CSetting] = []
 #endif
 

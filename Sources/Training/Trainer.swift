@@ -141,7 +141,7 @@ public final class Trainer {
             }
             try BiTCheckpoint.save(model, metadata: metadata, to: run.model)
             try checkpoint(step: step, sgd: sgd, best: best, stopping: stopping, finished: reason)
-            // CURVES try TrainingCurves.write(log, to: run)
+            try TrainingCurves.write(log, to: run)
         }
         let finalEval = log.last { $0.step == modelStep && $0.validationLoss != nil }
         return (model, TrainingResult(steps: step, reason: reason, modelStep: modelStep,

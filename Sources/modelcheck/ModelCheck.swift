@@ -11,18 +11,23 @@ struct ModelCheck: ParsableCommand {
             Exit codes: 0 success; 2 a usage error or bad input (missing or malformed file,
             unknown architecture), with a message naming the file.
             """,
-        subcommands: [BenchCommand.self, InspectCommand.self, PredictCommand.self])
+        subcommands: [TrainCommand.self, PredictCommand.self, InspectCommand.self, DataCommand.self, ModelsCommand.self, BenchCommand.self])
 
-    static func main() {
+    static func main() async {
         BLASRuntime.ensureFastKernel()
         MemoryTuning.reuseFreedMemory()
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is CleanExit { exit(withError: error) }
             // Usage errors and bad input share exit code 2, so CI can tell them from a failed check.
+            fflush(nil)  // what stdout holds comes first, as it happened
             FileHandle.standardError.write(Data("modelcheck: \(fullMessage(for: error))\n".utf8))
             Foundation.exit(2)
         }

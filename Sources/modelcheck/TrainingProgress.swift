@@ -26,7 +26,6 @@ struct TrainingProgress {
                 let width = 24, filled = width * e.step / max(totalSteps, 1)
                 let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
                 print("\r\(bar) \(text)", terminator: "")
-                fflush(nil)
             } else if e.step % 10 == 0 || e.step == totalSteps || e.step == firstStep + 1 {
                 print(text)
             }
@@ -37,6 +36,8 @@ struct TrainingProgress {
         case .checkpointed:
             break
         }
+        // Piped output (CI logs) is block-buffered; flush so each line shows when it happens.
+        fflush(nil)
     }
 
     static func duration(_ seconds: Double) -> String {

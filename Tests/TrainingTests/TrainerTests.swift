@@ -55,7 +55,7 @@ import Testing
         #expect(losses.count == 30 && events > 30)
         #expect(losses.suffix(5).reduce(0, +) < losses.prefix(5).reduce(0, +), "loss should fall: \(losses)")
         #expect((log.last { $0.validationAccuracy != nil }?.validationAccuracy ?? 0) >= 0.75)
-        for file in [folder.model, folder.best, folder.checkpoint, folder.hyperparameters] {
+        for file in [folder.model, folder.best, folder.checkpoint, folder.hyperparameters, folder.lossPlot, folder.accuracyPlot] {
             #expect(FileManager.default.fileExists(atPath: file.path), "\(file.lastPathComponent)")
         }
         let (saved, meta) = try BiTCheckpoint.load(folder.model)

@@ -1,0 +1,98 @@
+import ArgumentParser
+import BiT
+import Datasets
+import Foundation
+import Training
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Fine-tune or train a BiT model with BiT-HyperRule on an image folder.",
+        discussion: """
+            DIR holds one subfolder per class. The data is split into train/validation/test
+            (by group when --group-pattern names one, e.g. the patient), the HyperRule picks
+            the schedule from the training split's size and the resolution from its images'
+            size, and every value can be overridden. The run folder gets the model (official
+            BiT npz), the best checkpoint, a resumable checkpoint, log.jsonl, the resolved
+            hyper-parameters, the dataset fingerprint and split, and loss/accuracy plots.
+
+            Ctrl-C stops after the current step and writes a checkpoint; --resume continues a
+            stopped or killed run and ends with the same weights as an uninterrupted one.
+
+            Example (the embedded default, from scratch on the shipped malaria sample):
+              modelcheck train --data Specs/data/malaria-sample --group-pattern '^(C[0-9]+)' \\
+                --model R14x0.5 --resize 72 --crop 64 --flip-vertical --steps 600 --batch 64
+            """)
+
+    @Option(help: "Image folder with one subfolder per class.") var data: String
+    @Option(help: "Architecture to train from scratch (R50x1, R26x0.5, ...) or a checkpoint .npz to fine-tune.") var model = "R50x1"
+    @Option(name: .customLong("run"), help: "Run folder (default: runs/<data folder name>).") var runFolder: String?
+    @Option(help: "Class folder order, comma-separated (default: sorted names).") var classes: String?
+    @Option(help: "Regular expression over file names whose first group names the group (patient), e.g. '^(C[0-9]+)'.") var groupPattern: String?
+    @Option(help: "Train,validation,test fractions.") var split = "0.8,0.1,0.1"
+    @Option(help: "Seed for the split, data order, augmentation and MixUp.") var seed: UInt64 = 0
+    @Option(help: "Optimiser steps (HyperRule: 500 / 10k / 20k by dataset size).") var steps: Int?
+    @Option(help: "Images per step (HyperRule: 512).") var batch: Int?
+    @Option(help: "Base learning rate (HyperRule: 0.003).") var lr: Double?
+    @Option(help: "Warm-up steps (HyperRule: 100 / 500).") var warmup: Int?
+    @Option(help: "Steps after which the learning rate drops ÷10, comma-separated.") var decay: String?
+    @Option(help: "MixUp alpha; 0 disables (HyperRule: 0.1 from 20k images).") var mixup: Double?
+    @Option(help: "Side to resize training images to (HyperRule: 160 or 512).") var resize: Int?
+    @Option(help: "Side of the random crop and of evaluation images (HyperRule: 128 or 480).") var crop: Int?
+    @Option(help: "Input value range: [-1,1] (official checkpoints) or [0,1].") var valueRange = "[-1,1]"
+    @Flag(help: "Also flip training images top-bottom at random.") var flipVertical = false
+    @Flag(help: "Do not flip training images left-right.") var noFlipHorizontal = false
+    @Option(help: "Images per forward/backward pass (gradients accumulate to --batch).") var microBatch = 32
+    @Option(help: "Validate every this many steps.") var evalEvery = 10
+    @Option(help: "Early-stopping patience in evaluations (0: train the whole schedule).") var patience = 10
+    @Option(help: "Checkpoint every this many steps.") var checkpointEvery = 10
+    @Option(help: "Worker threads (bit-identical results need the same count).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "Continue the run folder's checkpoint.") var resume = false
+
+    func run() throws {
+        let fractions = split.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard fractions.count == 3 else { throw ValidationError("--split takes three fractions, e.g. 0.8,0.1,0.1") }
+        let decaySteps = try decay.map { text in
+            try text.split(separator: ",").map { s -> Int in
+                guard let v = Int(s.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--decay: '\(s)' is not a step number") }
+                return v
+            }
+        }
+        guard let range = ModelMetadata.ValueRange(rawValue: valueRange.replacingOccurrences(of: ",", with: ", ")) else {
+            throw ValidationError("--value-range must be [-1,1] or [0,1]")
+        }
+        let dataURL = URL(fileURLWithPath: data)
+        let plan = TrainingPlan(
+            data: dataURL, classes: classes.map { $0.split(separator: ",").map(String.init) }, groupPattern: groupPattern,
+            split: try SplitRule(by: groupPattern == nil ? .image : .group, train: fractions[0], validation: fractions[1], test: fractions[2], seed: seed),
+            model: model.hasSuffix(".npz") ? .checkpoint(model) : .architecture(model),
+            run: URL(fileURLWithPath: runFolder ?? "runs/\(dataURL.standardizedFileURL.lastPathComponent)"),
+            rule: .init(totalSteps: steps, warmupSteps: warmup, decaySteps: decaySteps, mixupAlpha: mixup, batchSize: batch, baseLearningRate: lr),
+            resize: resize, crop: crop, valueRange: range, horizontalFlip: !noFlipHorizontal, verticalFlip: flipVertical,
+            microBatchSize: microBatch, evaluateEvery: evalEvery, patience: patience > 0 ? patience : nil,
+            checkpointEvery: checkpointEvery, seed: seed, threads: threads)
+        let job = try TrainingJob(plan)
+        print(job.split.description)
+        let rule = job.options.rule
+        print("""
+            model      \(job.metadata.architecture), \(job.metadata.classNames.count) classes: \(job.metadata.classNames.joined(separator: ", "))
+            input      resize \(job.preprocessing.resize), crop \(job.preprocessing.crop), values \(job.preprocessing.valueRange.rawValue), flips: \(job.preprocessing.randomHorizontalFlip ? "left-right " : "")\(job.preprocessing.randomVerticalFlip ? "top-bottom" : "")
+            schedule   \(rule.totalSteps) steps of \(rule.batchSize) (micro-batches of \(job.options.microBatchSize)), lr \(rule.baseLearningRate), warm-up \(rule.warmupSteps), ÷10 after \(rule.decaySteps.map(String.init).joined(separator: "/")), MixUp \(rule.mixupAlpha > 0 ? "α \(rule.mixupAlpha)" : "off"), momentum \(rule.momentum)
+            stopping   \(job.options.patience.map { "patience \($0) evaluations of every \(job.options.evaluateEvery) steps, best weights restored" } ?? "none")
+            run        \(plan.run.path)
+            """)
+        let interrupt = InterruptFlag()
+        var progress = TrainingProgress(totalSteps: rule.totalSteps)
+        let outcome = try job.run(resume: resume, shouldStop: { interrupt.isRaised }, observe: { progress.handle($0) })
+        if progress.interactive { print("") }
+        if outcome.training.interrupted {
+            print("stopped after step \(outcome.training.steps); continue with the same command and --resume")
+            throw ExitCode(130)
+        }
+        print("finished: \(outcome.training.reason) after \(outcome.training.steps) steps in \(TrainingProgress.duration(outcome.seconds)); model from step \(outcome.training.modelStep)")
+        if let test = outcome.test {
+            print(String(format: "test       accuracy %.2f%% on %d images (loss %.4f)", 100 * test.accuracy, test.labels.count, test.meanLoss))
+        }
+        print("model      \(RunFolder(plan.run).model.path)")
+    }
+}
