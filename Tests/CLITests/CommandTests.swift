@@ -66,17 +66,21 @@ import Testing
         var env = ProcessInfo.processInfo.environment
         env["OPENBLAS_CORETYPE"] = nil
         env["MODELCHECK_BLAS_CORE_CHOSEN"] = nil
-        let r = try CLI.run(["bench", "--model", "R14x0.125", "--resolution", "32", "--batch", "2", "--iterations", "1", "--json"], environment: env)
+        let args = ["bench", "--model", "R14x0.125", "--resolution", "32", "--batch", "2", "--iterations", "1", "--data", "/nonexistent", "--json"]
+        let r = try CLI.run(args, environment: env)
         #expect(r.status == 0, "\(r.stderr)")
-        struct Bench: Decodable { let blasCore: String; let forwardImagesPerSecond: Double; let trainImagesPerSecond: Double; let threads: Int }
-        let b = try JSONDecoder().decode(Bench.self, from: Data(r.stdout.utf8))
+        struct Engine: Decodable { let blasCore: String; let forwardImagesPerSecond: Double; let trainImagesPerSecond: Double; let threads: Int }
+        struct Bench: Decodable { let engine: Engine; let loadingImagesPerSecond: Double? }
+        let output = try JSONDecoder().decode(Bench.self, from: Data(r.stdout.utf8))
+        let b = output.engine
+        #expect(output.loadingImagesPerSecond == nil)
         #expect(b.forwardImagesPerSecond > 0 && b.trainImagesPerSecond > 0)
         if let wanted = BLASRuntime.preferredCore(cpuFlags: BLASRuntime.cpuFlags()) {
             #expect(b.blasCore.lowercased() == wanted.lowercased(), "this CPU supports \(wanted), bench ran \(b.blasCore)")
         }
         // A user's own choice wins.
         env["OPENBLAS_CORETYPE"] = "Prescott"
-        let forced = try CLI.run(["bench", "--model", "R14x0.125", "--resolution", "32", "--batch", "2", "--iterations", "1", "--json"], environment: env)
-        #expect(try JSONDecoder().decode(Bench.self, from: Data(forced.stdout.utf8)).blasCore == "Prescott")
+        let forced = try CLI.run(args, environment: env)
+        #expect(try JSONDecoder().decode(Bench.self, from: Data(forced.stdout.utf8)).engine.blasCore == "Prescott")
     }
 }

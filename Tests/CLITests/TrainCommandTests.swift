@@ -1,0 +1,76 @@
+import BiT
+import Foundation
+import Testing
+
+@Suite struct TrainCommandTests {
+    /// 12 real cells per class from the embedded malaria sample, in a fresh folder.
+    static func smallDataset() throws -> URL {
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Specs/data/malaria-sample")
+        let dir = CLI.temporaryFolder().appendingPathComponent("cells")
+        for cls in ["Parasitized", "Uninfected"] {
+            let target = dir.appendingPathComponent(cls)
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            let files = try FileManager.default.contentsOfDirectory(atPath: sample.appendingPathComponent(cls).path).sorted().prefix(12)
+            for f in files {
+                try FileManager.default.copyItem(at: sample.appendingPathComponent(cls).appendingPathComponent(f),
+                                                 to: target.appendingPathComponent(f))
+            }
+        }
+        return dir
+    }
+
+    static func arguments(data: URL, run: URL) -> [String] {
+        ["train", "--data", data.path, "--run", run.path, "--model", "R14x0.125", "--resize", "18", "--crop", "16",
+         "--split", "0.5,0.25,0.25", "--steps", "24", "--batch", "8", "--micro-batch", "4", "--lr", "0.05",
+         "--warmup", "2", "--decay", "16", "--eval-every", "6", "--patience", "0", "--checkpoint-every", "3",
+         "--threads", "2", "--seed", "5"]
+    }
+
+    @Test func aRunKilledWithSIGKILLResumesToTheSameWeights() throws {
+        let data = try Self.smallDataset()
+        let runs = CLI.temporaryFolder()
+        let straight = runs.appendingPathComponent("straight"), killed = runs.appendingPathComponent("killed")
+
+        let reference = try CLI.run(Self.arguments(data: data, run: straight))
+        #expect(reference.status == 0, "\(reference.stderr)")
+        #expect(reference.stdout.contains("test       accuracy"))
+
+        // Start the same run, kill it hard once it is past a few checkpoints, then resume.
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = Self.arguments(data: data, run: killed)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let log = killed.appendingPathComponent("log.jsonl")
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let lines = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            if lines >= 10 { break }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal, "the run finished before it could be killed")
+        #expect(!FileManager.default.fileExists(atPath: killed.appendingPathComponent("model.npz").path))
+
+        let resumed = try CLI.run(Self.arguments(data: data, run: killed) + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resuming at step"))
+
+        let a = try BiTCheckpoint.load(straight.appendingPathComponent("model.npz")).model
+        let b = try BiTCheckpoint.load(killed.appendingPathComponent("model.npz")).model
+        for name in a.parameters.names {
+            #expect(a.parameters.tensor(name).array.map(\.bitPattern) == b.parameters.tensor(name).array.map(\.bitPattern), "\(name)")
+        }
+        for file in ["best.npz", "checkpoint.npz", "log.jsonl", "hyperparameters.json", "dataset.json", "loss.png", "accuracy.png"] {
+            #expect(FileManager.default.fileExists(atPath: killed.appendingPathComponent(file).path), "\(file)")
+        }
+    }
+
+    @Test func aMissingDataFolderIsAnInputError() throws {
+        let r = try CLI.run(["train", "--data", "/nonexistent/cells", "--run", CLI.temporaryFolder().path])
+        #expect(r.status == 2 && r.stderr.contains("/nonexistent/cells"))
+    }
+}
