@@ -30,4 +30,35 @@ public enum UnreadableImagePolicy: String, Sendable, Codable, CaseIterable {
         }
         return DecodedImages(entries: decoded.map(\.entry), images: decoded.map(\.image), skipped: skipped)
     }
+
+    /// Decodes every entry once to prove it usable, keeping only each image's size (so a
+    /// large dataset is screened in constant memory), and applies this policy. Returns the
+    /// manifest without the skipped entries, the pixel areas of the kept ones, and the skipped.
+    public func screen(_ manifest: DatasetManifest, limits: DecodeLimits = .default) throws
+        -> (manifest: DatasetManifest, areas: [Int], skipped: [DecodedImages.Skipped]) {
+        let urls = manifest.entries.map { manifest.url(of: $0) }
+        let results = ParallelMap.map(urls.count) { i in
+            Result { () throws -> Int in
+                let image = try ImageDecoder.decode(contentsOf: urls[i], limits: limits)
+                return image.width * image.height
+            }
+        }
+        var kept: [DatasetManifest.Entry] = [], areas: [Int] = [], skipped: [DecodedImages.Skipped] = []
+        for (i, result) in results.enumerated() {
+            switch result {
+            case .success(let area):
+                kept.append(manifest.entries[i])
+                areas.append(area)
+            case .failure(let error as ImageError):
+                if self == .fail { throw error }
+                skipped.append(.init(entry: i, path: manifest.entries[i].path, error: error))
+            case .failure(let error):
+                throw error
+            }
+        }
+        guard !skipped.isEmpty else { return (manifest, areas, []) }
+        let filtered = DatasetManifest(root: manifest.root, classNames: manifest.classNames, entries: kept,
+                                       ignored: manifest.ignored, groupPattern: manifest.groupPattern)
+        return (filtered, areas, skipped)
+    }
 }

@@ -179,6 +179,11 @@ public final class Trainer {
     }
 
     func checkpoint(step: Int, sgd: SGD<Float>, best: ParameterSet<Float>?, stopping: EarlyStopping, finished: String?) throws {
+        // A diverging update can overflow the weights before the loss shows it; never let
+        // such weights replace the last good checkpoint.
+        for name in model.parameters.names where !model.parameters.tensor(name).array.allSatisfy(\.isFinite) {
+            throw TrainingError("the weights became non-finite by step \(step) (\(name)); the last good checkpoint (\(run.checkpoint.path)) is kept. Lower the learning rate or check the data.")
+        }
         let state = TrainingCheckpoint.State(step: step, earlyStopping: stopping, finished: finished, options: options)
         try TrainingCheckpoint(parameters: model.parameters, velocity: sgd.velocity, best: best, state: state, metadata: metadata)
             .write(to: run.checkpoint)

@@ -1,7 +1,6 @@
 import BiT
 import Datasets
 import Foundation
-import Imaging
 
 /// Where a run's starting weights come from.
 public enum ModelSource: Codable, Sendable, Equatable {
@@ -36,6 +35,8 @@ public struct TrainingPlan: Codable, Sendable {
     public var checkpointEvery: Int
     public var seed: UInt64
     public var threads: Int
+    /// What to do with images that cannot be decoded: stop (the default) or leave them out, listed.
+    public var unreadable: UnreadableImagePolicy = .fail
 
     /// A plan with BiT's defaults: random horizontal flips, [-1, 1], micro-batches of 32,
     /// evaluation every 10 steps, patience 10 (the tutorial's), checkpoints every 10 steps.
@@ -82,6 +83,8 @@ extension HyperRule {
 public struct TrainingJob {
     public let plan: TrainingPlan
     public let manifest: DatasetManifest
+    /// Images left out because they could not be decoded (only under the `skip` policy).
+    public let skipped: [DecodedImages.Skipped]
     public let split: DatasetSplit
     public let leakage: LeakageReport
     public let preprocessing: Preprocessing
@@ -93,7 +96,10 @@ public struct TrainingJob {
     public init(_ plan: TrainingPlan) throws {
         self.plan = plan
         let pattern = try plan.groupPattern.map { try GroupPattern($0) }
-        manifest = try ImageFolder.scan(plan.data, classes: plan.classes, groupPattern: pattern)
+        // Every image is decoded once before anything trains: a bad file stops the run now
+        // (or is left out and listed), not an hour in.
+        let screened = try plan.unreadable.screen(try ImageFolder.scan(plan.data, classes: plan.classes, groupPattern: pattern))
+        (manifest, skipped) = (screened.manifest, screened.skipped)
         split = try DatasetSplit(manifest, rule: plan.split)
         leakage = try LeakageReport(manifest, split: split, groupPattern: pattern)
         guard !leakage.hasLeakage else {
@@ -104,7 +110,8 @@ public struct TrainingJob {
 
         var sizes = (plan.resize, plan.crop)
         if sizes.0 == nil || sizes.1 == nil {
-            let rule = Preprocessing.hyperRule(imageArea: try Self.medianImageArea(manifest, split.indices(.train)))
+            let trainAreas = split.indices(.train).map { screened.areas[$0] }.sorted()
+            let rule = Preprocessing.hyperRule(imageArea: trainAreas.isEmpty ? 0 : trainAreas[trainAreas.count / 2])
             sizes = (sizes.0 ?? max(rule.resize, sizes.1 ?? 0), sizes.1 ?? min(rule.crop, sizes.0 ?? rule.crop))
         }
         preprocessing = Preprocessing(resize: sizes.0!, crop: sizes.1!, valueRange: plan.valueRange,
@@ -146,16 +153,6 @@ public struct TrainingJob {
             loader: BatchLoader(samples: testSamples, preprocessing: preprocessing, batchSize: 64, mode: .evaluation, threads: plan.threads),
             threads: plan.threads)
         return TrainingOutcome(model: trained, training: result, test: test, seconds: seconds)
-    }
-
-    /// Median width × height of up to 200 training images, decoded.
-    static func medianImageArea(_ manifest: DatasetManifest, _ indices: [Int]) throws -> Int {
-        let step = max(1, indices.count / 200)
-        let areas = try stride(from: 0, to: indices.count, by: step).map { i -> Int in
-            let image = try ImageDecoder.decode(contentsOf: manifest.url(of: manifest.entries[indices[i]]))
-            return image.width * image.height
-        }.sorted()
-        return areas.isEmpty ? 0 : areas[areas.count / 2]
     }
 }
 

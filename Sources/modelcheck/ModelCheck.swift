@@ -25,7 +25,7 @@ struct ModelCheck: ParsableCommand {
             }
         } catch {
             let code = exitCode(for: error)
-            if code == .success || error is CleanExit { exit(withError: error) }
+            if code == .success || error is CleanExit || error is ExitCode { exit(withError: error) }
             // Usage errors and bad input share exit code 2, so CI can tell them from a failed check.
             fflush(nil)  // what stdout holds comes first, as it happened
             FileHandle.standardError.write(Data("modelcheck: \(fullMessage(for: error))\n".utf8))

@@ -47,6 +47,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Early-stopping patience in evaluations (0: train the whole schedule).") var patience = 10
     @Option(help: "Checkpoint every this many steps.") var checkpointEvery = 10
     @Option(help: "Worker threads (bit-identical results need the same count).") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Images that cannot be decoded: fail (stop) or skip (leave out, listed).") var unreadable: UnreadableImagePolicy = .fail
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false
 
     func run() throws {
@@ -62,7 +63,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--value-range must be [-1,1] or [0,1]")
         }
         let dataURL = URL(fileURLWithPath: data)
-        let plan = TrainingPlan(
+        var plan = TrainingPlan(
             data: dataURL, classes: classes.map { $0.split(separator: ",").map(String.init) }, groupPattern: groupPattern,
             split: try SplitRule(by: groupPattern == nil ? .image : .group, train: fractions[0], validation: fractions[1], test: fractions[2], seed: seed),
             model: model.hasSuffix(".npz") ? .checkpoint(model) : .architecture(model),
@@ -71,7 +72,9 @@ struct TrainCommand: ParsableCommand {
             resize: resize, crop: crop, valueRange: range, horizontalFlip: !noFlipHorizontal, verticalFlip: flipVertical,
             microBatchSize: microBatch, evaluateEvery: evalEvery, patience: patience > 0 ? patience : nil,
             checkpointEvery: checkpointEvery, seed: seed, threads: threads)
+        plan.unreadable = unreadable
         let job = try TrainingJob(plan)
+        for s in job.skipped { print("skipped    \(s.path): \(s.error.reason)") }
         print(job.split.description)
         let rule = job.options.rule
         print("""
@@ -96,3 +99,5 @@ struct TrainCommand: ParsableCommand {
         print("model      \(RunFolder(plan.run).model.path)")
     }
 }
+
+extension UnreadableImagePolicy: ExpressibleByArgument {}

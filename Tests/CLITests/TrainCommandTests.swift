@@ -69,6 +69,30 @@ import Testing
         }
     }
 
+    @Test func ctrlCStopsAfterTheStepWithACheckpoint() throws {
+        let data = try Self.smallDataset()
+        let run = CLI.temporaryFolder().appendingPathComponent("interrupted")
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = Self.arguments(data: data, run: run).map { $0 == "24" ? "400" : $0 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let log = run.appendingPathComponent("log.jsonl")
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, ((try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 4 {
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "\(printed)")
+        #expect(printed.contains("continue with the same command and --resume"))
+        let steps = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").filter { $0.contains("\"loss\"") }.count
+        #expect(printed.contains("stopped after step \(steps);"), "\(printed)")
+    }
+
     @Test func aMissingDataFolderIsAnInputError() throws {
         let r = try CLI.run(["train", "--data", "/nonexistent/cells", "--run", CLI.temporaryFolder().path])
         #expect(r.status == 2 && r.stderr.contains("/nonexistent/cells"))
