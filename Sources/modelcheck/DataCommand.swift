@@ -54,7 +54,6 @@ struct DataInspectCommand: ParsableCommand {
     func run() throws {
         let manifest = try ImageFolder.scan(URL(fileURLWithPath: directory), classes: classes.map { $0.split(separator: ",").map(String.init) },
                                             groupPattern: try groupPattern.map { try GroupPattern($0) })
-        print("fingerprint \(manifest.fingerprint)")
         DatasetInspection(manifest).lines.forEach { print($0) }
     }
 }
