@@ -24,11 +24,14 @@ let package = Package(
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Checks", targets: ["Checks"]),
+        .library(name: "Reports", targets: ["Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -53,10 +56,19 @@ let package = Package(
             dependencies: ["BiT", "Imaging", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
         .target(name: "Training", dependencies: ["BiT", "Datasets", "Imaging"], swiftSettings: vectorSwift),
+        .target(
+            name: "Checks",
+            dependencies: ["BiT", "Datasets", "Imaging", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: vectorSwift),
+        .target(name: "Reports", dependencies: ["Checks"], swiftSettings: vectorSwift),
+        // Spec → training plan, checks, verification and certification: what the CLI commands run.
+        .target(name: "Pipeline", dependencies: ["BiT", "Datasets", "Training", "Checks",
+                                                 .product(name: "Crypto", package: "swift-crypto")], swiftSettings: vectorSwift),
         .executableTarget(
             name: "modelcheck",
             dependencies: [
-                "BiT", "Imaging", "Datasets", "Training",
+                "BiT", "Imaging", "Datasets", "Training", "Checks", "Pipeline", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorSwift
@@ -65,6 +77,8 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Training"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         // Runs the built executable; depending on it makes `swift test` build it first.
         .testTarget(name: "CLITests", dependencies: ["modelcheck", "BiT", "Imaging", "Datasets"]),
     ]

@@ -36,6 +36,9 @@ public final class BatchLoader: Sendable {
         case training(seed: UInt64)
         /// In order, no augmentation, the last batch possibly smaller; every sample once.
         case evaluation
+        /// As `evaluation`, with an exact rotation or flip applied to each preprocessed image,
+        /// so the model sees a pure permutation of the pixels it sees in `evaluation`.
+        case transformed(ImageTransform)
     }
 
     public let samples: [LabeledImage]
@@ -160,12 +163,12 @@ public final class BatchLoader: Sendable {
             condition.unlock()
         }
 
-        var isEvaluation: Bool { if case .evaluation = mode { return true } else { return false } }
+        var isEvaluation: Bool { if case .training = mode { return false } else { return true } }
         var stepsInPass: Int { (samples.count + batchSize - 1) / batchSize }
 
         func sampleIndices(step: Int) -> [Int] {
             switch mode {
-            case .evaluation:
+            case .evaluation, .transformed:
                 return Array(step * batchSize..<min((step + 1) * batchSize, samples.count))
             case .training(let seed):
                 // Positions continue across epochs; a batch may span two. Orders are
@@ -195,6 +198,8 @@ public final class BatchLoader: Sendable {
                         switch mode {
                         case .evaluation:
                             image = try Self.load(sample, samples, cache) { pre.evaluationImage($0) }
+                        case .transformed(let transform):
+                            image = transform.apply(try Self.load(sample, samples, cache) { pre.evaluationImage($0) })
                         case .training(let seed):
                             var rng = SeededRandom(seed: seed, stream: UInt64(step * batchSize + slot) | (1 << 62))
                             let resized = try Self.load(sample, samples, cache) { $0.resized(width: pre.resize, height: pre.resize) }

@@ -11,7 +11,7 @@ public struct DatasetPredictions: Sendable {
 
     /// Runs `model` over every sample of an evaluation loader.
     public init(model: ResNetV2<Float>, loader: BatchLoader, threads: Int) throws {
-        precondition({ if case .evaluation = loader.mode { return true } else { return false } }(), "predictions need an evaluation loader")
+        precondition({ if case .training = loader.mode { return false } else { return true } }(), "predictions need an evaluation loader")
         var logits: [Float] = []
         var labels: [Int] = []
         logits.reserveCapacity(loader.samples.count * model.classes)
@@ -21,6 +21,11 @@ public struct DatasetPredictions: Sendable {
             labels += batch.labels
         }
         (self.logits, self.labels, self.classes) = (logits, labels, model.classes)
+    }
+
+    /// Softmax probabilities [samples, classes], row-major.
+    public var probabilities: [Float] {
+        SoftmaxCrossEntropy.softmax(Tensor(shape: [labels.count, classes], values: logits)).array
     }
 
     /// Mean softmax cross-entropy.

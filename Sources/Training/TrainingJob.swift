@@ -130,6 +130,11 @@ public struct TrainingJob {
                                  resolution: preprocessing.crop, valueRange: plan.valueRange)
     }
 
+    /// A fresh copy of the model training starts from (checks may train it without touching this job's).
+    public func initialModel() throws -> ResNetV2<Float> {
+        try ResNetV2(architecture: model.architecture, classes: model.classes, parameters: model.parameters.copy())
+    }
+
     /// The labelled images of one split.
     public func samples(_ part: DatasetSplit.Part) -> [LabeledImage] {
         split.indices(part).map { LabeledImage(url: manifest.url(of: manifest.entries[$0]), label: manifest.entries[$0].label) }

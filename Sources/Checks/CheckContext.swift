@@ -1,0 +1,62 @@
+import BiT
+import Datasets
+import Foundation
+import Imaging
+
+/// What checks look at: the model under test, the model training would start from, and the
+/// data with its split. Predictions are computed once and shared between checks.
+public final class CheckContext: @unchecked Sendable {
+    /// The model being verified (trained).
+    public let model: ResNetV2<Float>
+    public let metadata: ModelMetadata
+    /// Builds the model a training run starts from (fresh or freshly loaded), for pre-train checks.
+    public let initialModel: () throws -> ResNetV2<Float>
+    public let manifest: DatasetManifest
+    public let split: DatasetSplit
+    /// Evaluation preprocessing (resize to the crop side, value range).
+    public let preprocessing: Preprocessing
+    /// The class binary metrics treat as positive (e.g. Parasitized: a missed infection is a false negative).
+    public let positiveClass: Int
+    public let threads: Int
+    /// True under CI (`CI=true`): goldens are never recorded, a missing one fails.
+    public let isCI: Bool
+
+    private let lock = NSLock()
+    private var predictionCache: [String: DatasetPredictions] = [:]
+
+    /// A context over the given model and data.
+    public init(model: ResNetV2<Float>, metadata: ModelMetadata, initialModel: @escaping () throws -> ResNetV2<Float>,
+                manifest: DatasetManifest, split: DatasetSplit, preprocessing: Preprocessing, positiveClass: Int,
+                threads: Int, isCI: Bool) {
+        (self.model, self.metadata, self.initialModel, self.manifest, self.split) = (model, metadata, initialModel, manifest, split)
+        (self.preprocessing, self.positiveClass, self.threads, self.isCI) = (preprocessing, positiveClass, threads, isCI)
+    }
+
+    /// The labelled images of one split, in manifest order.
+    public func samples(_ part: DatasetSplit.Part) -> [LabeledImage] {
+        split.indices(part).map { LabeledImage(url: manifest.url(of: manifest.entries[$0]), label: manifest.entries[$0].label) }
+    }
+
+    /// Manifest paths of one split's images, parallel to `samples(part)`.
+    public func paths(_ part: DatasetSplit.Part) -> [String] { split.indices(part).map { manifest.entries[$0].path } }
+
+    /// The model's predictions on a split, optionally with every image rotated or flipped; cached.
+    public func predictions(_ part: DatasetSplit.Part, transform: ImageTransform = .identity,
+                            model other: ResNetV2<Float>? = nil, key: String = "model") throws -> DatasetPredictions {
+        let cacheKey = "\(key)/\(part.rawValue)/\(transform.rawValue)"
+        if let hit = lock.withLock({ predictionCache[cacheKey] }) { return hit }
+        let loader = BatchLoader(samples: samples(part), preprocessing: preprocessing, batchSize: 64,
+                                 mode: transform == .identity ? .evaluation : .transformed(transform), threads: threads)
+        let result = try DatasetPredictions(model: other ?? model, loader: loader, threads: threads)
+        lock.withLock { predictionCache[cacheKey] = result }
+        return result
+    }
+
+    /// The first `count` images of a split (in manifest order) as one evaluation batch.
+    public func batch(_ part: DatasetSplit.Part, count: Int) throws -> (images: Tensor<Float>, labels: [Int], paths: [String]) {
+        let chosen = Array(samples(part).prefix(count))
+        let loader = BatchLoader(samples: chosen, preprocessing: preprocessing, batchSize: max(chosen.count, 1), mode: .evaluation, threads: threads)
+        let b = try loader.batch(0)
+        return (b.images, b.labels, Array(paths(part).prefix(count)))
+    }
+}

@@ -1,0 +1,27 @@
+import BiT
+
+/// Every output on a sample of real images is a finite number (no NaN, no infinity).
+public struct FiniteOutputsCheck: Check {
+    public let id: String
+    public let severity: CheckResult.Severity
+    public let sample: Int
+
+    /// A check over `sample` training images.
+    public init(id: String = "finite_outputs", severity: CheckResult.Severity = .required, sample: Int = 32) {
+        (self.id, self.severity, self.sample) = (id, severity, sample)
+    }
+
+    public func run(_ context: CheckContext) throws -> CheckResult {
+        let batch = try context.batch(.train, count: sample)
+        let logits = context.model.logits(batch.images, threads: context.threads)
+        let k = logits.shape[1]
+        let bad = (0..<batch.labels.count).filter { i in (0..<k).contains { !logits[i * k + $0].isFinite } }
+        return CheckResult(
+            id: id, kind: "finite_outputs", title: "all outputs finite", severity: severity,
+            verdict: bad.isEmpty ? .pass : .fail, value: Double(bad.count), threshold: 0, comparison: .atMost,
+            samples: batch.labels.count,
+            message: bad.isEmpty ? "\(batch.labels.count * k) logits, all finite"
+                : "\(bad.count) of \(batch.labels.count) images have a non-finite output",
+            evidence: bad.prefix(8).map { batch.paths[$0] })
+    }
+}

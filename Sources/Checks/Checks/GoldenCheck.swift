@@ -1,0 +1,72 @@
+import BiT
+import Foundation
+
+/// The model's probabilities for fixed test images equal the stored golden ones within a
+/// tolerance. Recording is explicit (`modelcheck golden record`); under CI a missing golden
+/// fails instead of being written, so a CI retry can never bless its own output.
+public struct GoldenCheck: Check {
+    public let id: String
+    public let severity: CheckResult.Severity
+    public let file: URL
+    public let tolerance: Double
+    public let images: Int
+    /// Identifies the verified model file in the golden (its SHA-256).
+    public let modelSHA256: String
+    public let environment: [String: String]
+
+    /// A check against the golden `file`.
+    public init(id: String = "golden", severity: CheckResult.Severity = .required, file: URL, tolerance: Double = 1e-4,
+                images: Int = 8, modelSHA256: String, environment: [String: String]) {
+        (self.id, self.severity, self.file, self.tolerance, self.images) = (id, severity, file, tolerance, images)
+        (self.modelSHA256, self.environment) = (modelSHA256, environment)
+    }
+
+    /// The golden the current model would write: the first `images` test images in manifest order.
+    public func current(_ context: CheckContext) throws -> GoldenFile {
+        let batch = try context.batch(.test, count: images)
+        let p = SoftmaxCrossEntropy.softmax(context.model.logits(batch.images, threads: context.threads))
+        let k = p.shape[1]
+        let indices = Array(context.split.indices(.test).prefix(images))
+        let entries = indices.enumerated().map { i, entry in
+            GoldenFile.Entry(path: context.manifest.entries[entry].path, sha256: context.manifest.entries[entry].sha256,
+                             probabilities: (0..<k).map { Double(p[i * k + $0]) })
+        }
+        return GoldenFile(modelcheckVersion: ModelcheckVersion.current, environment: environment, modelSHA256: modelSHA256,
+                          classNames: context.metadata.classNames, entries: entries)
+    }
+
+    public func run(_ context: CheckContext) throws -> CheckResult {
+        let title = "outputs match \(file.lastPathComponent) within \(tolerance)"
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            let how = "record it with `modelcheck golden record SPEC` and commit it"
+            return CheckResult(id: id, kind: "golden", title: title, severity: severity, verdict: context.isCI ? .fail : .inconclusive,
+                               message: context.isCI ? "golden file \(file.path) is missing, and CI never records one: \(how)"
+                                                     : "golden file \(file.path) does not exist yet: \(how)")
+        }
+        let stored = try GoldenFile.read(from: file)
+        let now = try current(context)
+        var rows: [(String, Double)] = []
+        var problems: [String] = []
+        let byPath = Dictionary(now.entries.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        for entry in stored.entries {
+            guard let fresh = byPath[entry.path] else {
+                problems.append("\(entry.path) is no longer among the first \(images) test images (data or split changed)")
+                continue
+            }
+            if fresh.sha256 != entry.sha256 { problems.append("\(entry.path) changed on disk (SHA-256 differs)") }
+            guard fresh.probabilities.count == entry.probabilities.count else {
+                problems.append("\(entry.path): \(fresh.probabilities.count) classes now, \(entry.probabilities.count) stored")
+                continue
+            }
+            rows.append((entry.path, zip(fresh.probabilities, entry.probabilities).map { abs($0 - $1) }.max() ?? 0))
+        }
+        let worst = rows.map(\.1).max() ?? .infinity
+        let pass = problems.isEmpty && !rows.isEmpty && worst <= tolerance
+        let environmentNote = stored.environment == environment ? "" : " (recorded in another environment: \(stored.environment))"
+        return CheckResult(
+            id: id, kind: "golden", title: title, severity: severity, verdict: pass ? .pass : .fail,
+            value: rows.isEmpty ? nil : worst, threshold: tolerance, comparison: .atMost, samples: rows.count,
+            message: (problems.first ?? "largest probability difference \(worst) over \(rows.count) images") + environmentNote,
+            evidence: problems + rows.sorted { $0.1 > $1.1 }.prefix(5).map { "\($0.0): max |Δp| = \($0.1)" })
+    }
+}

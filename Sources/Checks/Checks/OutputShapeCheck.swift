@@ -1,0 +1,21 @@
+import BiT
+
+/// The model maps a batch of N images to N × (number of classes in the data) outputs.
+public struct OutputShapeCheck: Check {
+    public let id: String
+    public let severity: CheckResult.Severity
+
+    /// A check with the given identity.
+    public init(id: String = "output_shape", severity: CheckResult.Severity = .required) { (self.id, self.severity) = (id, severity) }
+
+    public func run(_ context: CheckContext) throws -> CheckResult {
+        let batch = try context.batch(.train, count: 4)
+        let shape = context.model.logits(batch.images, threads: context.threads).shape
+        let expected = [batch.labels.count, context.manifest.classNames.count]
+        return CheckResult(
+            id: id, kind: "output_shape", title: "outputs are [images, \(expected[1]) classes]", severity: severity,
+            verdict: shape == expected ? .pass : .fail, samples: batch.labels.count,
+            message: shape == expected ? "logits \(shape) for \(expected[0]) images of \(expected[1]) classes"
+                : "logits have shape \(shape), expected \(expected) (\(context.manifest.classNames.joined(separator: ", ")))")
+    }
+}

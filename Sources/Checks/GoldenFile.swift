@@ -1,0 +1,54 @@
+import Foundation
+
+/// Stored outputs of a model for fixed inputs, with the environment that produced them.
+public struct GoldenFile: Codable, Sendable, Equatable {
+    /// One input image and the probabilities the model gave it.
+    public struct Entry: Codable, Sendable, Equatable {
+        /// Path relative to the data folder.
+        public var path: String
+        /// SHA-256 of the image file, so a changed input is not mistaken for a changed model.
+        public var sha256: String
+        public var probabilities: [Double]
+    }
+
+    public var modelcheckVersion: String
+    /// BLAS core, thread count, OS: outputs may legitimately move in the last bits across these.
+    public var environment: [String: String]
+    /// SHA-256 of the model file that produced the outputs.
+    public var modelSHA256: String
+    public var classNames: [String]
+    public var entries: [Entry]
+
+    /// Reads a golden file.
+    public static func read(from url: URL) throws -> GoldenFile {
+        try JSONDecoder().decode(GoldenFile.self, from: Data(contentsOf: url))
+    }
+
+    /// Writes atomically (temporary file, fsync, rename), pretty and key-sorted so diffs are readable.
+    public func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AtomicFileWrite.write(try encoder.encode(self), to: url)
+    }
+}
+
+/// Readers see the old file or the whole new one, never a part.
+enum AtomicFileWrite {
+    static func write(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,379 @@
+import BiT
+import Crypto
+import Datasets
+import Foundation
+import Imaging
+
+/// A `.spec` file, parsed and validated: the model, the data, how to train, and the checks the
+/// model must pass. Paths are absolute, resolved against the spec file's folder.
+public struct Spec: Sendable, Equatable {
+    /// The spec format versions this build understands.
+    public static let knownVersions = [1]
+
+    /// The `modelcheck:` format version.
+    public var version: Int
+    /// Names the run and the golden file; letters, digits, '.', '_' and '-' only.
+    public var name: String
+    public var description: String?
+    public var model: Model
+    public var data: Data
+    /// Absent when the spec only verifies an existing model.
+    public var training: Training?
+    /// In the order written.
+    public var checks: [Check]
+    /// The spec file itself.
+    public var file: URL
+    /// Lowercase hex SHA-256 of the file's bytes, to bind results to the exact spec.
+    public var sha256: String
+
+    /// Where the model comes from.
+    public enum Model: Sendable, Equatable {
+        /// Train this architecture from scratch.
+        case architecture(ResNetV2Architecture)
+        /// Fine-tune this checkpoint (a BiT `.npz`).
+        case upstream(URL)
+    }
+
+    /// The image folder and how it is divided and preprocessed.
+    public struct Data: Sendable, Equatable {
+        /// One subfolder per class.
+        public var folder: URL
+        /// Class order (every class folder, once); nil: the folders in byte order.
+        public var classes: [String]?
+        /// The class binary metrics count as positive (a missed one is a false negative).
+        public var positiveClass: String?
+        public var unreadable: UnreadableImagePolicy
+        public var split: Split
+        public var preprocessing: Preprocessing
+
+        /// Data settings as parsed.
+        public init(folder: URL, classes: [String]? = nil, positiveClass: String? = nil,
+                    unreadable: UnreadableImagePolicy = .fail, split: Split, preprocessing: Preprocessing = .init()) {
+            (self.folder, self.classes, self.positiveClass, self.unreadable) = (folder, classes, positiveClass, unreadable)
+            (self.split, self.preprocessing) = (split, preprocessing)
+        }
+    }
+
+    /// How images are assigned to train, validation and test.
+    public struct Split: Sendable, Equatable {
+        public var by: SplitRule.Unit
+        /// Regular expression naming an image's group; set exactly when `by` is `.group`.
+        public var groupPattern: String?
+        /// Positive fractions summing to 1.
+        public var train: Double
+        public var validation: Double
+        public var test: Double
+        public var seed: UInt64
+
+        /// A split as parsed.
+        public init(by: SplitRule.Unit, groupPattern: String? = nil, train: Double, validation: Double, test: Double,
+                    seed: UInt64 = 0) {
+            (self.by, self.groupPattern, self.train, self.validation, self.test, self.seed) =
+                (by, groupPattern, train, validation, test, seed)
+        }
+    }
+
+    /// Preprocessing overrides; nil sizes and range mean the BiT-HyperRule / checkpoint default.
+    public struct Preprocessing: Sendable, Equatable {
+        public var resize: Int?
+        /// At most `resize` when both are given.
+        public var crop: Int?
+        public var valueRange: ModelMetadata.ValueRange?
+        public var randomHorizontalFlip: Bool
+        public var randomVerticalFlip: Bool
+
+        /// Preprocessing as parsed; the defaults are BiT's (horizontal flips only).
+        public init(resize: Int? = nil, crop: Int? = nil, valueRange: ModelMetadata.ValueRange? = nil,
+                    randomHorizontalFlip: Bool = true, randomVerticalFlip: Bool = false) {
+            (self.resize, self.crop, self.valueRange) = (resize, crop, valueRange)
+            (self.randomHorizontalFlip, self.randomVerticalFlip) = (randomHorizontalFlip, randomVerticalFlip)
+        }
+    }
+
+    /// Training settings; every nil value falls back to BiT-HyperRule or the trainer's default.
+    public struct Training: Sendable, Equatable {
+        /// The run folder (an output: it need not exist yet).
+        public var run: URL
+        public var steps: Int?
+        public var batch: Int?
+        public var microBatch: Int?
+        public var learningRate: Double?
+        public var warmup: Int?
+        /// Steps at which the learning rate drops tenfold, increasing.
+        public var decay: [Int]?
+        /// MixUp alpha; 0 turns MixUp off.
+        public var mixup: Double?
+        public var momentum: Double?
+        public var evalEvery: Int?
+        /// Evaluations without improvement before stopping; nil: no early stopping (`patience: null`).
+        public var patience: Int?
+        public var checkpointEvery: Int?
+        public var seed: UInt64?
+        /// nil: all cores.
+        public var threads: Int?
+
+        /// Training settings as parsed; patience defaults to 10 evaluations.
+        public init(run: URL, steps: Int? = nil, batch: Int? = nil, microBatch: Int? = nil, learningRate: Double? = nil,
+                    warmup: Int? = nil, decay: [Int]? = nil, mixup: Double? = nil, momentum: Double? = nil,
+                    evalEvery: Int? = nil, patience: Int? = 10, checkpointEvery: Int? = nil, seed: UInt64? = nil,
+                    threads: Int? = nil) {
+            (self.run, self.steps, self.batch, self.microBatch, self.learningRate) = (run, steps, batch, microBatch, learningRate)
+            (self.warmup, self.decay, self.mixup, self.momentum, self.evalEvery) = (warmup, decay, mixup, momentum, evalEvery)
+            (self.patience, self.checkpointEvery, self.seed, self.threads) = (patience, checkpointEvery, seed, threads)
+        }
+    }
+
+    /// One check the model must pass, with the settings common to all kinds.
+    public struct Check: Sendable, Equatable {
+        /// Unique within the spec; names the check in results and reports.
+        public var id: String
+        public var severity: CheckResult.Severity
+        public var onEmpty: OnEmpty
+        public var kind: Kind
+        /// Where the check's entry starts in the spec file, for reports that point back to it.
+        public var position: SpecPosition
+
+        /// A check as parsed.
+        public init(id: String, severity: CheckResult.Severity = .required, onEmpty: OnEmpty = .inconclusive, kind: Kind,
+                    position: SpecPosition) {
+            (self.id, self.severity, self.onEmpty, self.kind, self.position) = (id, severity, onEmpty, kind, position)
+        }
+
+        /// The verdict when the data a check needs is empty (no test images of a class, say).
+        public enum OnEmpty: String, Sendable, CaseIterable {
+            case fail
+            case skip
+            case inconclusive
+
+            /// The verdict a check returns for empty data.
+            public var verdict: CheckResult.Verdict {
+                switch self {
+                case .fail: .fail
+                case .skip: .skipped
+                case .inconclusive: .inconclusive
+                }
+            }
+        }
+
+        /// What is checked, with the kind's own settings.
+        public enum Kind: Sendable, Equatable {
+            /// Logits have one value per class for every image.
+            case outputShape
+            /// No NaN or infinity in the outputs.
+            case finiteOutputs
+            /// Each softmax row sums to 1 within `tolerance`, on `sample` images.
+            case softmaxSumsToOne(tolerance: Double, sample: Int)
+            /// The untrained model's loss is ln(classes) within `tolerance` (absolute, in nats).
+            case initialLoss(tolerance: Double, sample: Int)
+            /// Two inferences on the same `sample` images give identical outputs.
+            case deterministic(sample: Int)
+            /// Training on `images` images for `steps` steps fits them.
+            case overfitBatch(steps: Int, images: Int)
+            /// No image (by content) and no group is in two splits.
+            case noLeakage
+            case invariance(InvarianceConfig)
+            case metric(MetricGate)
+            case baseline(BaselineConfig)
+            case golden(GoldenConfig)
+
+            /// The kind as the spec writes it after `check:`.
+            public var name: String {
+                switch self {
+                case .outputShape: "output_shape"
+                case .finiteOutputs: "finite_outputs"
+                case .softmaxSumsToOne: "softmax_sums_to_one"
+                case .initialLoss: "initial_loss"
+                case .deterministic: "deterministic"
+                case .overfitBatch: "overfit_batch"
+                case .noLeakage: "no_leakage"
+                case .invariance: "invariance"
+                case .metric: "metric"
+                case .baseline: "baseline"
+                case .golden: "golden"
+                }
+            }
+        }
+
+        /// Predictions must not change under exact rotations and flips.
+        public struct InvarianceConfig: Sendable, Equatable {
+            /// Each distinct and none the identity.
+            public var transforms: [Transform]
+            /// Share of test images whose prediction must stay the same, in (0, 1].
+            public var minAgreement: Double
+            /// `.point` gates the share itself, `.lower` its lower confidence bound.
+            public var bound: Bound
+            public var confidence: Double
+            /// How many disagreeing images to list per transform.
+            public var worst: Int
+            /// Below this many test images the verdict is inconclusive.
+            public var minSamples: Int
+
+            /// Invariance settings as parsed.
+            public init(transforms: [Transform], minAgreement: Double, bound: Bound = .point, confidence: Double = 0.95,
+                        worst: Int = 8, minSamples: Int = 30) {
+                (self.transforms, self.minAgreement, self.bound, self.confidence, self.worst, self.minSamples) =
+                    (transforms, minAgreement, bound, confidence, worst, minSamples)
+            }
+        }
+
+        /// A threshold on a test-set metric.
+        public struct MetricGate: Sendable, Equatable {
+            public var metric: Metric
+            /// Strictly inside the metric's range, so that the gate can both pass and fail.
+            public var threshold: Double
+            /// `.atLeast` for `min:`, `.atMost` for `max:`.
+            public var comparison: CheckResult.Comparison
+            /// `.lower` only with `.atLeast`, `.upper` only with `.atMost`.
+            public var bound: Bound
+            public var confidence: Double
+            /// Below this many test images the verdict is inconclusive.
+            public var minSamples: Int
+
+            /// A gate as parsed.
+            public init(metric: Metric, threshold: Double, comparison: CheckResult.Comparison, bound: Bound = .point,
+                        confidence: Double = 0.95, minSamples: Int = 30) {
+                (self.metric, self.threshold, self.comparison) = (metric, threshold, comparison)
+                (self.bound, self.confidence, self.minSamples) = (bound, confidence, minSamples)
+            }
+        }
+
+        /// The candidate may be worse than a baseline model by at most `maxDrop`.
+        public struct BaselineConfig: Sendable, Equatable {
+            public var model: URL
+            public var metric: Metric
+            /// How much worse the candidate may be, in the metric's units (≥ 0).
+            public var maxDrop: Double
+            /// McNemar test level, in (0, 1).
+            public var significance: Double
+            public var onMissing: OnMissing
+
+            /// Baseline settings as parsed.
+            public init(model: URL, metric: Metric, maxDrop: Double = 0, significance: Double = 0.05,
+                        onMissing: OnMissing = .fail) {
+                (self.model, self.metric, self.maxDrop, self.significance, self.onMissing) =
+                    (model, metric, maxDrop, significance, onMissing)
+            }
+
+            /// What to do when the baseline model file is missing (the first run has none).
+            public enum OnMissing: String, Sendable, CaseIterable {
+                case fail
+                case skip
+            }
+        }
+
+        /// Probabilities on fixed test images must match a stored golden file.
+        public struct GoldenConfig: Sendable, Equatable {
+            /// The golden file (an output: it need not exist yet).
+            public var file: URL
+            /// Absolute tolerance on each probability.
+            public var tolerance: Double
+            /// How many test images the golden file holds.
+            public var images: Int
+
+            /// Golden settings as parsed.
+            public init(file: URL, tolerance: Double = 1e-4, images: Int = 8) {
+                (self.file, self.tolerance, self.images) = (file, tolerance, images)
+            }
+        }
+    }
+
+    /// Which estimate a gate compares with its threshold.
+    public enum Bound: String, Sendable, CaseIterable {
+        /// The measured value itself.
+        case point
+        /// The lower end of its confidence interval (a conservative `min`).
+        case lower
+        /// The upper end (a conservative `max`).
+        case upper
+    }
+
+    /// A metric a gate or a baseline comparison can name; all lie in [0, 1].
+    public enum Metric: String, Sendable, CaseIterable {
+        case accuracy
+        case balancedAccuracy = "balanced_accuracy"
+        case precision
+        case recall
+        case sensitivity
+        case specificity
+        case f1
+        case falseNegativeRate = "false_negative_rate"
+        case falsePositiveRate = "false_positive_rate"
+        case rocAUC = "roc_auc"
+        case prAUC = "pr_auc"
+        case expectedCalibrationError = "expected_calibration_error"
+
+        /// False for error rates, where lower is better (a baseline "drop" is then a rise).
+        public var higherIsBetter: Bool {
+            switch self {
+            case .falseNegativeRate, .falsePositiveRate, .expectedCalibrationError: false
+            default: true
+            }
+        }
+
+        /// True for one-class-against-the-rest metrics, which need `data.positive_class`.
+        public var needsPositiveClass: Bool {
+            switch self {
+            case .accuracy, .balancedAccuracy, .expectedCalibrationError: false
+            default: true
+            }
+        }
+    }
+
+    /// An exact image transform as written, e.g. `rotate90+flip_horizontal`: steps applied left to right.
+    public struct Transform: Sendable, Equatable {
+        /// The text in the spec.
+        public var name: String
+        public var steps: [ImageTransform]
+
+        /// A transform from its steps; the name is how the spec writes them.
+        public init(steps: [ImageTransform]) {
+            self.steps = steps
+            name = steps.map { Self.spelling[$0] ?? $0.rawValue }.joined(separator: "+")
+        }
+
+        /// The single transform the steps amount to.
+        public var composed: ImageTransform { steps.reduce(.identity) { $0.then($1) } }
+
+        /// The spec's snake_case name of each transform a step may be.
+        public static let spelling: [ImageTransform: String] = [
+            .rotate90: "rotate90", .rotate180: "rotate180", .rotate270: "rotate270",
+            .flipHorizontal: "flip_horizontal", .flipVertical: "flip_vertical",
+            .transpose: "transpose", .antiTranspose: "anti_transpose",
+        ]
+    }
+}
+
+extension Spec {
+    /// Reads, parses and validates the spec at `url`; with `checkFiles`, inputs it names (the data
+    /// folder, an upstream checkpoint, a baseline model that must exist) are checked to exist.
+    /// Throws `SpecErrors` listing every problem.
+    public static func load(contentsOf url: URL, checkFiles: Bool = true) throws -> Spec {
+        // As given (relative to the working directory when it was), as the user typed it.
+        let name = url.relativePath
+        let bytes: Foundation.Data
+        do {
+            bytes = try Foundation.Data(contentsOf: url)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: url.path) ? "cannot read the spec" : "no such spec file"
+            throw SpecErrors([SpecError(file: name, line: 0, column: 0, message: reason)])
+        }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw SpecErrors([SpecError(file: name, line: 0, column: 0, message: "the spec is not UTF-8 text")])
+        }
+        var parser = SpecParser(file: name, baseDirectory: url.deletingLastPathComponent(), checkFiles: checkFiles)
+        return try parser.parse(text, specFile: url.absoluteURL.standardizedFileURL, sha256: hex(SHA256.hash(data: bytes)))
+    }
+
+    /// Parses and validates spec text; `file` names it in messages and relative paths resolve
+    /// against `baseDirectory`, where the spec is taken to lie; `sha256` is of the text's UTF-8
+    /// bytes. Throws `SpecErrors`.
+    public static func parse(_ text: String, file: String, baseDirectory: URL, checkFiles: Bool) throws -> Spec {
+        var parser = SpecParser(file: file, baseDirectory: baseDirectory, checkFiles: checkFiles)
+        let specFile = baseDirectory.appendingPathComponent((file as NSString).lastPathComponent).absoluteURL.standardizedFileURL
+        return try parser.parse(text, specFile: specFile, sha256: hex(SHA256.hash(data: Array(text.utf8))))
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,53 @@
+import BiT
+import Checks
+import Foundation
+import Training
+
+/// `certify`: check the set-up, train with BiT-HyperRule, then verify the trained model — one command.
+public enum Certification {
+    /// What certify produced.
+    public struct Outcome {
+        public let verification: Verification.Outcome
+        /// Nil when a pre-train check failed and training never started.
+        public let training: TrainingOutcome?
+        public let run: RunFolder
+    }
+
+    /// Runs the pre-train checks on the model training starts from (a failure stops before any
+    /// training), trains (or resumes), then runs the post-train checks on the trained model.
+    public static func certify(spec: Spec, threads: Int, isCI: Bool, resume: Bool,
+                               shouldStop: @escaping () -> Bool = { false },
+                               observe: (TrainingEvent) -> Void = { _ in }) throws -> Outcome {
+        let started = Date()
+        let job = try TrainingJob(TrainingPlan(spec: spec, threads: threads))
+        let run = RunFolder(job.plan.run)
+        let env = Verification.environment(threads: job.plan.threads)
+        let initial = Verification.makeContext(spec: spec, job: job, model: try job.initialModel(), metadata: job.metadata,
+                                               threads: job.plan.threads, isCI: isCI)
+        let planned = SpecChecks(spec, modelSHA256: "", environment: env)
+        let pre = try SpecChecks.run(planned.preTrain, on: initial)
+        if pre.contains(where: \.blocks) {
+            let result = Verification.result(spec: spec, modelFile: run.model, modelHash: "", fingerprint: job.manifest.fingerprint,
+                                             environment: env, checks: pre)
+            return Outcome(verification: .init(result: result, specName: spec.name, seconds: Date().timeIntervalSince(started)),
+                           training: nil, run: run)
+        }
+        let trained = try job.run(resume: resume, shouldStop: shouldStop, observe: observe)
+        guard !trained.training.interrupted else { throw CertificationInterrupted(steps: trained.training.steps) }
+        let modelHash = try Verification.sha256(of: run.model)
+        let post = SpecChecks(spec, modelSHA256: modelHash, environment: env).postTrain
+        let after = Verification.makeContext(spec: spec, job: job, model: trained.model, metadata: job.metadata,
+                                             threads: job.plan.threads, isCI: isCI)
+        let results = pre + (try SpecChecks.run(post, on: after))
+        let result = Verification.result(spec: spec, modelFile: run.model, modelHash: modelHash, fingerprint: job.manifest.fingerprint,
+                                         environment: env, checks: results)
+        return Outcome(verification: .init(result: result, specName: spec.name, seconds: Date().timeIntervalSince(started)),
+                       training: trained, run: run)
+    }
+}
+
+/// Training was stopped (Ctrl-C) before the model could be verified.
+public struct CertificationInterrupted: Error, CustomStringConvertible {
+    public let steps: Int
+    public var description: String { "stopped after step \(steps) before verification; continue with the same command and --resume" }
+}
