@@ -52,11 +52,18 @@ public final class CheckContext: @unchecked Sendable {
         return result
     }
 
-    /// The first `count` images of a split (in manifest order) as one evaluation batch.
+    /// Up to `count` images of a split as one evaluation batch, taken class by class in turn
+    /// (manifest order within a class), so a small sample still holds every class.
     public func batch(_ part: DatasetSplit.Part, count: Int) throws -> (images: Tensor<Float>, labels: [Int], paths: [String]) {
-        let chosen = Array(samples(part).prefix(count))
-        let loader = BatchLoader(samples: chosen, preprocessing: preprocessing, batchSize: max(chosen.count, 1), mode: .evaluation, threads: threads)
+        let all = samples(part), allPaths = paths(part)
+        var queues = (0..<manifest.classNames.count).map { c in all.indices.filter { all[$0].label == c } }
+        var chosen: [Int] = []
+        while chosen.count < min(count, all.count) {
+            for c in queues.indices where !queues[c].isEmpty && chosen.count < count { chosen.append(queues[c].removeFirst()) }
+        }
+        let loader = BatchLoader(samples: chosen.map { all[$0] }, preprocessing: preprocessing, batchSize: max(chosen.count, 1),
+                                 mode: .evaluation, threads: threads)
         let b = try loader.batch(0)
-        return (b.images, b.labels, Array(paths(part).prefix(count)))
+        return (b.images, b.labels, chosen.map { allPaths[$0] })
     }
 }

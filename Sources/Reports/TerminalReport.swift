@@ -101,7 +101,7 @@ public enum TerminalReport {
         let ends = "[\(number(interval[0])), \(number(interval[1]))]"
         // Shown as estimate and interval only when the bound is visibly one of its ends; otherwise the
         // value the verdict rests on would be hidden.
-        if interval.map(number).contains(number(value)) { return "\(number(estimate)) \(ends)" }
+        if interval.map(number).contains(number(value)) || number(value) == number(estimate) { return "\(number(estimate)) \(ends)" }
         return "\(number(value)) (estimate \(number(estimate)) \(ends))"
     }
 

@@ -8,10 +8,12 @@ struct ModelCheck: ParsableCommand {
         commandName: "modelcheck",
         abstract: "Train, test and certify BiT image classifiers.",
         discussion: """
-            Exit codes: 0 success; 2 a usage error or bad input (missing or malformed file,
-            unknown architecture), with a message naming the file.
+            Exit codes: 0 success (every required check passed); 1 a required check failed;
+            2 a usage, spec or input error (the message names the file, and the line and column
+            for specs); 3 inconclusive (too few samples to decide); 130 stopped by Ctrl-C.
             """,
-        subcommands: [TrainCommand.self, PredictCommand.self, InspectCommand.self, DataCommand.self, ModelsCommand.self, BenchCommand.self])
+        subcommands: [CertifyCommand.self, VerifyCommand.self, TrainCommand.self, GoldenCommand.self, PredictCommand.self,
+                      InspectCommand.self, DataCommand.self, ModelsCommand.self, BenchCommand.self])
 
     static func main() async {
         BLASRuntime.ensureFastKernel()

@@ -1,15 +1,18 @@
 import ArgumentParser
 import BiT
+import Checks
 import Datasets
 import Foundation
+import Pipeline
 import Training
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Fine-tune or train a BiT model with BiT-HyperRule on an image folder.",
+        abstract: "Fine-tune or train a BiT model with BiT-HyperRule, from a spec or an image folder.",
         discussion: """
-            DIR holds one subfolder per class. The data is split into train/validation/test
+            `modelcheck train SPEC` trains what the spec describes (data, split, recipe, run folder).
+            Without a spec, --data DIR names a folder with one subfolder per class. The data is split into train/validation/test
             (by group when --group-pattern names one, e.g. the patient), the HyperRule picks
             the schedule from the training split's size and the resolution from its images'
             size, and every value can be overridden. The run folder gets the model (official
@@ -24,7 +27,8 @@ struct TrainCommand: ParsableCommand {
                 --model R14x0.5 --resize 72 --crop 64 --flip-vertical --steps 600 --batch 64
             """)
 
-    @Option(help: "Image folder with one subfolder per class.") var data: String
+    @Argument(help: "A spec file; its data, split and training recipe are used.") var spec: String?
+    @Option(help: "Image folder with one subfolder per class (without a spec).") var data: String?
     @Option(help: "Architecture to train from scratch (R50x1, R26x0.5, ...) or a checkpoint .npz to fine-tune.") var model = "R50x1"
     @Option(name: .customLong("run"), help: "Run folder (default: runs/<data folder name>).") var runFolder: String?
     @Option(help: "Class folder order, comma-separated (default: sorted names).") var classes: String?
@@ -51,6 +55,18 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false
 
     func run() throws {
+        let plan: TrainingPlan
+        if let spec {
+            guard data == nil else { throw ValidationError("give a spec or --data, not both") }
+            plan = TrainingPlan(spec: try Spec.load(contentsOf: URL(fileURLWithPath: spec)), threads: threads)
+        } else {
+            guard let data else { throw ValidationError("give a spec, or --data DIR") }
+            plan = try folderPlan(data)
+        }
+        try train(plan)
+    }
+
+    func folderPlan(_ data: String) throws -> TrainingPlan {
         let fractions = split.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard fractions.count == 3 else { throw ValidationError("--split takes three fractions, e.g. 0.8,0.1,0.1") }
         let decaySteps = try decay.map { text in
@@ -73,6 +89,10 @@ struct TrainCommand: ParsableCommand {
             microBatchSize: microBatch, evaluateEvery: evalEvery, patience: patience > 0 ? patience : nil,
             checkpointEvery: checkpointEvery, seed: seed, threads: threads)
         plan.unreadable = unreadable
+        return plan
+    }
+
+    func train(_ plan: TrainingPlan) throws {
         let job = try TrainingJob(plan)
         for s in job.skipped { print("skipped    \(s.path): \(s.error.reason)") }
         print(job.split.description)

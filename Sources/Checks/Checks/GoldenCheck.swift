@@ -21,15 +21,14 @@ public struct GoldenCheck: Check {
         (self.modelSHA256, self.environment) = (modelSHA256, environment)
     }
 
-    /// The golden the current model would write: the first `images` test images in manifest order.
+    /// The golden the current model would write: `images` test images, classes in turn.
     public func current(_ context: CheckContext) throws -> GoldenFile {
         let batch = try context.batch(.test, count: images)
         let p = SoftmaxCrossEntropy.softmax(context.model.logits(batch.images, threads: context.threads))
         let k = p.shape[1]
-        let indices = Array(context.split.indices(.test).prefix(images))
-        let entries = indices.enumerated().map { i, entry in
-            GoldenFile.Entry(path: context.manifest.entries[entry].path, sha256: context.manifest.entries[entry].sha256,
-                             probabilities: (0..<k).map { Double(p[i * k + $0]) })
+        let hashes = Dictionary(context.manifest.entries.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })
+        let entries = batch.paths.enumerated().map { i, path in
+            GoldenFile.Entry(path: path, sha256: hashes[path] ?? "", probabilities: (0..<k).map { Double(p[i * k + $0]) })
         }
         return GoldenFile(modelcheckVersion: ModelcheckVersion.current, environment: environment, modelSHA256: modelSHA256,
                           classNames: context.metadata.classNames, entries: entries)
@@ -50,7 +49,7 @@ public struct GoldenCheck: Check {
         let byPath = Dictionary(now.entries.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         for entry in stored.entries {
             guard let fresh = byPath[entry.path] else {
-                problems.append("\(entry.path) is no longer among the first \(images) test images (data or split changed)")
+                problems.append("\(entry.path) is no longer among the golden test images (data or split changed)")
                 continue
             }
             if fresh.sha256 != entry.sha256 { problems.append("\(entry.path) changed on disk (SHA-256 differs)") }
