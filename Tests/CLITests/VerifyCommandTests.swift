@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// `modelcheck train SPEC` then `verify`: exit codes 0, 1, 2 and 3, reports written.
+@Suite struct VerifyCommandTests {
+    static func spec(data: URL, run: URL, checks: String) -> String {
+        """
+        modelcheck: 1
+        name: cells
+        model:
+          architecture: R14x0.125
+        data:
+          folder: \(data.path)
+          positive_class: Parasitized
+          split: {by: image, train: 0.5, validation: 0.25, test: 0.25, seed: 5}
+          preprocessing: {resize: 18, crop: 16, flips: [horizontal, vertical]}
+        training:
+          run: \(run.path)
+          steps: 16
+          batch: 8
+          micro_batch: 4
+          learning_rate: 0.05
+          warmup: 2
+          decay: [12]
+          eval_every: 8
+          patience: null
+          checkpoint_every: 8
+          threads: 2
+        checks:
+        \(checks)
+        """
+    }
+
+    @Test func exitCodesFollowTheVerdicts() throws {
+        let data = try TrainCommandTests.smallDataset()
+        let dir = CLI.temporaryFolder(), run = dir.appendingPathComponent("run")
+        func write(_ name: String, _ checks: String) throws -> String {
+            let url = dir.appendingPathComponent(name)
+            try Self.spec(data: data, run: run, checks: checks).write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        let passing = try write("pass.spec", """
+          - check: softmax_sums_to_one
+          - check: no_leakage
+          - check: metric
+            metric: accuracy
+            min: 0.01
+            min_samples: 1
+        """)
+        let trained = try CLI.run(["train", passing])
+        #expect(trained.status == 0, "\(trained.stderr)")
+
+        let ok = try CLI.run(["verify", passing])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout.contains("PASSED"))
+        let junit = try String(contentsOf: run.appendingPathComponent("junit.xml"), encoding: .utf8)
+        #expect(junit.contains("<testcase classname=\"modelcheck.metric\" name=\"metric.accuracy\""))
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("verification.json").path))
+
+        let failing = try write("fail.spec", """
+          - check: metric
+            metric: accuracy
+            min: 0.999
+            min_samples: 1
+        """)
+        let failed = try CLI.run(["verify", failing])
+        #expect(failed.status == 1 && failed.stdout.contains("FAIL"), "\(failed.stdout)")
+
+        let undecided = try write("few.spec", """
+          - check: metric
+            metric: accuracy
+            min: 0.5
+            min_samples: 1000
+        """)
+        #expect(try CLI.run(["verify", undecided]).status == 3)
+
+        // A golden that does not exist: inconclusive locally, a failure under CI=true.
+        let golden = try write("golden.spec", """
+          - check: golden
+            file: \(dir.appendingPathComponent("g.json").path)
+        """)
+        #expect(try CLI.run(["verify", golden]).status == 3)
+        var env = ProcessInfo.processInfo.environment
+        env["CI"] = "true"
+        #expect(try CLI.run(["verify", golden], environment: env).status == 1)
+        #expect(try CLI.run(["golden", "record", golden], environment: env).status == 2)
+        #expect(try CLI.run(["golden", "record", golden]).status == 0)
+        #expect(try CLI.run(["verify", golden]).status == 0)
+    }
+
+    @Test func specErrorsAreAllReportedWithPositionsAndExit2() throws {
+        let dir = CLI.temporaryFolder()
+        let url = dir.appendingPathComponent("bad.spec")
+        try """
+        modelcheck: 1
+        name: bad
+        model:
+          architecture: R14x0.125
+        data:
+          folder: \(dir.path)
+          split: {by: image, train: 0.5, validation: 0.25, test: 0.5}
+        training:
+          learning_rat: 0.1
+        checks:
+          - check: metric
+            metric: acuracy
+            min: 0.9
+        """.write(to: url, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["verify", url.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("bad.spec:9:3: unknown key 'learning_rat'"), "\(r.stderr)")
+        #expect(r.stderr.contains("did you mean 'learning_rate'"))
+        #expect(r.stderr.contains("did you mean 'accuracy'"))
+        #expect(r.stderr.contains("must add up to 1"))
+    }
+}

@@ -1,0 +1,30 @@
+import Checks
+import Foundation
+import Testing
+
+/// The specs in Specs/ parse and say what the README says they say.
+@Suite struct ShippedSpecTests {
+    static let specs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Specs")
+
+    @Test func embeddedSpecIsValidWithItsData() throws {
+        let spec = try Spec.load(contentsOf: Self.specs.appendingPathComponent("malaria-embedded.spec"))
+        #expect(spec.name == "malaria-embedded")
+        #expect(spec.data.split.by == .group && spec.data.split.groupPattern == "^(C[0-9]+)")
+        #expect(spec.checks.count == 15)
+        #expect(spec.training?.threads == 2 && spec.training?.patience == nil)
+    }
+
+    @Test func tutorialSpecIsValidBeforeItsDataIsFetched() throws {
+        let spec = try Spec.load(contentsOf: Self.specs.appendingPathComponent("malaria.spec"), checkFiles: false)
+        guard case .upstream(let url) = spec.model else { Issue.record("expected an upstream checkpoint"); return }
+        #expect(url.lastPathComponent == "BiT-M-R50x1.npz")
+        #expect(spec.data.split.train == 0.9 && spec.data.split.validation == 0.09 && spec.data.split.test == 0.01)
+        #expect(spec.training?.patience == 10 && spec.training?.steps == nil)
+        // With files checked, the missing download is reported with its position.
+        #expect { try Spec.load(contentsOf: Self.specs.appendingPathComponent("malaria.spec")) } throws: { error in
+            let text = "\(error)"
+            return text.contains("malaria.spec:") && (text.contains("no such file") || text.contains("no such folder"))
+        }
+    }
+}
