@@ -74,18 +74,20 @@ import Testing
         """)
         #expect(try CLI.run(["verify", undecided]).status == 3)
 
-        // A golden that does not exist: inconclusive locally, a failure under CI=true.
+        // A golden that does not exist: inconclusive locally, a failure under CI=true. These
+        // tests themselves may run under CI, so both environments are set explicitly.
         let golden = try write("golden.spec", """
           - check: golden
             file: \(dir.appendingPathComponent("g.json").path)
         """)
-        #expect(try CLI.run(["verify", golden]).status == 3)
-        var env = ProcessInfo.processInfo.environment
-        env["CI"] = "true"
-        #expect(try CLI.run(["verify", golden], environment: env).status == 1)
-        #expect(try CLI.run(["golden", "record", golden], environment: env).status == 2)
-        #expect(try CLI.run(["golden", "record", golden]).status == 0)
-        #expect(try CLI.run(["verify", golden]).status == 0)
+        var local = ProcessInfo.processInfo.environment, ci = local
+        local["CI"] = nil
+        ci["CI"] = "true"
+        #expect(try CLI.run(["verify", golden], environment: local).status == 3)
+        #expect(try CLI.run(["verify", golden], environment: ci).status == 1)
+        #expect(try CLI.run(["golden", "record", golden], environment: ci).status == 2)
+        #expect(try CLI.run(["golden", "record", golden], environment: local).status == 0)
+        #expect(try CLI.run(["verify", golden], environment: ci).status == 0)
     }
 
     @Test func specErrorsAreAllReportedWithPositionsAndExit2() throws {
