@@ -61,14 +61,18 @@ let package = Package(
             dependencies: ["BiT", "Datasets", "Imaging", .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
-        .target(name: "Reports", dependencies: ["Checks"], swiftSettings: vectorSwift),
+        .target(
+            name: "Reports",
+            dependencies: ["Checks", "Imaging", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: vectorSwift),
         // Spec → training plan, checks, verification and certification: what the CLI commands run.
-        .target(name: "Pipeline", dependencies: ["BiT", "Datasets", "Training", "Checks",
+        .target(name: "Pipeline", dependencies: ["BiT", "Datasets", "Training", "Checks", "Reports", "Imaging",
                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: vectorSwift),
         .executableTarget(
             name: "modelcheck",
             dependencies: [
                 "BiT", "Imaging", "Datasets", "Training", "Checks", "Pipeline", "Reports",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: vectorSwift
@@ -78,7 +82,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Training"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built executable; depending on it makes `swift test` build it first.
         .testTarget(name: "CLITests", dependencies: ["modelcheck", "BiT", "Imaging", "Datasets"]),
     ]

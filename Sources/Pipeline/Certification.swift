@@ -29,7 +29,7 @@ public enum Certification {
         if pre.contains(where: \.blocks) {
             let result = Verification.result(spec: spec, modelFile: run.model, modelHash: "", fingerprint: job.manifest.fingerprint,
                                              environment: env, checks: pre)
-            return Outcome(verification: .init(result: result, specName: spec.name, seconds: Date().timeIntervalSince(started)),
+            return Outcome(verification: .init(result: result, specName: spec.name, seconds: Date().timeIntervalSince(started), context: nil),
                            training: nil, run: run)
         }
         let trained = try job.run(resume: resume, shouldStop: shouldStop, observe: observe)
@@ -41,7 +41,7 @@ public enum Certification {
         let results = pre + (try SpecChecks.run(post, on: after))
         let result = Verification.result(spec: spec, modelFile: run.model, modelHash: modelHash, fingerprint: job.manifest.fingerprint,
                                          environment: env, checks: results)
-        return Outcome(verification: .init(result: result, specName: spec.name, seconds: Date().timeIntervalSince(started)),
+        return Outcome(verification: .init(result: result, specName: spec.name, seconds: Date().timeIntervalSince(started), context: after),
                        training: trained, run: run)
     }
 }

@@ -12,6 +12,8 @@ public enum Verification {
         public let result: VerificationResult
         public let specName: String
         public let seconds: Double
+        /// What the post-train checks looked at (for the HTML report); nil when they never ran.
+        public let context: CheckContext?
     }
 
     /// The environment recorded with results and goldens.
@@ -55,7 +57,7 @@ public enum Verification {
         let results = try SpecChecks.run(checks.preTrain + checks.postTrain, on: context)
         return Outcome(result: result(spec: spec, modelFile: modelFile, modelHash: modelHash, fingerprint: context.manifest.fingerprint,
                                       environment: env, checks: results),
-                       specName: spec.name, seconds: Date().timeIntervalSince(started))
+                       specName: spec.name, seconds: Date().timeIntervalSince(started), context: context)
     }
 
     static func result(spec: Spec, modelFile: URL, modelHash: String, fingerprint: String, environment: [String: String],

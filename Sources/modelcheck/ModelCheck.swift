@@ -12,7 +12,8 @@ struct ModelCheck: ParsableCommand {
             2 a usage, spec or input error (the message names the file, and the line and column
             for specs); 3 inconclusive (too few samples to decide); 130 stopped by Ctrl-C.
             """,
-        subcommands: [CertifyCommand.self, VerifyCommand.self, TrainCommand.self, GoldenCommand.self, PredictCommand.self,
+        subcommands: [CertifyCommand.self, VerifyCommand.self, VerifyCertificateCommand.self, KeygenCommand.self, TrainCommand.self,
+                      GoldenCommand.self, PredictCommand.self,
                       InspectCommand.self, DataCommand.self, ModelsCommand.self, BenchCommand.self])
 
     static func main() async {

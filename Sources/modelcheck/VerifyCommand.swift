@@ -3,6 +3,7 @@ import Checks
 import Foundation
 import Pipeline
 import Reports
+import Training
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,7 +32,8 @@ struct VerifyCommand: ParsableCommand {
         }
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let outcome = try Verification.verify(spec: spec, modelFile: modelFile, threads: threads, isCI: CIEnvironment.isCI)
-        try output.emit(outcome, defaultFolder: run)
+        try output.emit(outcome, spec: spec, run: RunFolder(run))
+        try ReportOptions.exit(outcome.result)
     }
 }
 
@@ -48,6 +50,9 @@ struct CertifyCommand: ParsableCommand {
 
     @Argument(help: "The spec file.") var spec: String
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false
+    @Option(help: "Ed25519 signing key file (default: $\(SigningKeys.environmentVariable), else ~/.modelcheck/signing.key, created on first use).")
+    var key: String?
+    @Flag(help: "Replace an existing certificate in the run folder.") var replaceCertificate = false
     @OptionGroup var output: ReportOptions
 
     func run() throws {
@@ -66,7 +71,17 @@ struct CertifyCommand: ParsableCommand {
         } else {
             print("a required pre-train check failed: training was not started")
         }
-        try output.emit(outcome.verification, defaultFolder: outcome.run.url)
+        try output.emit(outcome.verification, spec: spec, run: outcome.run)
+        if outcome.verification.result.outcome == .passed {
+            let file = outcome.run.url.appendingPathComponent("certificate.json")
+            let goldens = spec.checks.compactMap { c -> URL? in if case .golden(let g) = c.kind { return g.file } else { return nil } }
+            _ = try CertificateSigner.issue(
+                result: outcome.verification.result, specName: spec.name, modelFile: outcome.run.model, specFile: spec.file,
+                goldenFiles: goldens, datasetFolder: spec.data.folder, privateKey: try SigningKeyChoice.privateKey(file: key),
+                to: file, replacingExisting: replaceCertificate)
+            print("certificate: \(file.path) (check with `modelcheck verify-certificate \(file.path)`)")
+        }
+        try ReportOptions.exit(outcome.verification.result)
     }
 }
 
@@ -104,17 +119,29 @@ struct GoldenRecordCommand: ParsableCommand {
 struct ReportOptions: ParsableArguments {
     @Option(help: "JUnit XML path (default: <run folder>/junit.xml).") var junit: String?
     @Option(help: "JSON result path (default: <run folder>/verification.json).") var json: String?
+    @Option(help: "HTML report path (default: <run folder>/report.html).") var html: String?
+    @Option(help: "Markdown summary path, for a pull-request comment (default: <run folder>/summary.md).") var markdown: String?
 
-    func emit(_ outcome: Verification.Outcome, defaultFolder: URL) throws {
-        try FileManager.default.createDirectory(at: defaultFolder, withIntermediateDirectories: true)
+    /// Prints the table and writes every report.
+    func emit(_ outcome: Verification.Outcome, spec: Spec, run: RunFolder) throws {
+        try FileManager.default.createDirectory(at: run.url, withIntermediateDirectories: true)
         let result = outcome.result
-        let junitURL = junit.map { URL(fileURLWithPath: $0) } ?? defaultFolder.appendingPathComponent("junit.xml")
-        let jsonURL = json.map { URL(fileURLWithPath: $0) } ?? defaultFolder.appendingPathComponent("verification.json")
+        func path(_ given: String?, _ name: String) -> URL { given.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent(name) }
+        let (junitURL, jsonURL, htmlURL, markdownURL) = (path(junit, "junit.xml"), path(json, "verification.json"),
+                                                         path(html, "report.html"), path(markdown, "summary.md"))
         try ReportFile.write(Data(JUnitReport.render(result, specName: outcome.specName, duration: .seconds(outcome.seconds)).utf8), to: junitURL)
         try ReportFile.write(try JSONReport.render(result), to: jsonURL)
+        try ReportFile.write(Data(MarkdownSummary.render(result, specName: outcome.specName).utf8), to: markdownURL)
+        let inputs = try outcome.context.map { try ReportBuilder.inputs(result: result, specName: outcome.specName, spec: spec, context: $0, run: run) }
+            ?? ReportInputs(result: result, specName: outcome.specName)
+        try ReportFile.write(Data(try HTMLReport.render(inputs).utf8), to: htmlURL)
         print(TerminalReport.render(result, specName: outcome.specName, colored: isatty(STDOUT_FILENO) != 0))
-        print("reports: \(junitURL.path), \(jsonURL.path)")
+        print("reports: \(htmlURL.path), \(junitURL.path), \(jsonURL.path), \(markdownURL.path)")
         fflush(nil)
+    }
+
+    /// Ends the process with the outcome's exit code unless it passed.
+    static func exit(_ result: VerificationResult) throws {
         if result.outcome != .passed { throw ExitCode(result.outcome.exitCode) }
     }
 }

@@ -90,6 +90,39 @@ import Testing
         #expect(try CLI.run(["verify", golden], environment: ci).status == 0)
     }
 
+    @Test func certifyWritesASignedCertificateThatDetectsTampering() throws {
+        let data = try TrainCommandTests.smallDataset()
+        let dir = CLI.temporaryFolder(), run = dir.appendingPathComponent("run")
+        let spec = dir.appendingPathComponent("cert.spec")
+        try Self.spec(data: data, run: run, checks: """
+          - check: no_leakage
+          - check: metric
+            metric: accuracy
+            min: 0.01
+            min_samples: 1
+        """).write(to: spec, atomically: true, encoding: .utf8)
+        let key = dir.appendingPathComponent("k.key"), pub = dir.appendingPathComponent("k.pub")
+        #expect(try CLI.run(["keygen", "--private-key", key.path, "--public-key", pub.path]).status == 0)
+        let certified = try CLI.run(["certify", spec.path, "--key", key.path])
+        #expect(certified.status == 0, "\(certified.stdout)\(certified.stderr)")
+        let certificate = run.appendingPathComponent("certificate.json")
+        for report in ["report.html", "summary.md", "junit.xml", "verification.json", "certificate.json"] {
+            #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(report).path), "\(report)")
+        }
+        let valid = try CLI.run(["verify-certificate", certificate.path, "--public-key", pub.path])
+        #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
+        // A certificate is never overwritten silently.
+        #expect(try CLI.run(["certify", spec.path, "--key", key.path, "--resume"]).status == 2)
+
+        // One byte of the model changed: detected and named.
+        let model = run.appendingPathComponent("model.npz")
+        var bytes = try Data(contentsOf: model)
+        bytes[bytes.count - 10] ^= 0xFF
+        try bytes.write(to: model)
+        let tampered = try CLI.run(["verify-certificate", certificate.path, "--public-key", pub.path])
+        #expect(tampered.status == 1 && tampered.stdout.contains("model"), "\(tampered.stdout)")
+    }
+
     @Test func specErrorsAreAllReportedWithPositionsAndExit2() throws {
         let dir = CLI.temporaryFolder()
         let url = dir.appendingPathComponent("bad.spec")

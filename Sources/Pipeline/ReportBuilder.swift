@@ -1,0 +1,83 @@
+import BiT
+import Checks
+import Datasets
+import Foundation
+import Imaging
+import Reports
+import Training
+
+/// Gathers what the HTML report shows from a verified context: the numbers and pictures come
+/// from the checks' data (predictions, the split, the run's log), computed here once.
+public enum ReportBuilder {
+    /// The report's inputs for a verification of `context`'s model.
+    public static func inputs(result: VerificationResult, specName: String, spec: Spec, context: CheckContext,
+                              run: RunFolder) throws -> ReportInputs {
+        let predictions = try context.predictions(.test)
+        let k = predictions.classes, names = context.metadata.classNames
+        let predicted = predictions.predictedClasses, probs = predictions.probabilities
+        let confusion = ConfusionMatrix(classCount: k, labels: predictions.labels, predictions: predicted).counts
+        let positive = context.positiveClass
+        let roc = ROCCurve(scores: (0..<predictions.labels.count).map { Double(probs[$0 * k + positive]) },
+                           labels: predictions.labels.map { $0 == positive })
+        let curves = (try? run.readLog())?.map { (step: $0.step, loss: $0.loss, validationLoss: $0.validationLoss,
+                                                  validationAccuracy: $0.validationAccuracy) } ?? []
+        let samples = context.samples(.test), paths = context.paths(.test)
+        func image(_ i: Int) throws -> RGBImage {
+            context.preprocessing.evaluationImage(try ImageDecoder.decode(contentsOf: samples[i].url))
+        }
+        func caption(_ i: Int, _ p: [Float], _ c: Int) -> String {
+            String(format: "%@: %@ %.1f%%", paths[i], names[c], 100 * p[i * k + c])
+        }
+
+        var gallery: [InvarianceGalleryItem] = []
+        for check in spec.checks {
+            guard case .invariance(let config) = check.kind else { continue }
+            for transform in config.transforms {
+                let moved = try context.predictions(.test, transform: transform.composed)
+                let after = moved.predictedClasses, p1 = moved.probabilities
+                for i in (0..<predicted.count).filter({ predicted[$0] != after[$0] }).prefix(6) {
+                    let original = try image(i)
+                    gallery.append(InvarianceGalleryItem(
+                        transform: transform.name, original: original, transformed: transform.composed.apply(original),
+                        caption: "\(caption(i, probs, predicted[i])) → \(names[after[i]]) \(String(format: "%.1f%%", 100 * p1[i * k + after[i]]))",
+                        changed: true))
+                }
+            }
+        }
+        let wrong = (0..<predicted.count).filter { predicted[$0] != predictions.labels[$0] }
+            .sorted { probs[$0 * k + predicted[$0]] > probs[$1 * k + predicted[$1]] }.prefix(12)
+        let misclassified = try wrong.map { i in
+            (image: try image(i), caption: "\(caption(i, probs, predicted[i])) (true: \(names[predictions.labels[i]]))")
+        }
+        let split = context.split
+        let splitCounts = DatasetSplit.Part.allCases.map { part in
+            (split: part.rawValue, perClass: split.classCounts(part), groups: split.groupCounts(part).count)
+        }
+        return ReportInputs(
+            result: result, specName: specName, confusion: confusion, classNames: names,
+            roc: roc?.points.map { (falsePositiveRate: $0.falsePositiveRate, truePositiveRate: $0.truePositiveRate) } ?? [],
+            auc: roc?.auc, trainingCurves: curves, invariance: gallery, misclassified: misclassified, splitCounts: splitCounts,
+            hyperparameters: hyperparameters(run), hashes: [
+                ("spec", "\(result.spec.path)  \(result.spec.sha256)"), ("model", "\(result.model.path)  \(result.model.sha256)"),
+                ("dataset fingerprint", result.datasetFingerprint), ("modelcheck", result.modelcheckVersion),
+            ] + result.environment.sorted { $0.key < $1.key }.map { ("environment \($0.key)", $0.value) })
+    }
+
+    /// The run's hyperparameters.json, flattened to "options.rule.totalSteps = 600" pairs.
+    static func hyperparameters(_ run: RunFolder) -> [(String, String)] {
+        guard let data = try? Data(contentsOf: run.hyperparameters),
+              let object = try? JSONSerialization.jsonObject(with: data) else { return [] }
+        var pairs: [(String, String)] = []
+        func walk(_ value: Any, _ key: String) {
+            if let dict = value as? [String: Any] {
+                for k in dict.keys.sorted() { walk(dict[k]!, key.isEmpty ? k : "\(key).\(k)") }
+            } else if let array = value as? [Any] {
+                pairs.append((key, array.map { "\($0)" }.joined(separator: ", ")))
+            } else {
+                pairs.append((key, "\(value)"))
+            }
+        }
+        walk(object, "")
+        return pairs
+    }
+}

@@ -1,0 +1,88 @@
+import Checks
+
+/// A verification in a few lines of GitHub Markdown, for a pull-request comment:
+///
+/// ```
+/// ### modelcheck malaria: FAILED (exit 1)
+///
+/// 1 of 3 required checks failed
+///
+/// | check | value | bound | samples | verdict |
+/// | --- | --- | --- | ---: | --- |
+/// | `sensitivity` | 0.912 [0.871, 0.944] | ≥ 0.9 | 206 | FAIL |
+///
+/// accuracy 0.962 [0.931, 0.980] · ROC-AUC 0.963 · FNR 0.061
+///
+/// spec `ababababab` · model `3f3f3f3f3f` · dataset `9c9c9c9c9c` · modelcheck 0.1.0
+/// ```
+public enum MarkdownSummary {
+    /// The verdict, the checks that did not pass, key metrics and shortened hashes, in under 40 lines.
+    public static func render(_ result: VerificationResult, specName: String) -> String {
+        let outcome = result.outcome
+        let word = outcome.rawValue.uppercased()
+        var lines = ["### modelcheck \(inline(specName)): \(word) (exit \(outcome.exitCode))", ""]
+        var reason = TerminalReport.summary(result, style: .init(colored: false))
+        if reason.hasPrefix(word + ": ") { reason.removeFirst(word.count + 2) }
+        if reason.hasSuffix(" (exit \(outcome.exitCode))") { reason.removeLast(" (exit \(outcome.exitCode))".count) }
+        lines += [inline(reason), ""]
+
+        let open = result.checks.filter { $0.verdict == .fail || $0.verdict == .inconclusive }
+        if open.isEmpty {
+            let required = result.checks.filter { $0.severity == .required }.count
+            lines.append("All \(required) required \(required == 1 ? "check" : "checks") passed.")
+        } else {
+            lines += ["| check | value | bound | samples | verdict |", "| --- | --- | --- | ---: | --- |"]
+            for check in open.prefix(rowLimit) {
+                let cells = ["`\(code(check.id))`", inline(TerminalReport.valueText(check)), inline(TerminalReport.boundText(check)),
+                             check.samples.map(String.init) ?? "-", TerminalReport.verdict(check)]
+                lines.append("| " + cells.joined(separator: " | ") + " |")
+            }
+            if open.count > rowLimit { lines += ["", "… and \(open.count - rowLimit) more; see the full report."] }
+        }
+
+        let metrics = keyMetrics.compactMap { name, label -> String? in
+            guard let check = result.checks.first(where: { $0.kind == "metric" && $0.title.hasPrefix(name + " ") }),
+                  let value = check.estimate ?? check.value else { return nil }
+            var text = "\(label) \(TerminalReport.number(value))"
+            if check.estimate != nil, let interval = check.interval, interval.count == 2 {
+                text += " [\(TerminalReport.number(interval[0])), \(TerminalReport.number(interval[1]))]"
+            }
+            return text
+        }
+        if !metrics.isEmpty { lines += ["", metrics.joined(separator: " · ")] }
+
+        lines += ["", "spec `\(short(result.spec.sha256))` · model `\(short(result.model.sha256))` · "
+            + "dataset `\(short(result.datasetFingerprint))` · modelcheck \(inline(result.modelcheckVersion))"]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Table rows shown before the rest is summed up, keeping the comment under about 40 lines.
+    static let rowLimit = 20
+
+    /// The metrics a reviewer looks for first, by the name a metric check's title starts with.
+    private static let keyMetrics = [("accuracy", "accuracy"), ("roc_auc", "ROC-AUC"), ("false_negative_rate", "FNR")]
+
+    /// Enough of a hash to tell runs apart at a glance; the JSON report has the whole of it.
+    private static func short(_ hash: String) -> String { code(String(hash.prefix(10))) }
+
+    /// Text in a table cell or paragraph: one line, no raw HTML, no column breaks.
+    private static func inline(_ text: String) -> String {
+        var escaped = ""
+        for character in TerminalReport.clean(text) {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "|": escaped += "\\|"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// Text inside a code span, where references are not decoded: a backtick would end the span and a bar
+    /// would end the cell, so both are replaced by look-alikes.
+    private static func code(_ text: String) -> String {
+        String(TerminalReport.clean(text).map { $0 == "`" ? "ʼ" : $0 == "|" ? "¦" : $0 })
+    }
+}

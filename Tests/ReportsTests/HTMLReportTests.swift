@@ -1,0 +1,92 @@
+import Checks
+import Foundation
+import Imaging
+import Testing
+@testable import Reports
+
+@Suite struct HTMLReportTests {
+    /// The `src` of every `<img>` tag, in order.
+    static func imageSources(_ html: String) -> [String] {
+        html.components(separatedBy: "<img").dropFirst().map { tag in
+            guard let start = tag.range(of: "src=\"") else { return "" }
+            return String(tag[start.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    @Test func verdictComesFirstWithItsExitCode() throws {
+        let html = try HTMLReport.render(HTMLReportSamples.full)
+        let verdict = try #require(html.range(of: "<div class=\"word\">FAILED</div>"))
+        #expect(html.contains("exit code 1"))
+        let checks = try #require(html.range(of: "<h2>Checks</h2>"))
+        #expect(verdict.lowerBound < checks.lowerBound)
+
+        let passed = ReportInputs(result: SampleResults.result([SampleResults.accuracy]), specName: "m")
+        #expect(try HTMLReport.render(passed).contains("<div class=\"word\">PASSED</div>"))
+        let inconclusive = ReportInputs(result: SampleResults.result([SampleResults.rotate90]), specName: "m")
+        #expect(try HTMLReport.render(inconclusive).contains("exit code 3"))
+    }
+
+    @Test func everyCheckHasARowAndFailuresStandOut() throws {
+        let inputs = HTMLReportSamples.full
+        let html = try HTMLReport.render(inputs)
+        for check in inputs.result.checks {
+            #expect(html.contains("<code>\(HTMLReport.escape(check.id))</code>"), "\(check.id)")
+        }
+        #expect(html.contains("<td class=\"num\">0.962 [0.931, 0.980]</td>"))
+        #expect(html.components(separatedBy: "<tr class=\"row-fail\">").count - 1 == 2)
+        #expect(html.contains("<summary>evidence (7)</summary>"))
+    }
+
+    @Test func selfContained() throws {
+        let html = try HTMLReport.render(HTMLReportSamples.full).lowercased()
+        #expect(!html.contains("http://"))
+        #expect(!html.contains("https://"))
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<link"))
+    }
+
+    @Test func everyImageIsAnEmbeddedPNG() throws {
+        let html = try HTMLReport.render(HTMLReportSamples.full)
+        let sources = Self.imageSources(html)
+        // Confusion matrix, ROC, loss, accuracy, invariance bars, 2 changed pairs, 3 misclassified.
+        #expect(sources.count == 5 + 4 + 3)
+        let prefix = "data:image/png;base64,"
+        for source in sources {
+            #expect(source.hasPrefix(prefix))
+            let data = try #require(Data(base64Encoded: String(source.dropFirst(prefix.count))))
+            let image = try ImageDecoder.decode([UInt8](data), name: "embedded")
+            #expect(image.width > 0 && image.height > 0)
+        }
+        let thumbnail = try ImageDecoder.decode([UInt8](try #require(Data(base64Encoded: String(sources[5].dropFirst(prefix.count))))),
+                                                name: "first original")
+        #expect(thumbnail == HTMLReportSamples.image(seed: 5))
+        #expect(html.contains("image-rendering: pixelated"))
+    }
+
+    @Test func escapesText() throws {
+        let check = CheckResult(id: "x<y", kind: "metric", title: "t", severity: .required, verdict: .fail,
+                                message: "1 < 2 & 3 > 2 \"q\"", evidence: ["<img src=x>"])
+        let html = try HTMLReport.render(ReportInputs(result: SampleResults.result([check]), specName: "<b>spec</b>",
+                                                      hyperparameters: [("a&b", "<i>")]))
+        #expect(html.contains("1 &lt; 2 &amp; 3 &gt; 2 &quot;q&quot;"))
+        #expect(!html.contains("1 < 2"))
+        #expect(html.contains("<code>x&lt;y</code>"))
+        #expect(html.contains("<li>&lt;img src=x&gt;</li>"))
+        #expect(html.contains("&lt;b&gt;spec&lt;/b&gt;"))
+        #expect(html.contains("a&amp;b") && html.contains("&lt;i&gt;"))
+        #expect(Self.imageSources(html).isEmpty)
+        let hostile = try HTMLReport.render(HTMLReportSamples.full)
+        #expect(hostile.contains("message a&lt;b &amp; c&gt;d &quot;q&quot; &#39;a&#39; \u{FFFD}end second line"))
+        #expect(!hostile.contains("\u{1}"))
+    }
+
+    @Test func missingPiecesSayNotAvailable() throws {
+        let html = try HTMLReport.render(ReportInputs(result: SampleResults.oneFailure, specName: "bare"))
+        for section in ["Confusion matrix", "ROC curve", "Training", "Invariance", "Misclassified test images", "Data splits",
+                        "Hyper-parameters", "Hashes"] {
+            let start = try #require(html.range(of: "<h2>\(section)</h2>"), "\(section)")
+            #expect(html[start.upperBound...].prefix(80).contains("not available"), "\(section)")
+        }
+        #expect(Self.imageSources(html).isEmpty)
+    }
+}
