@@ -126,9 +126,13 @@ struct ReportOptions: ParsableArguments {
     func emit(_ outcome: Verification.Outcome, spec: Spec, run: RunFolder) throws {
         try FileManager.default.createDirectory(at: run.url, withIntermediateDirectories: true)
         let result = outcome.result
-        func path(_ given: String?, _ name: String) -> URL { given.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent(name) }
-        let (junitURL, jsonURL, htmlURL, markdownURL) = (path(junit, "junit.xml"), path(json, "verification.json"),
-                                                         path(html, "report.html"), path(markdown, "summary.md"))
+        func path(_ given: String?, _ name: String) throws -> URL {
+            let url = given.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            return url
+        }
+        let (junitURL, jsonURL, htmlURL, markdownURL) = (try path(junit, "junit.xml"), try path(json, "verification.json"),
+                                                         try path(html, "report.html"), try path(markdown, "summary.md"))
         try ReportFile.write(Data(JUnitReport.render(result, specName: outcome.specName, duration: .seconds(outcome.seconds)).utf8), to: junitURL)
         try ReportFile.write(try JSONReport.render(result), to: jsonURL)
         try ReportFile.write(Data(MarkdownSummary.render(result, specName: outcome.specName).utf8), to: markdownURL)
