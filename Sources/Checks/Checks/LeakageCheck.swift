@@ -18,7 +18,8 @@ public struct LeakageCheck: Check {
             samples: context.manifest.entries.count,
             message: report.hasLeakage
                 ? "\(report.sharedGroups.count) groups and \(report.crossSplitDuplicates.count) identical images appear in more than one split"
-                : "\(report.groupsChecked) groups, each in one split; no identical images across splits",
+                : (report.groupsChecked ? "every group (patient) in one split" : "no groups known (no group pattern)")
+                    + "; no identical images across splits",
             details: ["sharedGroups": Double(report.sharedGroups.count), "crossSplitDuplicates": Double(report.crossSplitDuplicates.count)],
             evidence: Array(report.lines.prefix(10)))
     }
