@@ -57,6 +57,11 @@ struct CertifyCommand: ParsableCommand {
 
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
+        // Refuse before any training, not after it: a certificate is never overwritten silently.
+        let existing = TrainingPlanDefaults.runFolder(spec).appendingPathComponent("certificate.json")
+        if FileManager.default.fileExists(atPath: existing.path) && !replaceCertificate {
+            throw ValidationError("\(existing.path) exists; move it away or pass --replace-certificate")
+        }
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let interrupt = InterruptFlag()
         var progress: TrainingProgress?
