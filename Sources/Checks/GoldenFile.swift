@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// Stored outputs of a model for fixed inputs, with the environment that produced them.
 public struct GoldenFile: Codable, Sendable, Equatable {
@@ -29,26 +30,6 @@ public struct GoldenFile: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try AtomicFileWrite.write(try encoder.encode(self), to: url)
-    }
-}
-
-/// Readers see the old file or the whole new one, never a part.
-enum AtomicFileWrite {
-    static func write(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
+        try AtomicFile.replace(url, with: try encoder.encode(self))
     }
 }

@@ -1,11 +1,6 @@
 import Crypto
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Imaging
 
 /// Every image of a dataset with its class, group, size and SHA-256, the files left out and
 /// why, and a fingerprint that identifies the whole.
@@ -177,7 +172,9 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         do { data = try encoder.encode(self) } catch {
             throw DatasetError.invalidManifest(path: url.path, reason: "cannot encode: \(error)")
         }
-        try Self.replaceAtomically(url, with: [UInt8](data))
+        do { try AtomicFile.replace(url, with: data) } catch let e as FileWriteError {
+            throw DatasetError.invalidManifest(path: e.file, reason: e.reason)
+        }
     }
 
     /// Reads a manifest written by `save(to:)`, checking that its fingerprint still matches
@@ -227,43 +224,5 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
         return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
             .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
-    }
-
-    /// Temp file in the destination folder (rename is atomic only within a file system),
-    /// fsync before rename (else a crash can leave a renamed but empty file), then fsync of
-    /// the folder so that the rename itself survives a crash.
-    private static func replaceAtomically(_ url: URL, with bytes: [UInt8]) throws {
-        let path = url.path
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
-        func failure(_ action: String) -> DatasetError {
-            .invalidManifest(path: path, reason: "\(action): \(String(cString: strerror(errno)))")
-        }
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure("cannot create temporary file \(temporary)") }
-        var renamed = false
-        defer { if !renamed { unlink(temporary) } }
-        do {
-            defer { close(descriptor) }
-            var written = 0
-            while written < bytes.count {
-                let result = bytes.withUnsafeBytes { raw in write(descriptor, raw.baseAddress! + written, raw.count - written) }
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    throw failure("cannot write")
-                }
-                written += result
-            }
-            guard fsync(descriptor) == 0 else { throw failure("cannot flush to disk") }
-        }
-        guard rename(temporary, path) == 0 else { throw failure("cannot rename \(temporary) into place") }
-        renamed = true
-        // Best effort: the file is complete and in place; a folder that cannot be synced
-        // (some file systems refuse) only weakens crash durability.
-        let folderDescriptor = open(folder.path, O_RDONLY | O_CLOEXEC)
-        if folderDescriptor >= 0 {
-            _ = fsync(folderDescriptor)
-            close(folderDescriptor)
-        }
     }
 }

@@ -6,17 +6,18 @@ import Glibc
 import Darwin
 #endif
 
-/// Replaces files so that readers see either the old content or the complete new one.
-enum AtomicFile {
+/// Replaces files so that readers see either the old content or the complete new one: the
+/// one implementation that reports, run logs, manifests, goldens and images share.
+public enum AtomicFile {
     /// Temp file in the destination folder (rename is only atomic within a file system),
     /// fsync before rename (else a crash can leave a renamed but empty file), and fsync
     /// of the folder so that the rename itself survives a crash.
-    static func replace(_ url: URL, with bytes: [UInt8]) throws {
+    public static func replace(_ url: URL, with bytes: [UInt8]) throws {
         let path = url.path
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
-        func failure(_ action: String) -> ImageError {
-            ImageError(file: path, kind: .unwritable, reason: "\(action): \(String(cString: strerror(errno)))")
+        func failure(_ action: String) -> FileWriteError {
+            FileWriteError(file: path, reason: "\(action): \(String(cString: strerror(errno)))")
         }
 
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -50,4 +51,18 @@ enum AtomicFile {
             close(folderDescriptor)
         }
     }
+}
+
+extension AtomicFile {
+    /// `replace` for `Data`.
+    public static func replace(_ url: URL, with data: Data) throws {
+        try replace(url, with: [UInt8](data))
+    }
+}
+
+/// A file could not be written; names the file and the reason.
+public struct FileWriteError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let reason: String
+    public var description: String { "\(file): \(reason)" }
 }

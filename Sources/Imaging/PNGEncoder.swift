@@ -15,7 +15,10 @@ public enum PNGEncoder {
 
     /// Writes `image` to `url` so that readers see either the old file or the complete new one.
     public static func write(_ image: RGBImage, to url: URL) throws {
-        try AtomicFile.replace(url, with: encode(image))
+        let bytes = try encode(image)
+        do { try AtomicFile.replace(url, with: bytes) } catch let e as FileWriteError {
+            throw ImageError(file: e.file, kind: .unwritable, reason: e.reason)
+        }
     }
 
     private static func encode(_ pixels: [UInt8], width: Int, height: Int, channels: Int, name: String) throws -> [UInt8] {

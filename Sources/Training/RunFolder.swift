@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// The files of one training run: `runs/NAME/`.
 public struct RunFolder: Sendable {
@@ -43,7 +44,7 @@ public struct RunFolder: Sendable {
 
     /// Replaces the log with `entries` atomically (a resumed run drops what followed its checkpoint).
     public func writeLog(_ entries: [TrainingLogEntry]) throws {
-        try AtomicWrite.write(Data(entries.map { try Self.jsonLine($0) }.joined().utf8), to: log)
+        try AtomicFile.replace(log, with: Data(entries.map { try Self.jsonLine($0) }.joined().utf8))
     }
 
     /// Appends one entry; a line is written whole with a single write.
@@ -68,26 +69,4 @@ public struct RunFolderError: Error, CustomStringConvertible, Sendable {
     public let file: String
     public let message: String
     public var description: String { "\(file): \(message)" }
-}
-
-/// Writes files so that readers see the old content or the whole new one, never a part.
-enum AtomicWrite {
-    static func write(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw RunFolderError(file: url.path, message: "cannot create \(temporary.path)")
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary.path, url.path) == 0 else {
-                throw RunFolderError(file: url.path, message: "cannot rename into place (errno \(errno))")
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
-    }
 }

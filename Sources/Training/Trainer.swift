@@ -1,6 +1,7 @@
 import BiT
 import Datasets
 import Foundation
+import Imaging
 
 /// What the trainer reports while it runs; it never prints (the CLI renders these).
 public enum TrainingEvent: Sendable {
@@ -208,6 +209,6 @@ public final class Trainer {
                             learningRateSchedule: Dictionary(uniqueKeysWithValues: marks.map { ("step \($0)", rule.learningRate(at: $0)) }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicWrite.write(try encoder.encode(record), to: run.hyperparameters)
+        try AtomicFile.replace(run.hyperparameters, with: try encoder.encode(record))
     }
 }

@@ -1,6 +1,7 @@
 import BiT
 import Datasets
 import Foundation
+import Imaging
 
 /// Where a run's starting weights come from.
 public enum ModelSource: Codable, Sendable, Equatable {
@@ -198,6 +199,6 @@ struct DatasetRecord: Encodable {
     func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicWrite.write(try encoder.encode(self), to: url)
+        try AtomicFile.replace(url, with: try encoder.encode(self))
     }
 }
