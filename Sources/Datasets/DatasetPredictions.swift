@@ -15,9 +15,10 @@ public struct DatasetPredictions: Sendable {
         var logits: [Float] = []
         var labels: [Int] = []
         logits.reserveCapacity(loader.samples.count * model.classes)
+        let kernels = model.standardizedKernels(threads: threads)
         for step in 0..<loader.batchesPerEpoch {
             let batch = try loader.batch(step)
-            logits += model.logits(batch.images, threads: threads).array
+            logits += model.logits(batch.images, threads: threads, kernels: kernels).array
             labels += batch.labels
         }
         (self.logits, self.labels, self.classes) = (logits, labels, model.classes)

@@ -160,6 +160,9 @@ public final class Trainer {
         } else {
             targets = .labels(batch.labels)
         }
+        // Standardise the kernels once per step; the micro-batches' gradients with respect to
+        // the standardised kernels add up and are mapped back to the raw kernels once.
+        let kernels = model.standardizedKernels(threads: options.threads)
         var total: ParameterSet<Float>?
         var loss = 0.0
         for range in stride(from: 0, to: n, by: options.microBatchSize).map({ $0..<min($0 + options.microBatchSize, n) }) {
@@ -168,14 +171,16 @@ public final class Trainer {
             case .labels(let labels): part = .labels(Array(labels[range]))
             case .soft(let t): part = .soft(t.slice(range))
             }
-            let (l, g) = model.lossAndGradients(batch.images.slice(range), targets: part, normalizer: n, threads: options.threads)
+            let images = range.count == n ? batch.images : batch.images.slice(range)
+            let (l, g) = model.lossAndStandardizedGradients(images, targets: part, normalizer: n, threads: options.threads, kernels: kernels)
             loss += Double(l)
-            if let total { total.accumulate(g) } else { total = g }
+            if let total { total.accumulate(g, threads: options.threads) } else { total = g }
         }
-        guard loss.isFinite else {
+        guard loss.isFinite, var gradients = total else {
             throw TrainingError("the loss became \(loss) at step \(step + 1); the last good checkpoint (\(run.checkpoint.path)) is kept. Lower the learning rate or check the data.")
         }
-        sgd.step(model.parameters, gradients: total!, learningRate: Float(learningRate))
+        kernels.rawGradients(&gradients, threads: options.threads)
+        sgd.step(model.parameters, gradients: gradients, learningRate: Float(learningRate), threads: options.threads)
         return loss
     }
 

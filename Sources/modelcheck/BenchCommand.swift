@@ -6,27 +6,62 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine: forward and training-step img/s, GFLOP/s, memory, BLAS kernel.",
+        abstract: "Measure the engine: inference and training img/s, GFLOP/s, memory, BLAS kernel; optionally against PyTorch, ONNX Runtime and TensorFlow.",
         discussion: """
             Runs a randomly initialised model on random images (no data or checkpoint needed).
             The defaults are the reference case: BiT-R50x1 at 128x128, batch 32, all cores.
-            Numbers are medians over --iterations timed runs after one warm-up.
+            --task all times inference at --batch and at batch 1, then a training step at
+            --batch. Numbers are medians over --iterations timed runs after one warm-up.
+
+            --compare measures the same model in peer frameworks with Benchmarks/peers.py
+            (pip install torch timm onnxruntime onnx tensorflow-cpu) in the same run: every
+            measurement, the engine's included, is its own process (so each peak memory is
+            its task's alone), rounds alternate the order, and the table gives medians over
+            rounds and the engine's ratio to the best peer. Peers that are not installed are
+            listed and skipped.
             """)
+
+    enum TaskChoice: String, ExpressibleByArgument, CaseIterable {
+        case all, inference, training
+    }
 
     @Option(help: "Architecture, e.g. R50x1, R26x0.5.") var model = "R50x1"
     @Option(help: "Square input side in pixels.") var resolution = 128
     @Option(help: "Images per batch.") var batch = 32
     @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Timed iterations of each measurement.") var iterations = 3
+    @Option(help: "What to time: all, inference or training (at --batch only).") var task: TaskChoice = .all
     @Option(help: "Image folder for the loading measurement (skipped when absent).") var data = "Specs/data/malaria-sample"
+    @Flag(help: "Also measure peer frameworks in the same run and print the ratios.") var compare = false
+    @Option(help: "Comma-separated peers for --compare: pytorch, pytorch-cl, onnxruntime, tensorflow, tensorflow-xla.")
+    var peers = "pytorch,pytorch-cl,onnxruntime,tensorflow"
+    @Option(help: "Python with the peers installed (default: $MODELCHECK_PEER_PYTHON, else python3).")
+    var python = ProcessInfo.processInfo.environment["MODELCHECK_PEER_PYTHON"] ?? "python3"
+    @Option(help: "The peers' benchmark script.") var peerScript = "Benchmarks/peers.py"
+    @Option(help: "Alternating rounds of --compare.") var rounds = 3
     @Flag(help: "Print the result as JSON.") var json = false
+
+    func validate() throws {
+        if batch < 1 || iterations < 1 || threads < 1 || rounds < 1 { throw ValidationError("--batch, --iterations, --threads and --rounds must be at least 1") }
+        if resolution < 32 { throw ValidationError("--resolution must be at least 32") }
+        if compare && task != .all { throw ValidationError("--compare measures every task; drop --task") }
+    }
+
+    var cases: [(EngineBenchmark.Task, Int)] {
+        switch task {
+        case .all: return [(.inference, batch)] + (batch == 1 ? [] : [(.inference, 1)]) + [(.training, batch)]
+        case .inference: return [(.inference, batch)]
+        case .training: return [(.training, batch)]
+        }
+    }
 
     func run() throws {
         let arch: ResNetV2Architecture
         do { arch = try ResNetV2Architecture(named: model) } catch { throw ValidationError("\(error)") }
+        if compare { return try runComparison(arch) }
         let verbose = !json
-        let r = EngineBenchmark.run(architecture: arch, resolution: resolution, batch: batch, threads: threads,
-                                    iterations: iterations, progress: { if verbose { print("  \($0)") } })
+        let setup = EngineBenchmark.Setup(architecture: arch, resolution: resolution, threads: threads)
+        let r = EngineBenchmark.run(cases, setup: setup, iterations: iterations, progress: { if verbose { print("  \($0)") } })
         // BiT-HyperRule's small-image pipeline: resize 160, random 128 crop, flips.
         let folder = URL(fileURLWithPath: data)
         let loading = FileManager.default.fileExists(atPath: folder.path)
@@ -35,18 +70,52 @@ struct BenchCommand: ParsableCommand {
             : nil
         if json {
             struct Output: Encodable { let engine: EngineBenchmark.Result; let loadingImagesPerSecond: Double? }
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try enc.encode(Output(engine: r, loadingImagesPerSecond: loading)), as: UTF8.self))
+            print(try Self.jsonString(Output(engine: r, loadingImagesPerSecond: loading)))
             return
         }
-        print("""
-            engine     \(r.architecture) at \(r.resolution)x\(r.resolution), batch \(r.batch), \(r.threads) threads
-            BLAS       OpenBLAS core \(r.blasCore) (\(r.blasCoreOrigin))
-            forward    \(String(format: "%.1f", r.forwardImagesPerSecond)) img/s  \(String(format: "%.0f", r.forwardGFLOPS)) GFLOP/s  (\(String(format: "%.2f", r.forwardGFLOPPerImage)) GFLOP/img)
-            train step \(String(format: "%.1f", r.trainImagesPerSecond)) img/s  \(String(format: "%.0f", r.trainGFLOPS)) GFLOP/s  (forward, backward, SGD-momentum update)
-            peak mem   \(String(format: "%.2f", Double(r.peakMemoryBytes) / 1_073_741_824)) GiB resident
-            loading    \(loading.map { String(format: "%.0f img/s", $0) } ?? "skipped (no \(data))")  (decode, resize 160, crop 128, flips; \(threads) threads, no cache)
-            """)
+        print("engine     \(r.architecture) at \(r.resolution)x\(r.resolution), \(r.threads) threads, \(String(format: "%.2f", r.forwardGFLOPPerImage)) GFLOP/img forward")
+        print("BLAS       OpenBLAS core \(r.blasCore) (\(r.blasCoreOrigin))")
+        for m in r.measurements {
+            let what = m.task == .training ? "(forward, backward, SGD-momentum update)" : ""
+            print("\(Self.label(m.task, m.batch).padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(format: "%6.1f img/s  %4.0f GFLOP/s", m.imagesPerSecond, m.gflops))  \(what)")
+        }
+        print("peak mem   \(Self.gib(r.peakMemoryBytes)) resident")
+        print("loading    \(loading.map { String(format: "%.0f img/s", $0) } ?? "skipped (no \(data))")  (decode, resize 160, crop 128, flips; \(threads) threads, no cache)")
+    }
+
+    func runComparison(_ arch: ResNetV2Architecture) throws {
+        let peerNames = peers.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let comparison = PeerComparison(
+            cases: cases, peers: peerNames, rounds: rounds,
+            engine: { task, batch in
+                [Self.executable, "bench", "--model", model, "--resolution", "\(resolution)", "--batch", "\(batch)",
+                 "--threads", "\(threads)", "--iterations", "\(iterations)", "--task", task.rawValue, "--data", "/nonexistent", "--json"]
+            },
+            peer: { peer, task, batch in
+                [python, peerScript, peer, task == .training ? "train" : "infer", "--batch", "\(batch)",
+                 "--resolution", "\(resolution)", "--threads", "\(threads)", "--iterations", "\(iterations)"]
+            })
+        guard FileManager.default.fileExists(atPath: peerScript) else {
+            throw ValidationError("no peer script at \(peerScript); run from the repository root or pass --peer-script")
+        }
+        let verbose = !json
+        let result = try comparison.run(progress: { if verbose { print("  \($0)") } })
+        if json { print(try Self.jsonString(result)); return }
+        print("\(arch) at \(resolution)x\(resolution), \(threads) threads, \(rounds) alternating rounds of \(iterations) iterations; medians")
+        print(result.table)
+    }
+
+    /// This binary, for the engine's own measurement processes.
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    static func label(_ task: EngineBenchmark.Task, _ batch: Int) -> String { "\(task.rawValue), batch \(batch)" }
+    static func gib(_ bytes: Int) -> String { String(format: "%.2f GiB", Double(bytes) / 1_073_741_824) }
+
+    static func jsonString<V: Encodable>(_ value: V) throws -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try enc.encode(value), as: UTF8.self)
     }
 }

@@ -42,6 +42,37 @@ import Testing
         } } }
     }
 
+    @Test func convolutionAcrossPatchTiles() {
+        // 512 output rows of a 4608-wide patch matrix take two tiles; forward and both
+        // gradients must equal the sums written out, whatever the tiling.
+        let g = ConvGeometry(kernel: 3, stride: 1, padding: 1)
+        let (n, h, w, c, o) = (2, 16, 16, 512, 2)
+        #expect(Conv2D.tileBytes / (9 * c * MemoryLayout<Double>.stride) < n * h * w)
+        let x = GradientCheck.random([n, h, w, c], seed: 40)
+        let k = GradientCheck.random([3, 3, c, o], seed: 41)
+        let y = Conv2D.forward(x, kernel: k, geometry: g)
+        let dy = GradientCheck.random(y.shape, seed: 42)
+        let dk = Tensor<Double>(zeros: k.shape)
+        let dx = Conv2D.backward(dy, input: x, kernel: k, geometry: g, kernelGradient: dk)!
+        var (yErr, dxErr, dkErr) = (0.0, 0.0, 0.0)
+        let ref = Tensor<Double>(zeros: y.shape), dxRef = Tensor<Double>(zeros: x.shape), dkRef = Tensor<Double>(zeros: k.shape)
+        for b in 0..<n { for oy in 0..<h { for ox in 0..<w { for ky in 0..<3 { for kx in 0..<3 {
+            let iy = oy - 1 + ky, ix = ox - 1 + kx
+            guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+            let xi = ((b * h + iy) * w + ix) * c, yi = ((b * h + oy) * w + ox) * o
+            for i in 0..<c { for j in 0..<o {
+                let ki = ((ky * 3 + kx) * c + i) * o + j
+                ref[yi + j] += x[xi + i] * k[ki]
+                dxRef[xi + i] += dy[yi + j] * k[ki]
+                dkRef[ki] += x[xi + i] * dy[yi + j]
+            } }
+        } } } } }
+        for i in 0..<y.count { yErr = max(yErr, abs(y[i] - ref[i])) }
+        for i in 0..<x.count { dxErr = max(dxErr, abs(dx[i] - dxRef[i])) }
+        for i in 0..<k.count { dkErr = max(dkErr, abs(dk[i] - dkRef[i])) }
+        #expect(yErr < 1e-9 && dxErr < 1e-9 && dkErr < 1e-9)
+    }
+
     @Test func weightStandardization() {
         let w = GradientCheck.random([3, 3, 4, 5], seed: 6)
         for i in 0..<w.count { w[i] += Double(i % 5) * 0.3 }  // per-channel offsets, so the mean matters
@@ -58,6 +89,28 @@ import Testing
         let dw = WeightStandardization.backward(r, standardized: s, inverseStd: inv)
         let numeric = GradientCheck.numeric(w) { GradientCheck.project(WeightStandardization.forward(w).standardized, r) }
         #expect(GradientCheck.maxError(dw.array, numeric) < 1e-7)
+    }
+
+    @Test func groupNormInFloatSurvivesLargeMeans() {
+        // Activations far from zero against their spread: E[x²] − E[x]² in Float would cancel
+        // to noise. The Float statistics must match the Double definition.
+        var rng = SeededRandom(seed: 44)
+        let values = (0..<(2 * 16 * 16 * 8)).map { i in 3000 + Double(i % 8) * 40 + rng.nextNormal() * 0.05 }
+        let xd = Tensor<Double>(shape: [2, 16, 16, 8], values: values)
+        let xf: Tensor<Float> = xd.converted()
+        let ones = Tensor<Float>(shape: [8]) { _ in 1 }, zeros = Tensor<Float>(zeros: [8])
+        let (_, stats) = GroupNorm.forward(xf, gamma: ones, beta: zeros, groups: 4, relu: false)
+        for s in 0..<2 {
+            for g in 0..<4 {
+                var group: [Double] = []
+                for q in 0..<256 { for ch in 2 * g..<2 * g + 2 { group.append(Double(xf[(s * 256 + q) * 8 + ch])) } }
+                let mean = group.reduce(0, +) / Double(group.count)
+                let variance = group.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(group.count)
+                let inv = 1 / (variance + GroupNorm.epsilon).squareRoot()
+                #expect(abs(Double(stats.mean[s * 4 + g]) - mean) / mean < 1e-6)
+                #expect(abs(Double(stats.inverseStd[s * 4 + g]) - inv) / inv < 1e-4)
+            }
+        }
     }
 
     @Test(arguments: [false, true])
@@ -104,11 +157,11 @@ import Testing
         var values = (0..<x.count).map { Double($0) / Double(x.count) - 0.6 }
         values.shuffle(using: &rng)
         for i in 0..<x.count { x[i] = values[i] }
-        let (y, argmax) = StemMaxPool.forward(x)
+        let y = StemMaxPool.forward(x), argmax = StemMaxPool.argmax(x, pooled: y)
         #expect(y.shape == [2, 4, 3, 3])
         let r = GradientCheck.random(y.shape, seed: 14)
         let dx = StemMaxPool.backward(r, argmax: argmax, inputShape: x.shape)
-        let numeric = GradientCheck.numeric(x, h: 1e-9) { GradientCheck.project(StemMaxPool.forward(x).output, r) }
+        let numeric = GradientCheck.numeric(x, h: 1e-9) { GradientCheck.project(StemMaxPool.forward(x), r) }
         #expect(GradientCheck.maxError(dx.array, numeric) < 1e-5)
     }
 
@@ -116,7 +169,7 @@ import Testing
         // All-negative input: border windows see the zero padding, interior ones do not.
         let x = Tensor<Double>(shape: [1, 4, 4, 1]) { _ in -1 }
         x[5] = -0.5  // (1, 1)
-        let (y, argmax) = StemMaxPool.forward(x)
+        let y = StemMaxPool.forward(x), argmax = StemMaxPool.argmax(x, pooled: y)
         // Output (1, 1) reads rows and columns 1...3, all inside: its max is the real -0.5.
         #expect(y.array == [0, 0, 0, -0.5])
         #expect(argmax == [-1, -1, -1, 5])
@@ -124,13 +177,13 @@ import Testing
         #expect(dx.array == (0..<16).map { $0 == 5 ? 1 : 0 })
         // A tie inside one window: the whole gradient goes to the first element in row-major order.
         let t = Tensor<Double>(shape: [1, 3, 3, 1], values: [1, 5, 5, 2, 5, 1, 0, 0, 0])
-        let (ty, targ) = StemMaxPool.forward(t)
+        let ty = StemMaxPool.forward(t), targ = StemMaxPool.argmax(t, pooled: ty)
         #expect(ty[0] == 5 && targ[0] == 1)
         let dt = StemMaxPool.backward(Tensor(shape: ty.shape, values: [1, 0, 0, 0]), argmax: targ, inputShape: t.shape)
         #expect(dt.array == [0, 1, 0, 0, 0, 0, 0, 0, 0])
         // Padding zero ties with a real zero: the padding comes first in the window, the gradient is dropped.
         let z = Tensor<Double>(shape: [1, 2, 2, 1], values: [0, -1, -1, -1])
-        let (zy, zarg) = StemMaxPool.forward(z)
+        let zy = StemMaxPool.forward(z), zarg = StemMaxPool.argmax(z, pooled: zy)
         #expect(zy[0] == 0 && zarg[0] == -1)
     }
 

@@ -69,12 +69,15 @@ import Testing
         let args = ["bench", "--model", "R14x0.125", "--resolution", "32", "--batch", "2", "--iterations", "1", "--data", "/nonexistent", "--json"]
         let r = try CLI.run(args, environment: env)
         #expect(r.status == 0, "\(r.stderr)")
-        struct Engine: Decodable { let blasCore: String; let forwardImagesPerSecond: Double; let trainImagesPerSecond: Double; let threads: Int }
+        struct Measurement: Decodable { let task: String; let batch: Int; let imagesPerSecond: Double }
+        struct Engine: Decodable { let blasCore: String; let measurements: [Measurement]; let threads: Int }
         struct Bench: Decodable { let engine: Engine; let loadingImagesPerSecond: Double? }
         let output = try JSONDecoder().decode(Bench.self, from: Data(r.stdout.utf8))
         let b = output.engine
         #expect(output.loadingImagesPerSecond == nil)
-        #expect(b.forwardImagesPerSecond > 0 && b.trainImagesPerSecond > 0)
+        // Inference at the batch and at batch 1, then training.
+        #expect(b.measurements.map { "\($0.task) \($0.batch)" } == ["inference 2", "inference 1", "training 2"])
+        #expect(b.measurements.allSatisfy { $0.imagesPerSecond > 0 })
         if let wanted = BLASRuntime.preferredCore(cpuFlags: BLASRuntime.cpuFlags()) {
             #expect(b.blasCore.lowercased() == wanted.lowercased(), "this CPU supports \(wanted), bench ran \(b.blasCore)")
         }

@@ -41,8 +41,10 @@ public struct ParameterSet<T: TensorScalar>: Sendable {
         return c
     }
 
-    /// Adds every tensor of `other` (same names and shapes) into this set's tensors.
-    public func accumulate(_ other: ParameterSet) {
-        for name in names { tensor(name).add(other.tensor(name)) }
+    /// Adds every tensor of `other` (same names and shapes) into this set's tensors, the
+    /// tensors spread over `threads` workers.
+    public func accumulate(_ other: ParameterSet, threads: Int = 1) {
+        let names = self.names
+        Parallel.forEach(names.count, workers: threads) { i in tensor(names[i]).add(other.tensor(names[i])) }
     }
 }

@@ -89,19 +89,54 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         return try! ResNetV2(architecture: architecture, classes: newClasses, parameters: params)
     }
 
+    // MARK: Weight standardisation
+
+    /// The convolution kernels after weight standardisation: computed once per set of weights
+    /// and shared by every batch, micro-batch and worker until the weights change.
+    public struct StandardizedKernels: Sendable {
+        let byName: [String: (standardized: Tensor<T>, inverseStd: [T])]
+
+        /// The standardised kernel of the parameter `name`.
+        public subscript(name: String) -> Tensor<T> { byName[name]!.standardized }
+
+        /// Maps gradients with respect to the standardised kernels (as `lossAndStandardizedGradients`
+        /// returns them, summed over any number of micro-batches) to the raw kernels, in place.
+        /// The map is linear, so applying it once to a sum equals applying it to each part.
+        public func rawGradients(_ gradients: inout ParameterSet<T>, threads: Int = 1) {
+            let names = byName.keys.sorted()
+            let slots = Slots<Tensor<T>>(names.count)
+            let g = gradients
+            Parallel.forEach(names.count, workers: threads) { i in
+                let k = byName[names[i]]!
+                slots[i] = WeightStandardization.backward(g.tensor(names[i]), standardized: k.standardized, inverseStd: k.inverseStd)
+            }
+            for (name, t) in zip(names, slots.values) { gradients.set(t, for: name) }
+        }
+    }
+
+    /// Standardises every convolution kernel, the kernels spread over `threads` workers.
+    public func standardizedKernels(threads: Int = 1) -> StandardizedKernels {
+        let names = parameters.names.filter { $0.hasSuffix("standardized_conv2d/kernel") }
+        let slots = Slots<(standardized: Tensor<T>, inverseStd: [T])>(names.count)
+        let params = parameters
+        Parallel.forEach(names.count, workers: threads) { i in slots[i] = WeightStandardization.forward(params.tensor(names[i])) }
+        return StandardizedKernels(byName: Dictionary(uniqueKeysWithValues: zip(names, slots.values)))
+    }
+
     // MARK: Inference
 
     /// Logits [N, classes] for NHWC images [N, H, W, 3] in the model's value range.
     ///
     /// The batch is split across `threads` workers, each running single-threaded BLAS; a
-    /// single image gets OpenBLAS's own threads instead.
-    public func logits(_ images: Tensor<T>, threads: Int = 1) -> Tensor<T> {
-        let kernels = standardizedKernels()
+    /// single image gets OpenBLAS's own threads instead. Pass `kernels` (from
+    /// `standardizedKernels`) when calling repeatedly with the same weights.
+    public func logits(_ images: Tensor<T>, threads: Int = 1, kernels: StandardizedKernels? = nil) -> Tensor<T> {
+        let kernels = kernels ?? standardizedKernels(threads: threads)
         let parts = Parallel.split(images.shape[0], into: threads)
         BLASRuntime.setThreads(parts.count > 1 ? 1 : threads)
         let slots = Slots<Tensor<T>>(parts.count)
         Parallel.forEach(parts.count) { i in
-            let x = images.slice(parts[i])
+            let x = parts.count == 1 ? images : images.slice(parts[i])
             slots[i] = forward(x, kernels: kernels, tape: nil)
         }
         return Tensor.concatenate(slots.values)
@@ -116,13 +151,24 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     public func lossAndGradients(
         _ images: Tensor<T>, targets: Targets<T>, normalizer: Int? = nil, threads: Int = 1
     ) -> (loss: T, gradients: ParameterSet<T>) {
+        let kernels = standardizedKernels(threads: threads)
+        var (loss, grads) = lossAndStandardizedGradients(images, targets: targets, normalizer: normalizer, threads: threads, kernels: kernels)
+        kernels.rawGradients(&grads, threads: threads)
+        return (loss, grads)
+    }
+
+    /// As `lossAndGradients`, but convolution kernels' gradients are with respect to their
+    /// standardised form: a training step standardises once, sums these over its
+    /// micro-batches, and maps the sum back once with `StandardizedKernels.rawGradients`.
+    public func lossAndStandardizedGradients(
+        _ images: Tensor<T>, targets: Targets<T>, normalizer: Int? = nil, threads: Int = 1, kernels: StandardizedKernels
+    ) -> (loss: T, gradients: ParameterSet<T>) {
         let n = images.shape[0]
-        let kernels = standardizedKernels()
         let parts = Parallel.split(n, into: threads)
         BLASRuntime.setThreads(parts.count > 1 ? 1 : threads)
         let slots = Slots<(T, ParameterSet<T>)>(parts.count)
         Parallel.forEach(parts.count) { i in
-            let x = images.slice(parts[i])
+            let x = parts.count == 1 ? images : images.slice(parts[i])
             let tape = Tape()
             let logits = forward(x, kernels: kernels, tape: tape)
             let (loss, dLogits) = targets.loss(logits, rows: parts[i], normalizer: normalizer ?? n)
@@ -134,12 +180,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         var (loss, grads) = slots.values[0]
         for (l, g) in slots.values.dropFirst() {
             loss += l
-            grads.accumulate(g)
-        }
-        // Gradients so far are with respect to the standardised kernels; map them back.
-        for (name, k) in kernels {
-            let g = WeightStandardization.backward(grads.tensor(name), standardized: k.standardized, inverseStd: k.inverseStd)
-            grads.set(g, for: name)
+            grads.accumulate(g, threads: threads)
         }
         return (loss, grads)
     }
@@ -163,17 +204,6 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
 
     // MARK: Forward and backward
 
-    typealias Kernels = [String: (standardized: Tensor<T>, inverseStd: [T])]
-
-    /// Weight standardisation once per call, shared by all workers.
-    func standardizedKernels() -> Kernels {
-        var result: Kernels = [:]
-        for name in parameters.names where name.hasSuffix("standardized_conv2d/kernel") {
-            result[name] = WeightStandardization.forward(parameters.tensor(name))
-        }
-        return result
-    }
-
     /// Activations the backward pass needs, recorded by a training forward pass.
     final class Tape {
         var stemInput: Tensor<T>?
@@ -192,34 +222,37 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         let h2: Tensor<T>, p3: Tensor<T>, statsC: GroupNorm.Statistics<T>
     }
 
-    func forward(_ images: Tensor<T>, kernels: Kernels, tape: Tape?) -> Tensor<T> {
+    func forward(_ images: Tensor<T>, kernels: StandardizedKernels, tape: Tape?) -> Tensor<T> {
         precondition(images.shape.count == 4 && images.shape[3] == 3, "expected [N, H, W, 3] images, got \(images.shape)")
         let groups = architecture.groups
         func gn(_ x: Tensor<T>, _ prefix: String) -> (Tensor<T>, GroupNorm.Statistics<T>) {
             GroupNorm.forward(x, gamma: parameters.tensor("\(prefix)/gamma"), beta: parameters.tensor("\(prefix)/beta"),
                               groups: groups, relu: true)
         }
-        let stem = Conv2D.forward(images, kernel: kernels[Self.stemKernel]!.standardized, geometry: .init(kernel: 7, stride: 2, padding: 3))
-        let (pooled, argmax) = StemMaxPool.forward(stem)
-        tape?.stemInput = images
-        tape?.stemOutput = stem
-        tape?.poolArgmax = argmax
+        let stem = Conv2D.forward(images, kernel: kernels[Self.stemKernel], geometry: .init(kernel: 7, stride: 2, padding: 3))
+        let pooled = StemMaxPool.forward(stem)
+        if let tape {
+            tape.stemInput = images
+            tape.stemOutput = stem
+            tape.poolArgmax = StemMaxPool.argmax(stem, pooled: pooled)
+        }
 
         var x = pooled
         for unit in architecture.units {
             let u = unit.prefix
             let (p, statsA) = gn(x, "\(u)/a/group_norm")
+            // The last convolution adds its product onto the shortcut in the GEMM itself. An
+            // identity shortcut is the unit's input, which only the tape still needs.
             let shortcut = unit.hasProjection
-                ? Conv2D.forward(p, kernel: kernels["\(u)/a/proj/standardized_conv2d/kernel"]!.standardized,
-                                 geometry: .init(kernel: 1, stride: unit.stride))
-                : x
-            let h1 = Conv2D.forward(p, kernel: kernels["\(u)/a/standardized_conv2d/kernel"]!.standardized, geometry: .init(kernel: 1))
+                ? Conv2D.forward(p, kernel: kernels["\(u)/a/proj/standardized_conv2d/kernel"], geometry: .init(kernel: 1, stride: unit.stride))
+                : (tape == nil ? x : x.copy())
+            let h1 = Conv2D.forward(p, kernel: kernels["\(u)/a/standardized_conv2d/kernel"], geometry: .init(kernel: 1))
             let (p2, statsB) = gn(h1, "\(u)/b/group_norm")
-            let h2 = Conv2D.forward(p2, kernel: kernels["\(u)/b/standardized_conv2d/kernel"]!.standardized,
+            let h2 = Conv2D.forward(p2, kernel: kernels["\(u)/b/standardized_conv2d/kernel"],
                                     geometry: .init(kernel: 3, stride: unit.stride, padding: 1))
             let (p3, statsC) = gn(h2, "\(u)/c/group_norm")
-            let out = Conv2D.forward(p3, kernel: kernels["\(u)/c/standardized_conv2d/kernel"]!.standardized, geometry: .init(kernel: 1))
-            out.add(shortcut)
+            let out = Conv2D.forward(p3, kernel: kernels["\(u)/c/standardized_conv2d/kernel"], geometry: .init(kernel: 1),
+                                     accumulatingInto: shortcut)
             tape?.units.append(UnitTape(x: x, p: p, statsA: statsA, h1: h1, p2: p2, statsB: statsB, h2: h2, p3: p3, statsC: statsC))
             x = out
         }
@@ -235,7 +268,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
 
     /// Walks the tape in reverse, adding every parameter's gradient into `g` (kernels with
     /// respect to their standardised form).
-    func backward(_ dLogits: Tensor<T>, tape: Tape, kernels: Kernels, gradients g: ParameterSet<T>) {
+    func backward(_ dLogits: Tensor<T>, tape: Tape, kernels: StandardizedKernels, gradients g: ParameterSet<T>) {
         let groups = architecture.groups
         let features = tape.features!
         let dFeatures = Dense.backward(dLogits, input: features, kernel: parameters.tensor(Self.headKernel),
@@ -246,13 +279,15 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
                                     groups: groups, relu: true,
                                     gammaGradient: g.tensor("resnet/group_norm/gamma"), betaGradient: g.tensor("resnet/group_norm/beta"))
 
-        func gnBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ y: Tensor<T>, _ stats: GroupNorm.Statistics<T>, _ prefix: String) -> Tensor<T> {
+        func gnBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ y: Tensor<T>, _ stats: GroupNorm.Statistics<T>, _ prefix: String,
+                        adding residual: Tensor<T>? = nil) -> Tensor<T> {
             GroupNorm.backward(dy, input: x, output: y, gamma: parameters.tensor("\(prefix)/gamma"), statistics: stats,
                                groups: groups, relu: true,
-                               gammaGradient: g.tensor("\(prefix)/gamma"), betaGradient: g.tensor("\(prefix)/beta"))
+                               gammaGradient: g.tensor("\(prefix)/gamma"), betaGradient: g.tensor("\(prefix)/beta"), adding: residual)
         }
-        func convBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ name: String, _ geometry: ConvGeometry) -> Tensor<T> {
-            Conv2D.backward(dy, input: x, kernel: kernels[name]!.standardized, geometry: geometry, kernelGradient: g.tensor(name))!
+        func convBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ name: String, _ geometry: ConvGeometry, adding sum: Tensor<T>? = nil) -> Tensor<T> {
+            Conv2D.backward(dy, input: x, kernel: kernels[name], geometry: geometry, kernelGradient: g.tensor(name),
+                            addingInputGradientTo: sum)!
         }
 
         for (unit, t) in zip(architecture.units, tape.units).reversed() {
@@ -262,17 +297,16 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
             let dh2 = gnBackward(dp3, t.h2, t.p3, t.statsC, "\(u)/c/group_norm")
             let dp2 = convBackward(dh2, t.p2, "\(u)/b/standardized_conv2d/kernel", .init(kernel: 3, stride: unit.stride, padding: 1))
             let dh1 = gnBackward(dp2, t.h1, t.p2, t.statsB, "\(u)/b/group_norm")
-            let dp = convBackward(dh1, t.p, "\(u)/a/standardized_conv2d/kernel", .init(kernel: 1))
+            var dp = convBackward(dh1, t.p, "\(u)/a/standardized_conv2d/kernel", .init(kernel: 1))
             if unit.hasProjection {
-                dp.add(convBackward(dOut, t.p, "\(u)/a/proj/standardized_conv2d/kernel", .init(kernel: 1, stride: unit.stride)))
+                dp = convBackward(dOut, t.p, "\(u)/a/proj/standardized_conv2d/kernel", .init(kernel: 1, stride: unit.stride), adding: dp)
             }
-            dx = gnBackward(dp, t.x, t.p, t.statsA, "\(u)/a/group_norm")
             // The identity shortcut adds the raw input, so its gradient passes straight through.
-            if !unit.hasProjection { dx.add(dOut) }
+            dx = gnBackward(dp, t.x, t.p, t.statsA, "\(u)/a/group_norm", adding: unit.hasProjection ? nil : dOut)
         }
 
         let dStem = StemMaxPool.backward(dx, argmax: tape.poolArgmax, inputShape: tape.stemOutput!.shape)
-        _ = Conv2D.backward(dStem, input: tape.stemInput!, kernel: kernels[Self.stemKernel]!.standardized,
+        _ = Conv2D.backward(dStem, input: tape.stemInput!, kernel: kernels[Self.stemKernel],
                             geometry: .init(kernel: 7, stride: 2, padding: 3),
                             kernelGradient: g.tensor(Self.stemKernel), wantInputGradient: false)
     }

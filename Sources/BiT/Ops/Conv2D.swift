@@ -5,22 +5,29 @@
 /// stride-1 convolution is a GEMM straight on the activations.
 public enum Conv2D {
     /// y[n, oy, ox, o] = Σ x[n, oy·s − pt + ky, ox·s − pl + kx, i] · w[ky, kx, i, o], zero outside x.
+    ///
+    /// With `accumulatingInto`, the result is added to that tensor (a residual sum in the
+    /// GEMM's own pass) and the tensor is returned.
     public static func forward<T: TensorScalar>(
-        _ x: Tensor<T>, kernel w: Tensor<T>, geometry g: ConvGeometry
+        _ x: Tensor<T>, kernel w: Tensor<T>, geometry g: ConvGeometry, accumulatingInto sum: Tensor<T>? = nil
     ) -> Tensor<T> {
         let (n, h, wd, c) = dims(x)
         precondition(w.shape == [g.kernelHeight, g.kernelWidth, c, w.shape[3]], "kernel \(w.shape) does not fit input \(x.shape)")
         let cout = w.shape[3]
         let oh = g.outputHeight(h), ow = g.outputWidth(wd)
-        let y = Tensor<T>(uninitialized: [n, oh, ow, cout])
+        precondition(sum == nil || sum!.shape == [n, oh, ow, cout], "accumulating into \(sum!.shape), output is \([n, oh, ow, cout])")
+        let y = sum ?? Tensor<T>(uninitialized: [n, oh, ow, cout])
         let m = n * oh * ow, k = g.kernelHeight * g.kernelWidth * c
+        let beta: T = sum == nil ? 0 : 1
         if g.isPointwise {
             T.gemm(transA: false, transB: false, m: m, n: cout, k: k, alpha: 1, a: x.pointer, lda: k,
-                   b: w.pointer, ldb: cout, beta: 0, c: y.pointer, ldc: cout)
-        } else {
-            let col = im2col(x, geometry: g)
-            T.gemm(transA: false, transB: false, m: m, n: cout, k: k, alpha: 1, a: col.pointer, lda: k,
-                   b: w.pointer, ldb: cout, beta: 0, c: y.pointer, ldc: cout)
+                   b: w.pointer, ldb: cout, beta: beta, c: y.pointer, ldc: cout)
+            return y
+        }
+        forEachTile(rows: m, k: k) { rows, col in
+            im2col(x, geometry: g, rows: rows, into: col)
+            T.gemm(transA: false, transB: false, m: rows.count, n: cout, k: k, alpha: 1, a: col, lda: k,
+                   b: w.pointer, ldb: cout, beta: beta, c: y.pointer + rows.lowerBound * cout, ldc: cout)
         }
         return y
     }
@@ -29,103 +36,116 @@ public enum Conv2D {
     ///
     /// dw = colᵀ · dy and dcol = dy · wᵀ, scattered back by col2im; the patches are rebuilt
     /// here rather than kept from the forward pass, which would cost kh·kw times the input's memory.
+    /// With `addingInputGradientTo`, dL/dx is added to that tensor, which is returned.
     public static func backward<T: TensorScalar>(
         _ dy: Tensor<T>, input x: Tensor<T>, kernel w: Tensor<T>, geometry g: ConvGeometry,
-        kernelGradient dw: Tensor<T>, wantInputGradient: Bool = true
+        kernelGradient dw: Tensor<T>, wantInputGradient: Bool = true, addingInputGradientTo sum: Tensor<T>? = nil
     ) -> Tensor<T>? {
         let (n, h, wd, c) = dims(x)
         let cout = w.shape[3]
         let oh = g.outputHeight(h), ow = g.outputWidth(wd)
         precondition(dy.shape == [n, oh, ow, cout] && dw.shape == w.shape)
+        precondition(sum == nil || sum!.shape == x.shape)
         let m = n * oh * ow, k = g.kernelHeight * g.kernelWidth * c
         if g.isPointwise {
             T.gemm(transA: true, transB: false, m: k, n: cout, k: m, alpha: 1, a: x.pointer, lda: k,
                    b: dy.pointer, ldb: cout, beta: 1, c: dw.pointer, ldc: cout)
             guard wantInputGradient else { return nil }
-            let dx = Tensor<T>(uninitialized: x.shape)
+            let dx = sum ?? Tensor<T>(uninitialized: x.shape)
             T.gemm(transA: false, transB: true, m: m, n: k, k: cout, alpha: 1, a: dy.pointer, lda: cout,
-                   b: w.pointer, ldb: cout, beta: 0, c: dx.pointer, ldc: k)
+                   b: w.pointer, ldb: cout, beta: sum == nil ? 0 : 1, c: dx.pointer, ldc: k)
             return dx
         }
-        let col = im2col(x, geometry: g)
-        T.gemm(transA: true, transB: false, m: k, n: cout, k: m, alpha: 1, a: col.pointer, lda: k,
-               b: dy.pointer, ldb: cout, beta: 1, c: dw.pointer, ldc: cout)
-        guard wantInputGradient else { return nil }
-        // Reuse the patch buffer for dcol.
-        T.gemm(transA: false, transB: true, m: m, n: k, k: cout, alpha: 1, a: dy.pointer, lda: cout,
-               b: w.pointer, ldb: cout, beta: 0, c: col.pointer, ldc: k)
-        return col2im(col, inputShape: x.shape, geometry: g)
-    }
-
-    /// Patches of x as rows: [n·oh·ow, kh·kw·c], zero where the window leaves the input.
-    static func im2col<T: TensorScalar>(_ x: Tensor<T>, geometry g: ConvGeometry) -> Tensor<T> {
-        let (n, h, wd, c) = dims(x)
-        let oh = g.outputHeight(h), ow = g.outputWidth(wd)
-        let kh = g.kernelHeight, kw = g.kernelWidth, k = kh * kw * c
-        let col = Tensor<T>(uninitialized: [n * oh * ow, k])
-        let src = x.pointer, dst = col.pointer
-        for b in 0..<n {
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    var out = dst + ((b * oh + oy) * ow + ox) * k
-                    for ky in 0..<kh {
-                        let iy = oy * g.stride - g.padTop + ky
-                        if iy < 0 || iy >= h {
-                            out.update(repeating: 0, count: kw * c)
-                            out += kw * c
-                            continue
-                        }
-                        let rowBase = src + ((b * h + iy) * wd) * c
-                        let ix0 = ox * g.stride - g.padLeft
-                        if ix0 >= 0 && ix0 + kw <= wd {
-                            // The whole kernel row lies inside: one contiguous copy.
-                            out.update(from: rowBase + ix0 * c, count: kw * c)
-                            out += kw * c
-                            continue
-                        }
-                        for kx in 0..<kw {
-                            let ix = ix0 + kx
-                            if ix < 0 || ix >= wd {
-                                out.update(repeating: 0, count: c)
-                            } else {
-                                out.update(from: rowBase + ix * c, count: c)
-                            }
-                            out += c
-                        }
-                    }
-                }
-            }
-        }
-        return col
-    }
-
-    /// The adjoint of im2col: sums each patch row back onto the input positions it came from.
-    static func col2im<T: TensorScalar>(_ col: Tensor<T>, inputShape: [Int], geometry g: ConvGeometry) -> Tensor<T> {
-        let (n, h, wd, c) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
-        let oh = g.outputHeight(h), ow = g.outputWidth(wd)
-        let kh = g.kernelHeight, kw = g.kernelWidth, k = kh * kw * c
-        let dx = Tensor<T>(zeros: inputShape)
-        let src = col.pointer, dst = dx.pointer
-        for b in 0..<n {
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    var patch = src + ((b * oh + oy) * ow + ox) * k
-                    for ky in 0..<kh {
-                        let iy = oy * g.stride - g.padTop + ky
-                        if iy < 0 || iy >= h { patch += kw * c; continue }
-                        for kx in 0..<kw {
-                            let ix = ox * g.stride - g.padLeft + kx
-                            if ix >= 0 && ix < wd {
-                                let out = dst + ((b * h + iy) * wd + ix) * c
-                                for ch in 0..<c { out[ch] += patch[ch] }
-                            }
-                            patch += c
-                        }
-                    }
-                }
-            }
+        let dx = wantInputGradient ? (sum ?? Tensor<T>(zeros: x.shape)) : nil
+        forEachTile(rows: m, k: k) { rows, col in
+            let dyRows = dy.pointer + rows.lowerBound * cout
+            im2col(x, geometry: g, rows: rows, into: col)
+            T.gemm(transA: true, transB: false, m: k, n: cout, k: rows.count, alpha: 1, a: col, lda: k,
+                   b: dyRows, ldb: cout, beta: 1, c: dw.pointer, ldc: cout)
+            guard let dx else { return }
+            // The patch buffer is reused for dcol.
+            T.gemm(transA: false, transB: true, m: rows.count, n: k, k: cout, alpha: 1, a: dyRows, lda: cout,
+                   b: w.pointer, ldb: cout, beta: 0, c: col, ldc: k)
+            col2im(col, geometry: g, rows: rows, into: dx)
         }
         return dx
+    }
+
+    /// Patch matrices are built a tile of output rows at a time, so that one tile stays in
+    /// cache between im2col and the GEMM that reads it and the buffer stays below glibc's
+    /// mmap threshold (a fresh mmap per call costs page clearing on every first touch).
+    static let tileBytes = 4 << 20
+
+    /// Calls `body` for consecutive ranges of the m output rows with a [rows, k] scratch buffer.
+    static func forEachTile<T>(rows m: Int, k: Int, _ body: (Range<Int>, UnsafeMutablePointer<T>) -> Void) {
+        // At least 256 rows, so that each GEMM still amortises packing the kernel.
+        let tile = Swift.min(m, Swift.max(256, tileBytes / (k * MemoryLayout<T>.stride)))
+        let col = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(tile * k, 1) * MemoryLayout<T>.stride, alignment: 64)
+            .bindMemory(to: T.self, capacity: Swift.max(tile * k, 1))
+        defer { col.deallocate() }
+        for start in stride(from: 0, to: m, by: Swift.max(tile, 1)) { body(start..<Swift.min(start + tile, m), col) }
+    }
+
+    /// Patches of x for output rows `rows` (row r = (image, oy, ox) in row-major order) into
+    /// `col` as [rows.count, kh·kw·c], zero where the window leaves the input.
+    static func im2col<T: TensorScalar>(_ x: Tensor<T>, geometry g: ConvGeometry, rows: Range<Int>, into col: UnsafeMutablePointer<T>) {
+        let (_, h, wd, c) = dims(x)
+        let oh = g.outputHeight(h), ow = g.outputWidth(wd)
+        let kh = g.kernelHeight, kw = g.kernelWidth
+        let src = x.pointer
+        var out = col
+        for r in rows {
+            let b = r / (oh * ow), oy = r / ow % oh, ox = r % ow
+            for ky in 0..<kh {
+                let iy = oy * g.stride - g.padTop + ky
+                if iy < 0 || iy >= h {
+                    out.update(repeating: 0, count: kw * c)
+                    out += kw * c
+                    continue
+                }
+                let rowBase = src + ((b * h + iy) * wd) * c
+                let ix0 = ox * g.stride - g.padLeft
+                if ix0 >= 0 && ix0 + kw <= wd {
+                    // The whole kernel row lies inside: one contiguous copy.
+                    out.update(from: rowBase + ix0 * c, count: kw * c)
+                    out += kw * c
+                    continue
+                }
+                for kx in 0..<kw {
+                    let ix = ix0 + kx
+                    if ix < 0 || ix >= wd {
+                        out.update(repeating: 0, count: c)
+                    } else {
+                        out.update(from: rowBase + ix * c, count: c)
+                    }
+                    out += c
+                }
+            }
+        }
+    }
+
+    /// The adjoint of im2col: adds the patch rows `rows` in `col` onto the positions of `dx` they came from.
+    static func col2im<T: TensorScalar>(_ col: UnsafeMutablePointer<T>, geometry g: ConvGeometry, rows: Range<Int>, into dx: Tensor<T>) {
+        let (_, h, wd, c) = dims(dx)
+        let oh = g.outputHeight(h), ow = g.outputWidth(wd)
+        let kh = g.kernelHeight, kw = g.kernelWidth
+        let dst = dx.pointer
+        var patch = col
+        for r in rows {
+            let b = r / (oh * ow), oy = r / ow % oh, ox = r % ow
+            for ky in 0..<kh {
+                let iy = oy * g.stride - g.padTop + ky
+                if iy < 0 || iy >= h { patch += kw * c; continue }
+                for kx in 0..<kw {
+                    let ix = ox * g.stride - g.padLeft + kx
+                    if ix >= 0 && ix < wd {
+                        let out = dst + ((b * h + iy) * wd + ix) * c
+                        for ch in 0..<c { out[ch] += patch[ch] }
+                    }
+                    patch += c
+                }
+            }
+        }
     }
 
     static func dims<T>(_ x: Tensor<T>) -> (Int, Int, Int, Int) {

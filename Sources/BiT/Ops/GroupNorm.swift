@@ -19,56 +19,52 @@ public enum GroupNorm {
     ) -> (output: Tensor<T>, statistics: Statistics<T>) {
         let (n, p, c) = layout(x, groups: groups)
         precondition(gamma.count == c && beta.count == c, "GroupNorm: \(c) channels, γ \(gamma.count), β \(beta.count)")
-        let cg = c / groups, m = T(p * cg)
+        let cg = c / groups
         let y = Tensor<T>(uninitialized: x.shape)
         var stats = Statistics<T>(mean: [T](repeating: 0, count: n * groups), inverseStd: [T](repeating: 0, count: n * groups))
-        var acc = [T](repeating: 0, count: c)
-        var muC = [T](repeating: 0, count: c)
-        var a = [T](repeating: 0, count: c)
-        var b = [T](repeating: 0, count: c)
-        for s in 0..<n {
+        let scratch = UnsafeMutablePointer<T>.allocate(capacity: 4 * c)
+        defer { scratch.deallocate() }
+        let s1 = scratch, s2 = scratch + c, a = scratch + 2 * c, b = scratch + 3 * c
+        for s in 0..<n where p > 0 {
             let xs = x.pointer + s * p * c, ys = y.pointer + s * p * c
-            // Two passes (mean, then squared deviations) avoid E[x²]−E[x]² cancellation.
-            channelSums(xs, positions: p, channels: c, into: &acc)
-            for g in 0..<groups {
-                var total: T = 0
-                for ch in g * cg..<(g + 1) * cg { total += acc[ch] }
-                let mu = total / m
-                for ch in g * cg..<(g + 1) * cg { muC[ch] = mu }
-                stats.mean[s * groups + g] = mu
-            }
-            for ch in 0..<c { acc[ch] = 0 }
-            acc.withUnsafeMutableBufferPointer { sq in
-                muC.withUnsafeBufferPointer { mu in
-                    for q in 0..<p {
-                        let row = xs + q * c
-                        for ch in 0..<c {
-                            let d = row[ch] - mu[ch]
-                            sq[ch] += d * d
-                        }
-                    }
+            // One pass over x: per channel, sums of d = x − k and d² around k = the channel's
+            // first value. Shifting by a sample keeps E[d²] − E[d]² free of the cancellation
+            // that E[x²] − E[x]² suffers when the mean is large against the spread.
+            s1.update(repeating: 0, count: 2 * c)
+            for q in 1..<max(p, 1) {
+                let row = xs + q * c
+                for ch in 0..<c {
+                    let d = row[ch] - xs[ch]
+                    s1[ch] += d
+                    s2[ch] += d * d
                 }
             }
+            // Channels combine into groups in Double (Chan et al.'s pairwise update).
+            let count = Double(p)
             for g in 0..<groups {
-                var total: T = 0
-                for ch in g * cg..<(g + 1) * cg { total += acc[ch] }
-                let inv = 1 / (total / m + T(epsilon)).squareRoot()
-                stats.inverseStd[s * groups + g] = inv
+                var mean = 0.0
+                for ch in g * cg..<(g + 1) * cg { mean += Double(xs[ch]) + Double(s1[ch]) / count }
+                mean /= Double(cg)
+                var m2 = 0.0
                 for ch in g * cg..<(g + 1) * cg {
-                    a[ch] = inv * gamma[ch]
-                    b[ch] = beta[ch] - muC[ch] * a[ch]
+                    let channelMean = Double(xs[ch]) + Double(s1[ch]) / count
+                    let channelM2 = Swift.max(Double(s2[ch]) - Double(s1[ch]) * Double(s1[ch]) / count, 0)
+                    m2 += channelM2 + count * (channelMean - mean) * (channelMean - mean)
+                }
+                let inv = 1 / (m2 / (count * Double(cg)) + epsilon).squareRoot()
+                stats.mean[s * groups + g] = T(mean)
+                stats.inverseStd[s * groups + g] = T(inv)
+                for ch in g * cg..<(g + 1) * cg {
+                    a[ch] = T(inv) * gamma[ch]
+                    b[ch] = beta[ch] - T(mean) * a[ch]
                 }
             }
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    for q in 0..<p {
-                        let xr = xs + q * c, yr = ys + q * c
-                        if relu {
-                            for ch in 0..<c { yr[ch] = Swift.max(xr[ch] * a[ch] + b[ch], 0) }
-                        } else {
-                            for ch in 0..<c { yr[ch] = xr[ch] * a[ch] + b[ch] }
-                        }
-                    }
+            for q in 0..<p {
+                let xr = xs + q * c, yr = ys + q * c
+                if relu {
+                    for ch in 0..<c { yr[ch] = Swift.max(xr[ch] * a[ch] + b[ch], 0) }
+                } else {
+                    for ch in 0..<c { yr[ch] = xr[ch] * a[ch] + b[ch] }
                 }
             }
         }
@@ -79,34 +75,32 @@ public enum GroupNorm {
     ///
     /// With x̂ = (x − μ)·r and D = γ⊙dy: dx = r·(D − mean(D) − x̂·mean(D⊙x̂)), the means over
     /// each group's m elements, which reduces to dx = A_c·dy + B_g·x + C_g per channel.
-    /// With `relu`, dy is first masked by the forward output (`output` > 0).
+    /// With `relu`, dy is first masked by the forward output (`output` > 0). `residual`, when
+    /// given, is added to dx in the same pass (a shortcut's gradient meeting this one).
     public static func backward<T: TensorScalar>(
         _ dy: Tensor<T>, input x: Tensor<T>, output y: Tensor<T>, gamma: Tensor<T>,
         statistics stats: Statistics<T>, groups: Int, relu: Bool,
-        gammaGradient dGamma: Tensor<T>, betaGradient dBeta: Tensor<T>
+        gammaGradient dGamma: Tensor<T>, betaGradient dBeta: Tensor<T>, adding residual: Tensor<T>? = nil
     ) -> Tensor<T> {
         let (n, p, c) = layout(x, groups: groups)
+        precondition(residual == nil || residual!.shape == x.shape)
         let cg = c / groups, m = T(p * cg)
         let dx = Tensor<T>(uninitialized: x.shape)
-        var sumDy = [T](repeating: 0, count: c)
-        var sumDyX = [T](repeating: 0, count: c)
-        var coefA = [T](repeating: 0, count: c)
-        var coefB = [T](repeating: 0, count: c)
-        var coefC = [T](repeating: 0, count: c)
+        let scratch = UnsafeMutablePointer<T>.allocate(capacity: 5 * c)
+        defer { scratch.deallocate() }
+        let sumDy = scratch, sumDyX = scratch + c, coefA = scratch + 2 * c, coefB = scratch + 3 * c, coefC = scratch + 4 * c
+        // The ReLU mask as a threshold: y > −∞ keeps every element.
+        let floor: T = relu ? 0 : -.infinity
         for s in 0..<n {
             let off = s * p * c
             let xs = x.pointer + off, ys = y.pointer + off, dys = dy.pointer + off, dxs = dx.pointer + off
-            for ch in 0..<c { sumDy[ch] = 0; sumDyX[ch] = 0 }
-            sumDy.withUnsafeMutableBufferPointer { sd in
-                sumDyX.withUnsafeMutableBufferPointer { sdx in
-                    for q in 0..<p {
-                        let xr = xs + q * c, yr = ys + q * c, dr = dys + q * c
-                        for ch in 0..<c {
-                            let d = relu && yr[ch] <= 0 ? 0 : dr[ch]
-                            sd[ch] += d
-                            sdx[ch] += d * xr[ch]
-                        }
-                    }
+            sumDy.update(repeating: 0, count: 2 * c)
+            for q in 0..<p {
+                let xr = xs + q * c, yr = ys + q * c, dr = dys + q * c
+                for ch in 0..<c {
+                    let d = yr[ch] > floor ? dr[ch] : 0
+                    sumDy[ch] += d
+                    sumDyX[ch] += d * xr[ch]
                 }
             }
             for g in 0..<groups {
@@ -127,31 +121,25 @@ public enum GroupNorm {
                     coefC[ch] = r * (mu * r * meanDXhat - meanD)
                 }
             }
-            coefA.withUnsafeBufferPointer { a in
-                coefB.withUnsafeBufferPointer { b in
-                    coefC.withUnsafeBufferPointer { cc in
-                        for q in 0..<p {
-                            let xr = xs + q * c, yr = ys + q * c, dr = dys + q * c, out = dxs + q * c
-                            for ch in 0..<c {
-                                let d = relu && yr[ch] <= 0 ? 0 : dr[ch]
-                                out[ch] = a[ch] * d + b[ch] * xr[ch] + cc[ch]
-                            }
-                        }
+            if let rs = residual.map({ $0.pointer + off }) {
+                for q in 0..<p {
+                    let xr = xs + q * c, yr = ys + q * c, dr = dys + q * c, rr = rs + q * c, out = dxs + q * c
+                    for ch in 0..<c {
+                        let d = yr[ch] > floor ? dr[ch] : 0
+                        out[ch] = coefA[ch] * d + coefB[ch] * xr[ch] + coefC[ch] + rr[ch]
+                    }
+                }
+            } else {
+                for q in 0..<p {
+                    let xr = xs + q * c, yr = ys + q * c, dr = dys + q * c, out = dxs + q * c
+                    for ch in 0..<c {
+                        let d = yr[ch] > floor ? dr[ch] : 0
+                        out[ch] = coefA[ch] * d + coefB[ch] * xr[ch] + coefC[ch]
                     }
                 }
             }
         }
         return dx
-    }
-
-    static func channelSums<T: TensorScalar>(_ x: UnsafeMutablePointer<T>, positions p: Int, channels c: Int, into acc: inout [T]) {
-        acc.withUnsafeMutableBufferPointer { acc in
-            for ch in 0..<c { acc[ch] = 0 }
-            for q in 0..<p {
-                let row = x + q * c
-                for ch in 0..<c { acc[ch] += row[ch] }
-            }
-        }
     }
 
     /// (samples, positions per sample, channels) of an [N, ..., C] tensor.

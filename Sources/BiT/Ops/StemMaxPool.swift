@@ -8,48 +8,69 @@ public enum StemMaxPool {
     /// Output side for an input side.
     public static func outputSize(_ size: Int) -> Int { (size + 2 * pad - window) / stride + 1 }
 
-    /// The pooled tensor and, per output element, the flat input index of its maximum (−1 when
-    /// the maximum is a padding zero). Ties go to the first element in row-major window order.
-    public static func forward<T: TensorScalar>(_ x: Tensor<T>) -> (output: Tensor<T>, argmax: [Int32]) {
+    /// The pooled tensor.
+    public static func forward<T: TensorScalar>(_ x: Tensor<T>) -> Tensor<T> {
         let (n, h, w, c) = Conv2D.dims(x)
-        precondition(x.count < Int(Int32.max), "tensor too large for 32-bit pooling indices")
         let oh = outputSize(h), ow = outputSize(w)
         let y = Tensor<T>(uninitialized: [n, oh, ow, c])
-        var argmax = [Int32](repeating: -1, count: y.count)
-        argmax.withUnsafeMutableBufferPointer { arg in
-            for b in 0..<n {
-                for oy in 0..<oh {
-                    for ox in 0..<ow {
-                        let o = ((b * oh + oy) * ow + ox) * c
-                        let best = y.pointer + o, bestIdx = arg.baseAddress! + o
-                        // Cells in row-major window order; a padding cell is the value 0 at index −1.
-                        // Branch-free inner loops over channels, strict > keeps the first maximum.
-                        var first = true
-                        for ky in 0..<window {
-                            let iy = oy * stride - pad + ky
-                            for kx in 0..<window {
-                                let ix = ox * stride - pad + kx
-                                if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                                    let base = ((b * h + iy) * w + ix) * c
-                                    let row = x.pointer + base
-                                    if first {
-                                        for ch in 0..<c { best[ch] = row[ch]; bestIdx[ch] = Int32(base + ch) }
-                                    } else {
-                                        for ch in 0..<c where row[ch] > best[ch] { best[ch] = row[ch]; bestIdx[ch] = Int32(base + ch) }
-                                    }
-                                } else if first {
-                                    for ch in 0..<c { best[ch] = 0; bestIdx[ch] = -1 }
-                                } else {
-                                    for ch in 0..<c where 0 > best[ch] { best[ch] = 0; bestIdx[ch] = -1 }
-                                }
+        for b in 0..<n {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let best = y.pointer + ((b * oh + oy) * ow + ox) * c
+                    // A window that touches the padding starts from its zero.
+                    let padded = oy * stride - pad < 0 || ox * stride - pad < 0
+                        || oy * stride - pad + window > h || ox * stride - pad + window > w
+                    var first = !padded
+                    if padded { best.update(repeating: 0, count: c) }
+                    for iy in Swift.max(oy * stride - pad, 0)..<Swift.min(oy * stride - pad + window, h) {
+                        for ix in Swift.max(ox * stride - pad, 0)..<Swift.min(ox * stride - pad + window, w) {
+                            let row = x.pointer + ((b * h + iy) * w + ix) * c
+                            if first {
+                                best.update(from: row, count: c)
                                 first = false
+                            } else {
+                                for ch in 0..<c { best[ch] = Swift.max(best[ch], row[ch]) }
                             }
                         }
                     }
                 }
             }
         }
-        return (y, argmax)
+        return y
+    }
+
+    /// Per output element, the flat input index of its maximum (−1 when the maximum is a
+    /// padding zero): the first window cell, in row-major order, that holds the pooled value.
+    public static func argmax<T: TensorScalar>(_ x: Tensor<T>, pooled y: Tensor<T>) -> [Int32] {
+        let (n, h, w, c) = Conv2D.dims(x)
+        precondition(x.count < Int(Int32.max), "tensor too large for 32-bit pooling indices")
+        let oh = outputSize(h), ow = outputSize(w)
+        var result = [Int32](repeating: -1, count: y.count)
+        result.withUnsafeMutableBufferPointer { arg in
+            for b in 0..<n {
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        let o = ((b * oh + oy) * ow + ox) * c
+                        let best = y.pointer + o, idx = arg.baseAddress! + o
+                        // Cells visited last to first, each overwriting on a match, leave the
+                        // first match: branch-free selects instead of a search per channel.
+                        for ky in (0..<window).reversed() {
+                            let iy = oy * stride - pad + ky
+                            for kx in (0..<window).reversed() {
+                                let ix = ox * stride - pad + kx
+                                if iy >= 0 && iy < h && ix >= 0 && ix < w {
+                                    let base = ((b * h + iy) * w + ix) * c, row = x.pointer + base
+                                    for ch in 0..<c { idx[ch] = row[ch] == best[ch] ? Int32(base + ch) : idx[ch] }
+                                } else {
+                                    for ch in 0..<c { idx[ch] = best[ch] == 0 ? -1 : idx[ch] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return result
     }
 
     /// Routes each output gradient to its input maximum; a padding maximum drops it.

@@ -19,15 +19,15 @@ public struct SGD<T: TensorScalar>: Sendable {
         self.velocity = velocity
     }
 
-    /// Updates `parameters` in place from `gradients`.
-    public mutating func step(_ parameters: ParameterSet<T>, gradients: ParameterSet<T>, learningRate lr: T) {
+    /// Updates `parameters` in place from `gradients`, the tensors spread over `threads` workers.
+    public mutating func step(_ parameters: ParameterSet<T>, gradients: ParameterSet<T>, learningRate lr: T, threads: Int = 1) {
         if velocity.names.isEmpty { velocity = parameters.zerosLike() }
-        let mu = momentum
-        for name in parameters.names {
-            let w = parameters.tensor(name).pointer, g = gradients.tensor(name).pointer, v = velocity.tensor(name).pointer
-            for i in 0..<parameters.tensor(name).count {
-                v[i] = mu * v[i] + g[i]
-                w[i] -= lr * v[i]
+        let mu = momentum, names = parameters.names, velocity = self.velocity
+        Parallel.forEach(names.count, workers: threads) { i in
+            let w = parameters.tensor(names[i]), g = gradients.tensor(names[i]).pointer, v = velocity.tensor(names[i]).pointer
+            for j in 0..<w.count {
+                v[j] = mu * v[j] + g[j]
+                w.pointer[j] -= lr * v[j]
             }
         }
     }

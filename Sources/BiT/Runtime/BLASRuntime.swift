@@ -42,7 +42,8 @@ public enum BLASRuntime {
         return "OpenBLAS's own CPU detection"
     }
 
-    static let reexecMarker = "MODELCHECK_BLAS_CORE_CHOSEN"
+    /// Set in the environment of a process that modelcheck restarted with its own kernel choice.
+    public static let reexecMarker = "MODELCHECK_BLAS_CORE_CHOSEN"
 
     /// Restarts the process with `OPENBLAS_CORETYPE` set when OpenBLAS fell back to a slower
     /// kernel than this CPU supports (Debian's 0.3.21 does not know recent Xeons and picks

@@ -1,69 +1,115 @@
 import Foundation
 
-/// Measures the engine: forward and training-step throughput of one architecture.
+/// Measures the engine: inference and training-step throughput of one architecture.
 public enum EngineBenchmark {
-    /// What one benchmark run measured.
+    /// What is timed.
+    public enum Task: String, Codable, Sendable, CaseIterable {
+        /// A forward pass with fixed weights (their standardisation done once, as for a deployed model).
+        case inference
+        /// Forward, backward, weight standardisation and its gradient, SGD-momentum update.
+        case training
+    }
+
+    /// The model and machine set-up shared by every measurement.
+    public struct Setup: Sendable {
+        public var architecture: ResNetV2Architecture
+        public var resolution: Int
+        public var classes: Int
+        public var threads: Int
+
+        /// A set-up of `architecture` at `resolution`² on `threads` workers.
+        public init(architecture: ResNetV2Architecture, resolution: Int, classes: Int = 2, threads: Int) {
+            (self.architecture, self.resolution, self.classes, self.threads) = (architecture, resolution, classes, threads)
+        }
+
+        /// Forward GFLOP per image (2 × multiply-accumulates of convolutions and head).
+        public var forwardGFLOPPerImage: Double {
+            2 * Double(architecture.forwardMACs(input: resolution, classes: classes)) / 1e9
+        }
+    }
+
+    /// One task at one batch size.
+    public struct Measurement: Sendable, Codable {
+        public var task: Task
+        public var batch: Int
+        /// Images per second of each timed iteration, in order.
+        public var iterations: [Double]
+        /// The median of `iterations`.
+        public var imagesPerSecond: Double
+        /// Achieved GFLOP/s; a training step counts 3 × forward (forward, input and weight gradients).
+        public var gflops: Double
+    }
+
+    /// Everything one `bench` run measured.
     public struct Result: Sendable, Codable {
         public var architecture: String
         public var resolution: Int
-        public var batch: Int
         public var threads: Int
         public var blasCore: String
         public var blasCoreOrigin: String
-        /// Median images per second of a forward pass (inference).
-        public var forwardImagesPerSecond: Double
-        /// Median images per second of a training step (forward, backward, SGD-momentum update).
-        public var trainImagesPerSecond: Double
-        /// Forward GFLOP per image (2 × multiply-accumulates of convolutions and head).
         public var forwardGFLOPPerImage: Double
-        /// Achieved GFLOP/s of the forward pass.
-        public var forwardGFLOPS: Double
-        /// Achieved GFLOP/s of a training step, counted as 3 × forward (forward, input and weight gradients).
-        public var trainGFLOPS: Double
+        public var measurements: [Measurement]
         /// Peak resident memory of the process, bytes.
         public var peakMemoryBytes: Int
     }
 
-    /// Runs `iterations` timed forward passes and training steps on random data after one warm-up each.
-    public static func run(
-        architecture: ResNetV2Architecture, resolution: Int, batch: Int, classes: Int = 2,
-        threads: Int, iterations: Int, progress: (String) -> Void = { _ in }
-    ) -> Result {
-        var model = ResNetV2<Float>(architecture: architecture, classes: classes, seed: 1)
+    /// Times `iterations` runs of `task` on random images after one warm-up run.
+    public static func measure(
+        _ task: Task, batch: Int, setup: Setup, iterations: Int, progress: (String) -> Void = { _ in }
+    ) -> Measurement {
+        var model = ResNetV2<Float>(architecture: setup.architecture, classes: setup.classes, seed: 1)
         // A non-zero head, so that gradients reach the backbone as in real training.
         let head = model.parameters.tensor(ResNetV2<Float>.headKernel)
         var rng = SeededRandom(seed: 2)
         for i in 0..<head.count { head[i] = Float(rng.nextNormal() * 0.01) }
         model.parameters.set(head, for: ResNetV2<Float>.headKernel)
-        let images = Tensor<Float>(shape: [batch, resolution, resolution, 3]) { _ in Float(rng.nextUnit() * 2 - 1) }
-        let labels = (0..<batch).map { $0 % classes }
+        let images = Tensor<Float>(shape: [batch, setup.resolution, setup.resolution, 3]) { _ in Float(rng.nextUnit() * 2 - 1) }
+        let labels = (0..<batch).map { $0 % setup.classes }
+        let threads = setup.threads
 
-        func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
-
-        var forwardTimes: [Double] = []
+        let run: () -> Void
+        switch task {
+        case .inference:
+            let kernels = model.standardizedKernels(threads: threads)
+            run = { _ = model.logits(images, threads: threads, kernels: kernels) }
+        case .training:
+            var sgd = SGD<Float>()
+            run = {
+                let (_, grads) = model.lossAndGradients(images, targets: .labels(labels), threads: threads)
+                sgd.step(model.parameters, gradients: grads, learningRate: 1e-4, threads: threads)
+            }
+        }
+        var rates: [Double] = []
         for i in 0...iterations {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = model.logits(images, threads: threads)
-            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-            if i > 0 { forwardTimes.append(dt); progress(String(format: "forward %d/%d: %.1f img/s", i, iterations, Double(batch) / dt)) }
+            run()
+            let rate = Double(batch) / (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            if i > 0 {
+                rates.append(rate)
+                progress(String(format: "%@ batch %d, %d/%d: %.1f img/s", task.rawValue, batch, i, iterations, rate))
+            }
         }
-        var sgd = SGD<Float>()
-        var trainTimes: [Double] = []
-        for i in 0...iterations {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let (_, grads) = model.lossAndGradients(images, targets: .labels(labels), threads: threads)
-            sgd.step(model.parameters, gradients: grads, learningRate: 1e-4)
-            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-            if i > 0 { trainTimes.append(dt); progress(String(format: "train step %d/%d: %.1f img/s", i, iterations, Double(batch) / dt)) }
-        }
-        let gflop = 2 * Double(architecture.forwardMACs(input: resolution, classes: classes)) / 1e9
-        let fwd = Double(batch) / median(forwardTimes), train = Double(batch) / median(trainTimes)
+        let median = Self.median(rates)
+        let flop = setup.forwardGFLOPPerImage * (task == .training ? 3 : 1)
+        return Measurement(task: task, batch: batch, iterations: rates, imagesPerSecond: median, gflops: median * flop)
+    }
+
+    /// Measures each (task, batch) in turn.
+    public static func run(
+        _ cases: [(Task, Int)], setup: Setup, iterations: Int, progress: (String) -> Void = { _ in }
+    ) -> Result {
+        let measurements = cases.map { measure($0.0, batch: $0.1, setup: setup, iterations: iterations, progress: progress) }
         return Result(
-            architecture: architecture.description, resolution: resolution, batch: batch, threads: threads,
+            architecture: setup.architecture.description, resolution: setup.resolution, threads: setup.threads,
             blasCore: BLASRuntime.coreName, blasCoreOrigin: BLASRuntime.kernelOrigin,
-            forwardImagesPerSecond: fwd, trainImagesPerSecond: train,
-            forwardGFLOPPerImage: gflop, forwardGFLOPS: fwd * gflop, trainGFLOPS: train * 3 * gflop,
+            forwardGFLOPPerImage: setup.forwardGFLOPPerImage, measurements: measurements,
             peakMemoryBytes: peakResidentBytes())
+    }
+
+    /// The middle value (the upper one of an even count).
+    public static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.isEmpty ? .nan : s[s.count / 2]
     }
 
     /// The process's peak resident set size.

@@ -15,6 +15,15 @@ public enum Parallel {
         }
     }
 
+    /// Calls `body(i)` for i in 0..<count on at most `workers` threads, worker w taking
+    /// i = w, w + workers, ... (interleaved, so items that grow along the network balance).
+    public static func forEach(_ count: Int, workers: Int, _ body: @Sendable (Int) -> Void) {
+        let workers = max(1, min(workers, count))
+        forEach(workers) { w in
+            for i in stride(from: w, to: count, by: workers) { body(i) }
+        }
+    }
+
     /// Contiguous sub-ranges of 0..<total, one per worker, as equal as possible.
     public static func split(_ total: Int, into parts: Int) -> [Range<Int>] {
         let parts = max(1, min(parts, total))

@@ -1,0 +1,182 @@
+import BiT
+import Foundation
+
+/// `bench --compare`: the engine and peer frameworks measured in one run, each measurement
+/// in its own process, the order alternating between rounds (these machines are shared and
+/// noisy; a drift then hits every system alike).
+struct PeerComparison {
+    /// The (task, batch) cases measured.
+    let cases: [(EngineBenchmark.Task, Int)]
+    /// Peer names as Benchmarks/peers.py knows them.
+    let peers: [String]
+    let rounds: Int
+    /// The command line of the engine's measurement of one case (a `bench --json` run).
+    let engine: (EngineBenchmark.Task, Int) -> [String]
+    /// The command line of a peer's measurement of one case.
+    let peer: (String, EngineBenchmark.Task, Int) -> [String]
+
+    static let engineName = "modelcheck"
+
+    /// One system's results for one case: the per-round medians and peak memory.
+    struct Series: Codable {
+        var system: String
+        var roundMedians: [Double] = []
+        var peakBytes: [Int] = []
+        var imagesPerSecond: Double { EngineBenchmark.median(roundMedians) }
+        var peakMemoryBytes: Int { peakBytes.max() ?? 0 }
+    }
+
+    struct CaseResult: Codable {
+        var task: EngineBenchmark.Task
+        var batch: Int
+        var series: [Series]
+        /// The fastest peer and the engine's speed over it (> 1: the engine is faster).
+        var bestPeer: String?
+        var speedRatio: Double?
+        /// For training: the leanest peer and the engine's peak memory over it (< 1: the engine uses less).
+        var leanestPeer: String?
+        var memoryRatio: Double?
+    }
+
+    struct Result: Codable {
+        var cases: [CaseResult]
+        /// Peers that could not run, with the reason.
+        var unavailable: [String: String]
+
+        /// A plain-text table: img/s per system, best peer and ratio; training's peak memory.
+        var table: String {
+            guard let first = cases.first else { return "" }
+            let systems = first.series.map(\.system)
+            var rows = [["task"] + systems + ["best peer", "ratio"]]
+            for c in cases {
+                rows.append([BenchCommand.label(c.task, c.batch)] + c.series.map { String(format: "%.1f", $0.imagesPerSecond) }
+                            + [c.bestPeer ?? "-", c.speedRatio.map { String(format: "%.2fx", $0) } ?? "-"])
+                if c.task == .training {
+                    rows.append(["peak memory, training"] + c.series.map { BenchCommand.gib($0.peakMemoryBytes) }
+                                + [c.leanestPeer ?? "-", c.memoryRatio.map { String(format: "%.2fx", $0) } ?? "-"])
+                }
+            }
+            let widths = rows[0].indices.map { i in rows.map { $0[i].count }.max()! }
+            var lines = rows.map { row in
+                row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            }
+            lines.insert(String(repeating: "-", count: lines[0].count), at: 1)
+            lines += unavailable.sorted { $0.key < $1.key }.map { "skipped \($0.key): \($0.value)" }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Runs every round; a peer that reports itself unavailable (not installed, or a task it
+    /// cannot do) is dropped for that case and listed.
+    func run(progress: (String) -> Void) throws -> Result {
+        var series: [[String: Series]] = cases.map { _ in [:] }
+        var unavailable: [String: String] = [:]
+        var skipped = Set<String>()
+        for round in 1...rounds {
+            for (ci, (task, batch)) in cases.enumerated() {
+                var systems = [Self.engineName] + peers
+                if round % 2 == 0 { systems.reverse() }
+                for system in systems where !skipped.contains("\(system) \(ci)") {
+                    let command = system == Self.engineName ? engine(task, batch) : peer(system, task, batch)
+                    let outcome = try Self.measure(command, engine: system == Self.engineName)
+                    switch outcome {
+                    case .measured(let median, let peak):
+                        series[ci][system, default: Series(system: system)].roundMedians.append(median)
+                        series[ci][system, default: Series(system: system)].peakBytes.append(peak)
+                        progress(String(format: "round %d: %@ %@: %.1f img/s", round, system, BenchCommand.label(task, batch), median))
+                    case .unavailable(let why):
+                        skipped.insert("\(system) \(ci)")
+                        unavailable["\(system) (\(BenchCommand.label(task, batch)))"] = why
+                        progress("round \(round): \(system) \(BenchCommand.label(task, batch)): skipped, \(why)")
+                    }
+                }
+            }
+        }
+        let results = cases.enumerated().map { ci, c in
+            let ordered = ([Self.engineName] + peers).compactMap { series[ci][$0] }
+            var result = CaseResult(task: c.0, batch: c.1, series: ordered)
+            let engine = series[ci][Self.engineName]
+            let peerSeries = ordered.filter { $0.system != Self.engineName }
+            if let engine, let best = peerSeries.max(by: { $0.imagesPerSecond < $1.imagesPerSecond }) {
+                result.bestPeer = best.system
+                result.speedRatio = engine.imagesPerSecond / best.imagesPerSecond
+            }
+            if c.0 == .training, let engine, let lean = peerSeries.min(by: { $0.peakMemoryBytes < $1.peakMemoryBytes }) {
+                result.leanestPeer = lean.system
+                result.memoryRatio = Double(engine.peakMemoryBytes) / Double(lean.peakMemoryBytes)
+            }
+            return result
+        }
+        return Result(cases: results, unavailable: unavailable)
+    }
+
+    enum Outcome {
+        case measured(median: Double, peakBytes: Int)
+        case unavailable(String)
+    }
+
+    /// Runs one measurement process and reads its JSON.
+    static func measure(_ command: [String], engine: Bool) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        var environment = ProcessInfo.processInfo.environment
+        if !engine, environment[BLASRuntime.reexecMarker] != nil {
+            // Our kernel choice is ours: peers get the environment the user gave us.
+            environment["OPENBLAS_CORETYPE"] = nil
+            environment[BLASRuntime.reexecMarker] = nil
+        }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        do { try process.run() } catch { return .unavailable("cannot start \(command[0]): \(error.localizedDescription)") }
+        // Drain stderr concurrently so a chatty peer cannot fill the pipe and stall.
+        let errData = DataBox()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData.data = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        group.wait()
+        let stderrTail = String(decoding: errData.data.suffix(600), as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            if command.first.map({ !$0.contains("/") }) == true, process.terminationStatus == 127 {
+                return .unavailable("\(command[0]) not found")
+            }
+            throw BenchError("\(command.joined(separator: " ")) exited with status \(process.terminationStatus): \(stderrTail)")
+        }
+        if engine {
+            struct Output: Decodable { let engine: EngineBenchmark.Result }
+            let r = try JSONDecoder().decode(Output.self, from: data).engine
+            guard let m = r.measurements.first else { throw BenchError("the engine's measurement printed no result") }
+            return .measured(median: m.imagesPerSecond, peakBytes: r.peakMemoryBytes)
+        }
+        struct PeerOutput: Decodable {
+            let images_per_second: [Double]?
+            let peak_bytes: Int?
+            let unavailable: String?
+        }
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        guard let peer = try? JSONDecoder().decode(PeerOutput.self, from: Data(line.utf8)) else {
+            throw BenchError("\(command.joined(separator: " ")) printed no result: \(stderrTail)")
+        }
+        if let why = peer.unavailable { return .unavailable(why) }
+        guard let rates = peer.images_per_second, let peak = peer.peak_bytes else { throw BenchError("peer output without a measurement: \(line)") }
+        return .measured(median: EngineBenchmark.median(rates), peakBytes: peak)
+    }
+
+    /// Bytes written by one thread and read after it finished.
+    final class DataBox: @unchecked Sendable {
+        var data = Data()
+    }
+}
+
+/// A benchmark run that could not be completed.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
