@@ -30,15 +30,7 @@ public enum GroupNorm {
             // One pass over x: per channel, sums of d = x − k and d² around k = the channel's
             // first value. Shifting by a sample keeps E[d²] − E[d]² free of the cancellation
             // that E[x²] − E[x]² suffers when the mean is large against the spread.
-            s1.update(repeating: 0, count: 2 * c)
-            for q in 1..<max(p, 1) {
-                let row = xs + q * c
-                for ch in 0..<c {
-                    let d = row[ch] - xs[ch]
-                    s1[ch] += d
-                    s2[ch] += d * d
-                }
-            }
+            shiftedSums(xs, positions: p, channels: c, sums: s1, squares: s2)
             // Channels combine into groups in Double (Chan et al.'s pairwise update).
             let count = Double(p)
             for g in 0..<groups {
@@ -94,15 +86,7 @@ public enum GroupNorm {
         for s in 0..<n {
             let off = s * p * c
             let xs = x.pointer + off, ys = y.pointer + off, dys = dy.pointer + off, dxs = dx.pointer + off
-            sumDy.update(repeating: 0, count: 2 * c)
-            for q in 0..<p {
-                let xr = xs + q * c, yr = ys + q * c, dr = dys + q * c
-                for ch in 0..<c {
-                    let d = yr[ch] > floor ? dr[ch] : 0
-                    sumDy[ch] += d
-                    sumDyX[ch] += d * xr[ch]
-                }
-            }
+            maskedSums(dys, x: xs, y: ys, floor: floor, positions: p, channels: c, sums: sumDy, products: sumDyX)
             for g in 0..<groups {
                 let mu = stats.mean[s * groups + g], r = stats.inverseStd[s * groups + g]
                 var meanD: T = 0, meanDXhat: T = 0
@@ -141,6 +125,77 @@ public enum GroupNorm {
         }
         return dx
     }
+
+    // The per-channel reductions below keep 32 channels' accumulators in vector registers
+    // while walking the positions, instead of loading and storing a row of accumulators per
+    // position (which made them store-bound); a sample of a stage-1 activation stays in L2.
+
+    /// Per channel, Σ (x − k) and Σ (x − k)² over positions 1..<p, k being position 0's value.
+    static func shiftedSums<T: TensorScalar>(
+        _ x: UnsafePointer<T>, positions p: Int, channels c: Int, sums: UnsafeMutablePointer<T>, squares: UnsafeMutablePointer<T>
+    ) {
+        typealias V = SIMD16<T>
+        var ch = 0
+        while ch + 32 <= c {
+            let k0 = load(x + ch) as V, k1 = load(x + ch + 16) as V
+            var (a0, a1, b0, b1) = (V(), V(), V(), V())
+            var row = x + c + ch
+            for _ in 1..<Swift.max(p, 1) {
+                let d0 = load(row) - k0, d1 = load(row + 16) - k1
+                a0 += d0; a1 += d1
+                b0.addProduct(d0, d0); b1.addProduct(d1, d1)
+                row += c
+            }
+            store(a0, sums + ch); store(a1, sums + ch + 16); store(b0, squares + ch); store(b1, squares + ch + 16)
+            ch += 32
+        }
+        for ch in ch..<c {
+            var (a, b): (T, T) = (0, 0)
+            for q in 1..<Swift.max(p, 1) {
+                let d = x[q * c + ch] - x[ch]
+                a += d
+                b += d * d
+            }
+            (sums[ch], squares[ch]) = (a, b)
+        }
+    }
+
+    /// Per channel, Σ d and Σ d·x over all positions, d = dy where y > floor, else 0.
+    static func maskedSums<T: TensorScalar>(
+        _ dy: UnsafePointer<T>, x: UnsafePointer<T>, y: UnsafePointer<T>, floor: T, positions p: Int, channels c: Int,
+        sums: UnsafeMutablePointer<T>, products: UnsafeMutablePointer<T>
+    ) {
+        typealias V = SIMD16<T>
+        let f = V(repeating: floor)
+        var ch = 0
+        while ch + 32 <= c {
+            var (a0, a1, b0, b1) = (V(), V(), V(), V())
+            var off = ch
+            for _ in 0..<p {
+                let d0 = (load(dy + off) as V).replacing(with: 0, where: .!((load(y + off) as V) .> f))
+                let d1 = (load(dy + off + 16) as V).replacing(with: 0, where: .!((load(y + off + 16) as V) .> f))
+                a0 += d0; a1 += d1
+                b0.addProduct(d0, load(x + off)); b1.addProduct(d1, load(x + off + 16))
+                off += c
+            }
+            store(a0, sums + ch); store(a1, sums + ch + 16); store(b0, products + ch); store(b1, products + ch + 16)
+            ch += 32
+        }
+        for ch in ch..<c {
+            var (a, b): (T, T) = (0, 0)
+            for q in 0..<p {
+                let d = y[q * c + ch] > floor ? dy[q * c + ch] : 0
+                a += d
+                b += d * x[q * c + ch]
+            }
+            (sums[ch], products[ch]) = (a, b)
+        }
+    }
+
+    @inline(__always)
+    static func load<T: TensorScalar>(_ p: UnsafePointer<T>) -> SIMD16<T> { UnsafeRawPointer(p).loadUnaligned(as: SIMD16<T>.self) }
+    @inline(__always)
+    static func store<T: TensorScalar>(_ v: SIMD16<T>, _ p: UnsafeMutablePointer<T>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<T>.self) }
 
     /// (samples, positions per sample, channels) of an [N, ..., C] tensor.
     static func layout<T>(_ x: Tensor<T>, groups: Int) -> (Int, Int, Int) {
