@@ -45,14 +45,19 @@ struct PeerComparison {
 
         /// A plain-text table: img/s per system, best peer and ratio; training's peak memory.
         var table: String {
-            guard let first = cases.first else { return "" }
-            let systems = first.series.map(\.system)
+            // Columns: every system that measured anything, in first-seen order; "-" where a
+            // system has no result for a case (ONNX Runtime does not train).
+            var systems: [String] = []
+            for c in cases { for s in c.series where !systems.contains(s.system) { systems.append(s.system) } }
+            func cells(_ c: CaseResult, _ value: (Series) -> String) -> [String] {
+                systems.map { name in c.series.first { $0.system == name }.map(value) ?? "-" }
+            }
             var rows = [["task"] + systems + ["best peer", "ratio"]]
             for c in cases {
-                rows.append([BenchCommand.label(c.task, c.batch)] + c.series.map { String(format: "%.1f", $0.imagesPerSecond) }
+                rows.append([BenchCommand.label(c.task, c.batch)] + cells(c) { String(format: "%.1f", $0.imagesPerSecond) }
                             + [c.bestPeer ?? "-", c.speedRatio.map { String(format: "%.2fx", $0) } ?? "-"])
                 if c.task == .training {
-                    rows.append(["peak memory, training"] + c.series.map { BenchCommand.gib($0.peakMemoryBytes) }
+                    rows.append(["peak memory, training"] + cells(c) { BenchCommand.gib($0.peakMemoryBytes) }
                                 + [c.leanestPeer ?? "-", c.memoryRatio.map { String(format: "%.2fx", $0) } ?? "-"])
                 }
             }

@@ -42,6 +42,18 @@ import Testing
         } } }
     }
 
+    @Test(arguments: [ConvGeometry(kernel: 1), ConvGeometry(kernel: 3, stride: 2, padding: 1)])
+    func convolutionOverwritesKernelGradient(_ g: ConvGeometry) {
+        // Whatever the gradient tensor held before (NaN here) must not leak into the result.
+        let x = GradientCheck.random([2, 7, 6, 3], seed: 45)
+        let w = GradientCheck.random([g.kernelHeight, g.kernelWidth, 3, 4], seed: 46)
+        let dy = GradientCheck.random(Conv2D.forward(x, kernel: w, geometry: g).shape, seed: 47)
+        let added = Tensor<Double>(zeros: w.shape), stored = Tensor<Double>(shape: w.shape) { _ in .nan }
+        _ = Conv2D.backward(dy, input: x, kernel: w, geometry: g, kernelGradient: added)
+        _ = Conv2D.backward(dy, input: x, kernel: w, geometry: g, kernelGradient: stored, overwriteKernelGradient: true)
+        #expect(stored.array == added.array)
+    }
+
     @Test func convolutionAcrossPatchTiles() {
         // 512 output rows of a 4608-wide patch matrix take two tiles; forward and both
         // gradients must equal the sums written out, whatever the tiling.

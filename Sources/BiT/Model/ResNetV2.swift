@@ -172,7 +172,13 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
             let tape = Tape()
             let logits = forward(x, kernels: kernels, tape: tape)
             let (loss, dLogits) = targets.loss(logits, rows: parts[i], normalizer: normalizer ?? n)
-            let grads = parameters.zerosLike()
+            // Every kernel gradient is stored whole by its convolution's backward pass; only
+            // the small GroupNorm and head gradients are sums that need zeros to start from.
+            var grads = ParameterSet<T>()
+            for name in parameters.names {
+                let shape = parameters.tensor(name).shape
+                grads.set(kernels.byName[name] != nil ? Tensor(uninitialized: shape) : Tensor(zeros: shape), for: name)
+            }
             backward(dLogits, tape: tape, kernels: kernels, gradients: grads)
             slots[i] = (loss, grads)
         }
@@ -266,8 +272,8 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         return Dense.forward(features, kernel: parameters.tensor(Self.headKernel), bias: parameters.tensor(Self.headBias))
     }
 
-    /// Walks the tape in reverse, adding every parameter's gradient into `g` (kernels with
-    /// respect to their standardised form).
+    /// Walks the tape in reverse, storing each convolution kernel's gradient (with respect to
+    /// its standardised form) in `g` and adding the other parameters' gradients into it.
     func backward(_ dLogits: Tensor<T>, tape: Tape, kernels: StandardizedKernels, gradients g: ParameterSet<T>) {
         let groups = architecture.groups
         let features = tape.features!
@@ -287,7 +293,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         }
         func convBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ name: String, _ geometry: ConvGeometry, adding sum: Tensor<T>? = nil) -> Tensor<T> {
             Conv2D.backward(dy, input: x, kernel: kernels[name], geometry: geometry, kernelGradient: g.tensor(name),
-                            addingInputGradientTo: sum)!
+                            overwriteKernelGradient: true, addingInputGradientTo: sum)!
         }
 
         for (unit, t) in zip(architecture.units, tape.units).reversed() {
@@ -308,7 +314,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         let dStem = StemMaxPool.backward(dx, argmax: tape.poolArgmax, inputShape: tape.stemOutput!.shape)
         _ = Conv2D.backward(dStem, input: tape.stemInput!, kernel: kernels[Self.stemKernel],
                             geometry: .init(kernel: 7, stride: 2, padding: 3),
-                            kernelGradient: g.tensor(Self.stemKernel), wantInputGradient: false)
+                            kernelGradient: g.tensor(Self.stemKernel), overwriteKernelGradient: true, wantInputGradient: false)
     }
 }
 

@@ -32,14 +32,16 @@ public enum Conv2D {
         return y
     }
 
-    /// Given dL/dy, adds dL/dw into `kernelGradient` and returns dL/dx (nil when not wanted).
+    /// Given dL/dy, adds dL/dw into `kernelGradient` (or stores it there, when
+    /// `overwriteKernelGradient`) and returns dL/dx (nil when not wanted).
     ///
     /// dw = colᵀ · dy and dcol = dy · wᵀ, scattered back by col2im; the patches are rebuilt
     /// here rather than kept from the forward pass, which would cost kh·kw times the input's memory.
     /// With `addingInputGradientTo`, dL/dx is added to that tensor, which is returned.
     public static func backward<T: TensorScalar>(
         _ dy: Tensor<T>, input x: Tensor<T>, kernel w: Tensor<T>, geometry g: ConvGeometry,
-        kernelGradient dw: Tensor<T>, wantInputGradient: Bool = true, addingInputGradientTo sum: Tensor<T>? = nil
+        kernelGradient dw: Tensor<T>, overwriteKernelGradient: Bool = false, wantInputGradient: Bool = true,
+        addingInputGradientTo sum: Tensor<T>? = nil
     ) -> Tensor<T>? {
         let (n, h, wd, c) = dims(x)
         let cout = w.shape[3]
@@ -49,7 +51,7 @@ public enum Conv2D {
         let m = n * oh * ow, k = g.kernelHeight * g.kernelWidth * c
         if g.isPointwise {
             T.gemm(transA: true, transB: false, m: k, n: cout, k: m, alpha: 1, a: x.pointer, lda: k,
-                   b: dy.pointer, ldb: cout, beta: 1, c: dw.pointer, ldc: cout)
+                   b: dy.pointer, ldb: cout, beta: overwriteKernelGradient ? 0 : 1, c: dw.pointer, ldc: cout)
             guard wantInputGradient else { return nil }
             let dx = sum ?? Tensor<T>(uninitialized: x.shape)
             T.gemm(transA: false, transB: true, m: m, n: k, k: cout, alpha: 1, a: dy.pointer, lda: cout,
@@ -60,8 +62,9 @@ public enum Conv2D {
         forEachTile(rows: m, k: k) { rows, col in
             let dyRows = dy.pointer + rows.lowerBound * cout
             im2col(x, geometry: g, rows: rows, into: col)
+            let first = overwriteKernelGradient && rows.lowerBound == 0
             T.gemm(transA: true, transB: false, m: k, n: cout, k: rows.count, alpha: 1, a: col, lda: k,
-                   b: dyRows, ldb: cout, beta: 1, c: dw.pointer, ldc: cout)
+                   b: dyRows, ldb: cout, beta: first ? 0 : 1, c: dw.pointer, ldc: cout)
             guard let dx else { return }
             // The patch buffer is reused for dcol.
             T.gemm(transA: false, transB: true, m: rows.count, n: k, k: cout, alpha: 1, a: dyRows, lda: cout,

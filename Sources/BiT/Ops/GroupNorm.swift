@@ -126,14 +126,12 @@ public enum GroupNorm {
         return dx
     }
 
-    // The per-channel reductions below keep 32 channels' accumulators in vector registers
-    // while walking the positions, instead of loading and storing a row of accumulators per
-    // position (which made them store-bound); a sample of a stage-1 activation stays in L2.
-
     /// Per channel, Σ (x − k) and Σ (x − k)² over positions 1..<p, k being position 0's value.
     static func shiftedSums<T: TensorScalar>(
         _ x: UnsafePointer<T>, positions p: Int, channels c: Int, sums: UnsafeMutablePointer<T>, squares: UnsafeMutablePointer<T>
     ) {
+        // 32 channels' accumulators stay in vector registers while the positions go by,
+        // instead of a load and store of a row of accumulators per position.
         typealias V = SIMD16<T>
         var ch = 0
         while ch + 32 <= c {
@@ -161,34 +159,22 @@ public enum GroupNorm {
     }
 
     /// Per channel, Σ d and Σ d·x over all positions, d = dy where y > floor, else 0.
+    ///
+    /// Row by row: Swift's SIMD masks (for the ReLU test) compile to per-lane code, while
+    /// this loop vectorises with compare-and-mask instructions.
     static func maskedSums<T: TensorScalar>(
         _ dy: UnsafePointer<T>, x: UnsafePointer<T>, y: UnsafePointer<T>, floor: T, positions p: Int, channels c: Int,
         sums: UnsafeMutablePointer<T>, products: UnsafeMutablePointer<T>
     ) {
-        typealias V = SIMD16<T>
-        let f = V(repeating: floor)
-        var ch = 0
-        while ch + 32 <= c {
-            var (a0, a1, b0, b1) = (V(), V(), V(), V())
-            var off = ch
-            for _ in 0..<p {
-                let d0 = (load(dy + off) as V).replacing(with: 0, where: .!((load(y + off) as V) .> f))
-                let d1 = (load(dy + off + 16) as V).replacing(with: 0, where: .!((load(y + off + 16) as V) .> f))
-                a0 += d0; a1 += d1
-                b0.addProduct(d0, load(x + off)); b1.addProduct(d1, load(x + off + 16))
-                off += c
+        sums.update(repeating: 0, count: c)
+        products.update(repeating: 0, count: c)
+        for q in 0..<p {
+            let xr = x + q * c, yr = y + q * c, dr = dy + q * c
+            for ch in 0..<c {
+                let d = yr[ch] > floor ? dr[ch] : 0
+                sums[ch] += d
+                products[ch] += d * xr[ch]
             }
-            store(a0, sums + ch); store(a1, sums + ch + 16); store(b0, products + ch); store(b1, products + ch + 16)
-            ch += 32
-        }
-        for ch in ch..<c {
-            var (a, b): (T, T) = (0, 0)
-            for q in 0..<p {
-                let d = y[q * c + ch] > floor ? dy[q * c + ch] : 0
-                a += d
-                b += d * x[q * c + ch]
-            }
-            (sums[ch], products[ch]) = (a, b)
         }
     }
 
