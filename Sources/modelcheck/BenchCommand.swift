@@ -61,7 +61,7 @@ struct BenchCommand: ParsableCommand {
         if compare { return try runComparison(arch) }
         let verbose = !json
         let setup = EngineBenchmark.Setup(architecture: arch, resolution: resolution, threads: threads)
-        let r = EngineBenchmark.run(cases, setup: setup, iterations: iterations, progress: { if verbose { print("  \($0)") } })
+        let r = EngineBenchmark.run(cases, setup: setup, iterations: iterations, progress: { if verbose { Self.progress($0) } })
         // BiT-HyperRule's small-image pipeline: resize 160, random 128 crop, flips.
         let folder = URL(fileURLWithPath: data)
         let loading = FileManager.default.fileExists(atPath: folder.path)
@@ -99,7 +99,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("no peer script at \(peerScript); run from the repository root or pass --peer-script")
         }
         let verbose = !json
-        let result = try comparison.run(progress: { if verbose { print("  \($0)") } })
+        let result = try comparison.run(progress: { if verbose { Self.progress($0) } })
         if json { print(try Self.jsonString(result)); return }
         print("\(arch) at \(resolution)x\(resolution), \(threads) threads, \(rounds) alternating rounds of \(iterations) iterations; medians")
         print(result.table)
@@ -108,6 +108,11 @@ struct BenchCommand: ParsableCommand {
     /// This binary, for the engine's own measurement processes.
     static var executable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// A progress line, written at once (print buffers when stdout is a file or pipe).
+    static func progress(_ line: String) {
+        FileHandle.standardOutput.write(Data("  \(line)\n".utf8))
     }
 
     static func label(_ task: EngineBenchmark.Task, _ batch: Int) -> String { "\(task.rawValue), batch \(batch)" }
