@@ -231,9 +231,10 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     func forward(_ images: Tensor<T>, kernels: StandardizedKernels, tape: Tape?) -> Tensor<T> {
         precondition(images.shape.count == 4 && images.shape[3] == 3, "expected [N, H, W, 3] images, got \(images.shape)")
         let groups = architecture.groups
-        func gn(_ x: Tensor<T>, _ prefix: String) -> (Tensor<T>, GroupNorm.Statistics<T>) {
+        // Without a tape, a GroupNorm input that nothing reads afterwards is overwritten.
+        func gn(_ x: Tensor<T>, _ prefix: String, lastUse: Bool = true) -> (Tensor<T>, GroupNorm.Statistics<T>) {
             GroupNorm.forward(x, gamma: parameters.tensor("\(prefix)/gamma"), beta: parameters.tensor("\(prefix)/beta"),
-                              groups: groups, relu: true)
+                              groups: groups, relu: true, inPlace: tape == nil && lastUse)
         }
         let stem = Conv2D.forward(images, kernel: kernels[Self.stemKernel], geometry: .init(kernel: 7, stride: 2, padding: 3))
         let pooled = StemMaxPool.forward(stem)
@@ -246,7 +247,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         var x = pooled
         for unit in architecture.units {
             let u = unit.prefix
-            let (p, statsA) = gn(x, "\(u)/a/group_norm")
+            let (p, statsA) = gn(x, "\(u)/a/group_norm", lastUse: unit.hasProjection)
             // The last convolution adds its product onto the shortcut in the GEMM itself. An
             // identity shortcut is the unit's input, which only the tape still needs.
             let shortcut = unit.hasProjection

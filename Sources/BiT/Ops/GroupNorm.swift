@@ -14,13 +14,16 @@ public enum GroupNorm {
     }
 
     /// y = γ_c·(x − μ_g)/sqrt(σ²_g + ε) + β_c, then max(y, 0) when `relu`.
+    ///
+    /// `inPlace` writes y over x (inference, where x is dead afterwards): the second pass then
+    /// rewrites cache lines it just read instead of pulling in a fresh buffer's.
     public static func forward<T: TensorScalar>(
-        _ x: Tensor<T>, gamma: Tensor<T>, beta: Tensor<T>, groups: Int, relu: Bool
+        _ x: Tensor<T>, gamma: Tensor<T>, beta: Tensor<T>, groups: Int, relu: Bool, inPlace: Bool = false
     ) -> (output: Tensor<T>, statistics: Statistics<T>) {
         let (n, p, c) = layout(x, groups: groups)
         precondition(gamma.count == c && beta.count == c, "GroupNorm: \(c) channels, γ \(gamma.count), β \(beta.count)")
         let cg = c / groups
-        let y = Tensor<T>(uninitialized: x.shape)
+        let y = inPlace ? x : Tensor<T>(uninitialized: x.shape)
         var stats = Statistics<T>(mean: [T](repeating: 0, count: n * groups), inverseStd: [T](repeating: 0, count: n * groups))
         let scratch = UnsafeMutablePointer<T>.allocate(capacity: 4 * c)
         defer { scratch.deallocate() }
