@@ -13,6 +13,27 @@ public enum AtomicFile {
     /// fsync before rename (else a crash can leave a renamed but empty file), and fsync
     /// of the folder so that the rename itself survives a crash.
     public static func replace(_ url: URL, with bytes: [UInt8]) throws {
+        try place(bytes, at: url) { temporary, path in
+            rename(temporary, path) == 0 ? .placed(consumingTemporary: true) : .failed("cannot rename \(temporary) into place")
+        }
+    }
+
+    /// As `replace`, but only where no file exists yet: the complete file is hard-linked into
+    /// place, which fails if any writer got there first. Returns false, writing nothing, when
+    /// `url` exists.
+    @discardableResult
+    public static func create(_ url: URL, with bytes: [UInt8]) throws -> Bool {
+        try place(bytes, at: url) { temporary, path in
+            if link(temporary, path) == 0 { return .placed(consumingTemporary: false) }
+            return errno == EEXIST ? .exists : .failed("cannot link \(temporary) into place")
+        }
+    }
+
+    enum Placement { case placed(consumingTemporary: Bool), exists, failed(String) }
+
+    /// Writes and syncs a temp file next to `url`, lets `move` put it in place, removes
+    /// whatever temp name is left, and syncs the folder.
+    private static func place(_ bytes: [UInt8], at url: URL, move: (String, String) -> Placement) throws -> Bool {
         let path = url.path
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
@@ -21,10 +42,11 @@ public enum AtomicFile {
         }
 
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure("cannot create temporary file \(temporary)") }
-        var renamed = false
+        guard descriptor >= 0 else { throw failure("cannot create a temporary file \(temporary)") }
+        // A rename consumes the temp name; after a link or a failure it must go.
+        var consumed = false
         defer {
-            if !renamed { unlink(temporary) }
+            if !consumed { unlink(temporary) }
         }
         do {
             defer { close(descriptor) }
@@ -41,8 +63,11 @@ public enum AtomicFile {
             }
             guard fsync(descriptor) == 0 else { throw failure("cannot flush to disk") }
         }
-        guard rename(temporary, path) == 0 else { throw failure("cannot rename \(temporary) into place") }
-        renamed = true
+        switch move(temporary, path) {
+        case .failed(let action): throw failure(action)
+        case .exists: return false
+        case .placed(let consumingTemporary): consumed = consumingTemporary
+        }
         // Best effort: the file is already complete and in place; a folder that cannot be
         // opened or synced (some file systems refuse) only weakens crash durability.
         let folderDescriptor = open(folder.path, O_RDONLY | O_CLOEXEC)
@@ -50,6 +75,7 @@ public enum AtomicFile {
             _ = fsync(folderDescriptor)
             close(folderDescriptor)
         }
+        return true
     }
 }
 
@@ -57,6 +83,12 @@ extension AtomicFile {
     /// `replace` for `Data`.
     public static func replace(_ url: URL, with data: Data) throws {
         try replace(url, with: [UInt8](data))
+    }
+
+    /// `create` for `Data`.
+    @discardableResult
+    public static func create(_ url: URL, with data: Data) throws -> Bool {
+        try create(url, with: [UInt8](data))
     }
 }
 

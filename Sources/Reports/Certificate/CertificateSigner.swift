@@ -1,14 +1,7 @@
 import Checks
 import Crypto
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Imaging
 
 /// Issues certificates: binds files, dataset and check results, signs them, and writes the file so that no
 /// reader ever sees half a certificate and no existing one is clobbered unless asked.
@@ -91,40 +84,16 @@ public enum CertificateSigner {
         return certificate
     }
 
-    /// Writes a temp file in the same folder (rename and link are atomic only within one file system), syncs
-    /// it, then renames it over `url`, or hard-links it to `url`, which fails if any writer got there first.
+    /// Puts the certificate in place atomically: replacing, or only where none exists yet.
     private static func place(_ data: Data, at url: URL, replacingExisting: Bool) throws {
-        let path = url.path
-        let folder = url.deletingLastPathComponent().path
-        let temporary = folder + "/.\(url.lastPathComponent).\(UUID().uuidString).tmp"
-        func failure(_ action: String) -> IssueError {
-            .writeFailed(path: path, reason: "\(action): \(String(cString: strerror(errno)))")
-        }
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(folder)") }
-        // After a rename the name is gone; after a link the temp name must go too: unlink in both other cases.
-        var renamed = false
-        defer { if !renamed { unlink(temporary) } }
         do {
-            defer { close(descriptor) }
-            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-        } catch {
-            throw IssueError.writeFailed(path: path, reason: "cannot write \(temporary): \(error.localizedDescription)")
-        }
-        if replacingExisting {
-            guard rename(temporary, path) == 0 else { throw failure("cannot rename the temporary file into place") }
-            renamed = true
-        } else if link(temporary, path) != 0 {
-            if errno == EEXIST { throw IssueError.alreadyExists(path: path) }
-            throw failure("cannot link the temporary file into place")
-        }
-        // Best effort: the certificate is complete and in place; an unsyncable folder only weakens durability.
-        let folderDescriptor = open(folder, O_RDONLY | O_CLOEXEC)
-        if folderDescriptor >= 0 {
-            _ = fsync(folderDescriptor)
-            close(folderDescriptor)
+            if replacingExisting {
+                try AtomicFile.replace(url, with: data)
+            } else if try !AtomicFile.create(url, with: data) {
+                throw IssueError.alreadyExists(path: url.path)
+            }
+        } catch let e as FileWriteError {
+            throw IssueError.writeFailed(path: e.file, reason: e.reason)
         }
     }
 
