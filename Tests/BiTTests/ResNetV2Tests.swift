@@ -46,6 +46,23 @@ import Testing
         #expect(GradientCheck.maxError(model.logits(images, threads: 1).array, model.logits(images, threads: 2).array) < 1e-12)
     }
 
+    @Test func winogradAndIm2colConvolutionsGiveTheSameModel() throws {
+        // 64x64 images give the first stage's 3x3 convolutions 2 × 8 × 8 output tiles: enough
+        // for Winograd, forward and backward; the same kernels without transforms use im2col.
+        let model = try Self.tinyModel()
+        let images = GradientCheck.random([2, 64, 64, 3], seed: 8)
+        let winograd = model.standardizedKernels(forTraining: true)
+        #expect(!winograd.winograd.isEmpty && 2 * 8 * 8 >= ResNetV2<Double>.winogradMinTiles)
+        let im2col = ResNetV2<Double>.StandardizedKernels(byName: winograd.byName, winograd: [:], winogradInputGradient: [:])
+        #expect(GradientCheck.maxError(model.logits(images, kernels: winograd).array, model.logits(images, kernels: im2col).array) < 1e-12)
+        let a = model.lossAndStandardizedGradients(images, targets: .labels([1, 2]), kernels: winograd)
+        let b = model.lossAndStandardizedGradients(images, targets: .labels([1, 2]), kernels: im2col)
+        #expect(abs(a.loss - b.loss) < 1e-12)
+        for name in model.parameters.names {
+            #expect(GradientCheck.maxError(a.gradients.tensor(name).array, b.gradients.tensor(name).array) < 1e-10, "\(name)")
+        }
+    }
+
     @Test func sameInputSameThreadsGiveIdenticalBits() throws {
         let model = ResNetV2<Float>(architecture: try ResNetV2Architecture(named: "R14x0.25"), classes: 2, seed: 3)
         let images = Tensor<Float>(shape: [3, 24, 24, 3]) { Float($0 % 17) / 8 - 1 }

@@ -1,0 +1,212 @@
+/// 3x3, stride-1, padding-1 convolutions by Winograd's minimal filtering F(2x2, 3x3)
+/// (Lavin & Gray, 2015): each 2x2 block of outputs costs 16 multiplications per channel pair
+/// instead of 36, so these convolutions (half of R50's arithmetic) need 2.25x fewer.
+///
+/// Input tiles d (4x4, overlapping by 2) become V = Bᵀ d B, the kernel g becomes U = G g Gᵀ
+/// (once per set of weights), the 16 element-wise products summed over input channels are
+/// 16 GEMMs M = V · U, and the outputs are Y = Aᵀ M A. The transforms' coefficients are 0, ±1
+/// and ±½, so in Float the result stays within a few ulps of the direct sum.
+public enum Winograd3x3 {
+    /// True for the geometry this algorithm computes: 3x3 kernel, stride 1, padding 1 on every side.
+    public static func applies(to g: ConvGeometry) -> Bool {
+        g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1
+            && g.padTop == 1 && g.padLeft == 1 && g.padBottom == 1 && g.padRight == 1
+    }
+
+    /// Output tiles (2x2 blocks) of a convolution over `x`: the rows of its 16 GEMMs.
+    public static func tiles<T>(_ x: Tensor<T>) -> Int {
+        x.shape[0] * ((x.shape[1] + 1) / 2) * ((x.shape[2] + 1) / 2)
+    }
+
+    /// U = G g Gᵀ for every (input, output) channel pair of a [3, 3, C, Cout] kernel, as [16, C, Cout].
+    public static func transformKernel<T: TensorScalar>(_ w: Tensor<T>) -> Tensor<T> {
+        precondition(w.shape.count == 4 && w.shape[0] == 3 && w.shape[1] == 3, "expected a [3, 3, C, Cout] kernel, got \(w.shape)")
+        let plane = w.shape[2] * w.shape[3]
+        let u = Tensor<T>(uninitialized: [16, w.shape[2], w.shape[3]])
+        let g = w.pointer, out = u.pointer
+        for e in stride(from: 0, to: plane, by: 16) {
+            let lanes = Swift.min(16, plane - e)
+            func tap(_ k: Int) -> SIMD16<T> { load(g + k * plane + e, lanes) }
+            // G g, row by row of the result (4 rows x 3 kernel columns), then each row times Gᵀ.
+            for i in 0..<4 {
+                let t0: SIMD16<T>, t1: SIMD16<T>, t2: SIMD16<T>
+                switch i {
+                case 0: (t0, t1, t2) = (tap(0), tap(1), tap(2))
+                case 1: (t0, t1, t2) = ((tap(0) + tap(3) + tap(6)) * 0.5, (tap(1) + tap(4) + tap(7)) * 0.5, (tap(2) + tap(5) + tap(8)) * 0.5)
+                case 2: (t0, t1, t2) = ((tap(0) - tap(3) + tap(6)) * 0.5, (tap(1) - tap(4) + tap(7)) * 0.5, (tap(2) - tap(5) + tap(8)) * 0.5)
+                default: (t0, t1, t2) = (tap(6), tap(7), tap(8))
+                }
+                store(t0, out + (i * 4) * plane + e, lanes)
+                store((t0 + t1 + t2) * 0.5, out + (i * 4 + 1) * plane + e, lanes)
+                store((t0 - t1 + t2) * 0.5, out + (i * 4 + 2) * plane + e, lanes)
+                store(t2, out + (i * 4 + 3) * plane + e, lanes)
+            }
+        }
+        return u
+    }
+
+    /// The transform for the input gradient: dL/dx of a 3x3 "same" convolution is the same
+    /// kind of convolution of dL/dy with the kernel turned 180° and its channel axes swapped.
+    public static func transformKernelForInputGradient<T: TensorScalar>(_ w: Tensor<T>) -> Tensor<T> {
+        precondition(w.shape.count == 4 && w.shape[0] == 3 && w.shape[1] == 3, "expected a [3, 3, C, Cout] kernel, got \(w.shape)")
+        let (c, o) = (w.shape[2], w.shape[3])
+        let turned = Tensor<T>(uninitialized: [3, 3, o, c])
+        for tap in 0..<9 {
+            let src = w.pointer + (8 - tap) * c * o, dst = turned.pointer + tap * o * c
+            for i in 0..<c { for j in 0..<o { dst[j * c + i] = src[i * o + j] } }
+        }
+        return transformKernel(turned)
+    }
+
+    /// Bytes of transformed tiles and products held at once, so that they stay in the core's
+    /// L2 cache from the transforms to the GEMMs and back; measured best of 0.5 to 32 MiB.
+    static let blockBytes = 1 << 20
+    /// Fewest tiles per block: each of the 16 GEMMs packs its kernel anew, so that cost must
+    /// be spread over enough rows (wide layers would otherwise get blocks of a few tiles).
+    static let minimumBlock = 128
+
+    /// The convolution of NHWC `x` with the kernel `u` from `transformKernel`: [N, H, W, Cout].
+    /// With `accumulatingInto`, the result is added to that tensor, which is returned.
+    public static func forward<T: TensorScalar>(
+        _ x: Tensor<T>, transformedKernel u: Tensor<T>, accumulatingInto sum: Tensor<T>? = nil
+    ) -> Tensor<T> {
+        precondition(x.shape.count == 4 && u.shape.count == 3 && u.shape[0] == 16 && u.shape[1] == x.shape[3],
+                     "transformed kernel \(u.shape) does not fit input \(x.shape)")
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let cout = u.shape[2]
+        precondition(sum == nil || sum!.shape == [n, h, w, cout], "accumulating into \(sum!.shape), output is \([n, h, w, cout])")
+        let y = sum ?? Tensor<T>(uninitialized: [n, h, w, cout])
+        let tilesY = (h + 1) / 2, tilesX = (w + 1) / 2
+        let total = n * tilesY * tilesX
+        let block = Swift.min(total, Swift.max(minimumBlock, blockBytes / (16 * (c + cout) * MemoryLayout<T>.stride)))
+
+        let scratch = UnsafeMutablePointer<T>.allocate(capacity: 16 * block * (c + cout) + c + cout)
+        defer { scratch.deallocate() }
+        let v = scratch, m = scratch + 16 * block * c
+        // Reads outside the image point at zeros; writes outside it land in a discarded row.
+        let zeros = m + 16 * block * cout, discard = zeros + c
+        zeros.initialize(repeating: 0, count: c)
+
+        let inputs = UnsafeMutablePointer<UnsafePointer<T>>.allocate(capacity: 16)
+        let outputs = UnsafeMutablePointer<UnsafeMutablePointer<T>>.allocate(capacity: 4)
+        defer { inputs.deallocate(); outputs.deallocate() }
+        for start in stride(from: 0, to: total, by: block) {
+            let count = Swift.min(block, total - start)
+            for j in 0..<count {
+                let (b, ty, tx) = tile(start + j, tilesY: tilesY, tilesX: tilesX)
+                for r in 0..<4 {
+                    let iy = 2 * ty - 1 + r
+                    for s in 0..<4 {
+                        let ix = 2 * tx - 1 + s
+                        inputs[r * 4 + s] = iy >= 0 && iy < h && ix >= 0 && ix < w
+                            ? UnsafePointer(x.pointer + ((b * h + iy) * w + ix) * c) : UnsafePointer(zeros)
+                    }
+                }
+                transformInput(inputs, channels: c, into: v + j * c, planeStride: block * c)
+            }
+            for xi in 0..<16 {
+                T.gemm(transA: false, transB: false, m: count, n: cout, k: c, alpha: 1,
+                       a: v + xi * block * c, lda: c, b: u.pointer + xi * c * cout, ldb: cout,
+                       beta: 0, c: m + xi * block * cout, ldc: cout)
+            }
+            for j in 0..<count {
+                let (b, ty, tx) = tile(start + j, tilesY: tilesY, tilesX: tilesX)
+                for r in 0..<2 {
+                    for s in 0..<2 {
+                        let oy = 2 * ty + r, ox = 2 * tx + s
+                        outputs[r * 2 + s] = oy < h && ox < w ? y.pointer + ((b * h + oy) * w + ox) * cout : discard
+                    }
+                }
+                transformOutput(m + j * cout, planeStride: block * cout, channels: cout, into: outputs, accumulate: sum != nil)
+            }
+        }
+        return y
+    }
+
+    @inline(__always)
+    static func tile(_ index: Int, tilesY: Int, tilesX: Int) -> (image: Int, y: Int, x: Int) {
+        (index / (tilesY * tilesX), index / tilesX % tilesY, index % tilesX)
+    }
+
+    /// Bᵀ applied to a column of four: d0 − d2, d1 + d2, d2 − d1, d1 − d3.
+    @inline(__always)
+    static func bt<V: SIMD>(_ d0: V, _ d1: V, _ d2: V, _ d3: V) -> (V, V, V, V) where V.Scalar: FloatingPoint {
+        (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
+    }
+
+    /// Aᵀ applied to a column of four: m0 + m1 + m2, m1 − m2 − m3.
+    @inline(__always)
+    static func at<V: SIMD>(_ m0: V, _ m1: V, _ m2: V, _ m3: V) -> (V, V) where V.Scalar: FloatingPoint {
+        (m0 + m1 + m2, m1 - m2 - m3)
+    }
+
+    /// V = Bᵀ d B for one 4x4 input tile (16 pixel pointers, row-major), 16 channels at a time,
+    /// written to the 16 planes `planeStride` apart.
+    @inline(__always)
+    static func transformInput<T: TensorScalar>(
+        _ d: UnsafeMutablePointer<UnsafePointer<T>>, channels c: Int, into v: UnsafeMutablePointer<T>, planeStride: Int
+    ) {
+        for ch in stride(from: 0, to: c, by: 16) {
+            let lanes = Swift.min(16, c - ch)
+            func px(_ k: Int) -> SIMD16<T> { load(d[k] + ch, lanes) }
+            func emit(_ i: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
+                let out = v + ch + i * 4 * planeStride
+                store(row.0, out, lanes)
+                store(row.1, out + planeStride, lanes)
+                store(row.2, out + 2 * planeStride, lanes)
+                store(row.3, out + 3 * planeStride, lanes)
+            }
+            let (t00, t10, t20, t30) = bt(px(0), px(4), px(8), px(12))
+            let (t01, t11, t21, t31) = bt(px(1), px(5), px(9), px(13))
+            let (t02, t12, t22, t32) = bt(px(2), px(6), px(10), px(14))
+            let (t03, t13, t23, t33) = bt(px(3), px(7), px(11), px(15))
+            emit(0, bt(t00, t01, t02, t03))
+            emit(1, bt(t10, t11, t12, t13))
+            emit(2, bt(t20, t21, t22, t23))
+            emit(3, bt(t30, t31, t32, t33))
+        }
+    }
+
+    /// Y = Aᵀ M A for one tile: the 16 products `planeStride` apart become 2x2 outputs
+    /// (pointers y[0...3], row-major), 16 channels at a time.
+    @inline(__always)
+    static func transformOutput<T: TensorScalar>(
+        _ m: UnsafeMutablePointer<T>, planeStride: Int, channels c: Int,
+        into y: UnsafeMutablePointer<UnsafeMutablePointer<T>>, accumulate: Bool
+    ) {
+        for ch in stride(from: 0, to: c, by: 16) {
+            let lanes = Swift.min(16, c - ch)
+            func p(_ k: Int) -> SIMD16<T> { load(m + k * planeStride + ch, lanes) }
+            let (s00, s10) = at(p(0), p(4), p(8), p(12))
+            let (s01, s11) = at(p(1), p(5), p(9), p(13))
+            let (s02, s12) = at(p(2), p(6), p(10), p(14))
+            let (s03, s13) = at(p(3), p(7), p(11), p(15))
+            let (y00, y01) = at(s00, s01, s02, s03)
+            let (y10, y11) = at(s10, s11, s12, s13)
+            func put(_ value: SIMD16<T>, _ k: Int) {
+                let out = y[k] + ch
+                store(accumulate ? value + load(out, lanes) : value, out, lanes)
+            }
+            put(y00, 0); put(y01, 1); put(y10, 2); put(y11, 3)
+        }
+    }
+
+    /// `lanes` (1...16) values from `p`, the rest zero.
+    @inline(__always)
+    static func load<T: TensorScalar>(_ p: UnsafePointer<T>, _ lanes: Int) -> SIMD16<T> {
+        if lanes == 16 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD16<T>.self) }
+        var v = SIMD16<T>()
+        for i in 0..<lanes { v[i] = p[i] }
+        return v
+    }
+
+    @inline(__always)
+    static func load<T: TensorScalar>(_ p: UnsafeMutablePointer<T>, _ lanes: Int) -> SIMD16<T> { load(UnsafePointer(p), lanes) }
+
+    /// Stores the first `lanes` values of `v` at `p`.
+    @inline(__always)
+    static func store<T: TensorScalar>(_ v: SIMD16<T>, _ p: UnsafeMutablePointer<T>, _ lanes: Int) {
+        if lanes == 16 { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<T>.self); return }
+        for i in 0..<lanes { p[i] = v[i] }
+    }
+}
