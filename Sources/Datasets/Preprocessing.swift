@@ -14,13 +14,17 @@ public struct Preprocessing: Sendable, Codable, Equatable {
     public var randomHorizontalFlip: Bool
     /// Flip each training image top–bottom with probability 1/2 (cells have no "up").
     public var randomVerticalFlip: Bool
+    /// Transpose each training image (mirror it across its main diagonal) with probability 1/2:
+    /// with both flips, every one of the square's 8 symmetries, quarter turns included, is
+    /// equally likely (for images with no orientation at all, such as cells).
+    public var randomTranspose: Bool
 
     /// A pipeline with every setting given.
     public init(resize: Int, crop: Int, valueRange: ModelMetadata.ValueRange = .minusOneToOne,
-                randomHorizontalFlip: Bool = true, randomVerticalFlip: Bool = false) {
+                randomHorizontalFlip: Bool = true, randomVerticalFlip: Bool = false, randomTranspose: Bool = false) {
         precondition(crop >= 1 && resize >= crop, "crop \(crop) must fit in resize \(resize)")
         (self.resize, self.crop, self.valueRange) = (resize, crop, valueRange)
-        (self.randomHorizontalFlip, self.randomVerticalFlip) = (randomHorizontalFlip, randomVerticalFlip)
+        (self.randomHorizontalFlip, self.randomVerticalFlip, self.randomTranspose) = (randomHorizontalFlip, randomVerticalFlip, randomTranspose)
     }
 
     /// BiT-HyperRule's sizes from the dataset's typical image area: under 96×96 pixels resize
@@ -48,6 +52,7 @@ public struct Preprocessing: Sendable, Codable, Equatable {
         var out = image.cropped(x: x, y: y, width: crop, height: crop)
         if randomHorizontalFlip && rng.next() & 1 == 1 { out = ImageTransform.flipHorizontal.apply(out) }
         if randomVerticalFlip && rng.next() & 1 == 1 { out = ImageTransform.flipVertical.apply(out) }
+        if randomTranspose && rng.next() & 1 == 1 { out = ImageTransform.transpose.apply(out) }
         return out
     }
 

@@ -23,6 +23,7 @@ extension TrainingPlan {
             resize: spec.data.preprocessing.resize, crop: spec.data.preprocessing.crop,
             valueRange: spec.data.preprocessing.valueRange ?? .minusOneToOne,
             horizontalFlip: spec.data.preprocessing.randomHorizontalFlip, verticalFlip: spec.data.preprocessing.randomVerticalFlip,
+            transpose: spec.data.preprocessing.randomTranspose,
             microBatchSize: t?.microBatch ?? 32, evaluateEvery: t?.evalEvery ?? 10,
             patience: t == nil ? 10 : t!.patience, checkpointEvery: t?.checkpointEvery ?? 10,
             seed: t?.seed ?? 0, threads: t?.threads ?? defaultThreads)

@@ -30,6 +30,7 @@ public struct TrainingPlan: Codable, Sendable {
     public var valueRange: ModelMetadata.ValueRange
     public var horizontalFlip: Bool
     public var verticalFlip: Bool
+    public var transpose: Bool
     public var microBatchSize: Int
     public var evaluateEvery: Int
     public var patience: Int?
@@ -43,12 +44,12 @@ public struct TrainingPlan: Codable, Sendable {
     /// evaluation every 10 steps, patience 10 (the tutorial's), checkpoints every 10 steps.
     public init(data: URL, classes: [String]? = nil, groupPattern: String? = nil, split: SplitRule, model: ModelSource,
                 run: URL, rule: HyperRule.Overrides = .init(), resize: Int? = nil, crop: Int? = nil,
-                valueRange: ModelMetadata.ValueRange = .minusOneToOne, horizontalFlip: Bool = true, verticalFlip: Bool = false,
+                valueRange: ModelMetadata.ValueRange = .minusOneToOne, horizontalFlip: Bool = true, verticalFlip: Bool = false, transpose: Bool = false,
                 microBatchSize: Int = 32, evaluateEvery: Int = 10, patience: Int? = 10, checkpointEvery: Int = 10,
                 seed: UInt64 = 0, threads: Int = 2) {
         (self.data, self.classes, self.groupPattern, self.split, self.model, self.run) = (data, classes, groupPattern, split, model, run)
         (self.rule, self.resize, self.crop, self.valueRange) = (rule, resize, crop, valueRange)
-        (self.horizontalFlip, self.verticalFlip, self.microBatchSize) = (horizontalFlip, verticalFlip, microBatchSize)
+        (self.horizontalFlip, self.verticalFlip, self.transpose, self.microBatchSize) = (horizontalFlip, verticalFlip, transpose, microBatchSize)
         (self.evaluateEvery, self.patience, self.checkpointEvery, self.seed, self.threads) = (evaluateEvery, patience, checkpointEvery, seed, threads)
     }
 }
@@ -116,7 +117,8 @@ public struct TrainingJob {
             sizes = (sizes.0 ?? max(rule.resize, sizes.1 ?? 0), sizes.1 ?? min(rule.crop, sizes.0 ?? rule.crop))
         }
         preprocessing = Preprocessing(resize: sizes.0!, crop: sizes.1!, valueRange: plan.valueRange,
-                                      randomHorizontalFlip: plan.horizontalFlip, randomVerticalFlip: plan.verticalFlip)
+                                      randomHorizontalFlip: plan.horizontalFlip, randomVerticalFlip: plan.verticalFlip,
+                                      randomTranspose: plan.transpose)
         options = TrainingOptions(rule: rule, microBatchSize: plan.microBatchSize, evaluateEvery: plan.evaluateEvery,
                                   patience: plan.patience, checkpointEvery: plan.checkpointEvery, seed: plan.seed,
                                   threads: plan.threads, cacheImages: trainCount <= 20_000)

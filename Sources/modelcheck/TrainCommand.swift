@@ -46,6 +46,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Input value range: [-1,1] (official checkpoints) or [0,1].") var valueRange = "[-1,1]"
     @Flag(help: "Also flip training images top-bottom at random.") var flipVertical = false
     @Flag(help: "Do not flip training images left-right.") var noFlipHorizontal = false
+    @Flag(help: "Also transpose training images at random (with both flips: all 8 symmetries of the square).") var transpose = false
     @Option(help: "Images per forward/backward pass (gradients accumulate to --batch).") var microBatch = 32
     @Option(help: "Validate every this many steps.") var evalEvery = 10
     @Option(help: "Early-stopping patience in evaluations (0: train the whole schedule).") var patience = 10
@@ -85,7 +86,7 @@ struct TrainCommand: ParsableCommand {
             model: model.hasSuffix(".npz") ? .checkpoint(model) : .architecture(model),
             run: URL(fileURLWithPath: runFolder ?? "runs/\(dataURL.standardizedFileURL.lastPathComponent)"),
             rule: .init(totalSteps: steps, warmupSteps: warmup, decaySteps: decaySteps, mixupAlpha: mixup, batchSize: batch, baseLearningRate: lr),
-            resize: resize, crop: crop, valueRange: range, horizontalFlip: !noFlipHorizontal, verticalFlip: flipVertical,
+            resize: resize, crop: crop, valueRange: range, horizontalFlip: !noFlipHorizontal, verticalFlip: flipVertical, transpose: transpose,
             microBatchSize: microBatch, evaluateEvery: evalEvery, patience: patience > 0 ? patience : nil,
             checkpointEvery: checkpointEvery, seed: seed, threads: threads)
         plan.unreadable = unreadable
@@ -99,7 +100,7 @@ struct TrainCommand: ParsableCommand {
         let rule = job.options.rule
         print("""
             model      \(job.metadata.architecture), \(job.metadata.classNames.count) classes: \(job.metadata.classNames.joined(separator: ", "))
-            input      resize \(job.preprocessing.resize), crop \(job.preprocessing.crop), values \(job.preprocessing.valueRange.rawValue), flips: \(job.preprocessing.randomHorizontalFlip ? "left-right " : "")\(job.preprocessing.randomVerticalFlip ? "top-bottom" : "")
+            input      resize \(job.preprocessing.resize), crop \(job.preprocessing.crop), values \(job.preprocessing.valueRange.rawValue), flips: \(job.preprocessing.randomHorizontalFlip ? "left-right " : "")\(job.preprocessing.randomVerticalFlip ? "top-bottom " : "")\(job.preprocessing.randomTranspose ? "transpose" : "")
             schedule   \(rule.totalSteps) steps of \(rule.batchSize) (micro-batches of \(job.options.microBatchSize)), lr \(rule.baseLearningRate), warm-up \(rule.warmupSteps), ÷10 after \(rule.decaySteps.map(String.init).joined(separator: "/")), MixUp \(rule.mixupAlpha > 0 ? "α \(rule.mixupAlpha)" : "off"), momentum \(rule.momentum)
             stopping   \(job.options.patience.map { "patience \($0) evaluations of every \(job.options.evaluateEvery) steps, best weights restored" } ?? "none")
             run        \(plan.run.path)

@@ -29,7 +29,7 @@ import Testing
             resize: 72
             crop: 64
             value_range: "[0, 1]"
-            flips: [horizontal, vertical]
+            flips: [horizontal, vertical, transpose]
         training:
           run: ../runs/custom
           steps: 600
@@ -105,7 +105,7 @@ import Testing
 
         let split = Spec.Split(by: .group, groupPattern: "^(C[0-9]+)", train: 0.8, validation: 0.1, test: 0.1, seed: 3)
         let preprocessing = Spec.Preprocessing(resize: 72, crop: 64, valueRange: .zeroToOne,
-                                               randomHorizontalFlip: true, randomVerticalFlip: true)
+                                               randomHorizontalFlip: true, randomVerticalFlip: true, randomTranspose: true)
         #expect(spec.data == Spec.Data(folder: root.appendingPathComponent("Specs/data/malaria-sample"),
                                        classes: ["Parasitized", "Uninfected"], positiveClass: "Parasitized",
                                        unreadable: .skip, split: split, preprocessing: preprocessing))

@@ -13,6 +13,26 @@ import Testing
         #expect(b == [0, 1, Float(0.2)])
     }
 
+    @Test(arguments: [false, true])
+    func randomFlipsAndTransposeGiveEverySymmetryEquallyOften(_ transpose: Bool) {
+        // Four distinct pixels tell the square's 8 symmetries apart.
+        let image = RGBImage(width: 2, height: 2, pixels: [10, 10, 10, 20, 20, 20, 30, 30, 30, 40, 40, 40])
+        let plan = Preprocessing(resize: 2, crop: 2, randomHorizontalFlip: true, randomVerticalFlip: true, randomTranspose: transpose)
+        var counts: [ImageTransform: Int] = [:]
+        for seed in 0..<800 {
+            var rng = SeededRandom(seed: UInt64(seed))
+            let out = plan.trainingImage(resized: image, rng: &rng)
+            let matches = ImageTransform.allCases.filter { $0.apply(image).pixels == out.pixels }
+            #expect(matches.count == 1)
+            counts[matches[0], default: 0] += 1
+        }
+        // Flips alone reach the 4 symmetries that keep the axes (180° among them); the
+        // transpose adds the other 4, quarter turns included, each about 1/8 of the time.
+        #expect(counts.count == (transpose ? 8 : 4))
+        #expect(counts[.rotate90] == nil || transpose)
+        for (t, n) in counts { #expect(n > 800 / counts.count * 7 / 10 && n < 800 / counts.count * 13 / 10, "\(t): \(n)") }
+    }
+
     @Test func batchIsNHWCInImageOrder() {
         let red = RGBImage(width: 2, height: 2, pixels: [UInt8](repeating: 0, count: 12).enumerated().map { $0.offset % 3 == 0 ? 255 : 0 })
         let blue = RGBImage(width: 3, height: 5, pixels: [UInt8](repeating: 0, count: 45).enumerated().map { $0.offset % 3 == 2 ? 255 : 0 })

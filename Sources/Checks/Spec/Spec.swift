@@ -81,12 +81,13 @@ public struct Spec: Sendable, Equatable {
         public var valueRange: ModelMetadata.ValueRange?
         public var randomHorizontalFlip: Bool
         public var randomVerticalFlip: Bool
+        public var randomTranspose: Bool
 
         /// Preprocessing as parsed; the defaults are BiT's (horizontal flips only).
         public init(resize: Int? = nil, crop: Int? = nil, valueRange: ModelMetadata.ValueRange? = nil,
-                    randomHorizontalFlip: Bool = true, randomVerticalFlip: Bool = false) {
+                    randomHorizontalFlip: Bool = true, randomVerticalFlip: Bool = false, randomTranspose: Bool = false) {
             (self.resize, self.crop, self.valueRange) = (resize, crop, valueRange)
-            (self.randomHorizontalFlip, self.randomVerticalFlip) = (randomHorizontalFlip, randomVerticalFlip)
+            (self.randomHorizontalFlip, self.randomVerticalFlip, self.randomTranspose) = (randomHorizontalFlip, randomVerticalFlip, randomTranspose)
         }
     }
 

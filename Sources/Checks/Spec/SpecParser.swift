@@ -264,7 +264,7 @@ struct SpecParser {
             if let items = list(n, "flips", of: "strings") {
                 var seen: [String] = []
                 for item in items {
-                    guard let flip = choice(item, "flips", among: ["horizontal", "vertical"]) else { ok = false; continue }
+                    guard let flip = choice(item, "flips", among: ["horizontal", "vertical", "transpose"]) else { ok = false; continue }
                     if seen.contains(flip) {
                         report(item, "flips: '\(flip)' is listed twice")
                         ok = false
@@ -273,6 +273,7 @@ struct SpecParser {
                 }
                 result.randomHorizontalFlip = seen.contains("horizontal")
                 result.randomVerticalFlip = seen.contains("vertical")
+                result.randomTranspose = seen.contains("transpose")
             } else {
                 ok = false
             }
