@@ -82,6 +82,30 @@ import Testing
         #expect(err < 1e-12)
     }
 
+    @Test(arguments: [false, true])
+    func kernelGradientMatchesTheSumWrittenOut(_ overwrite: Bool) {
+        // dL/dw[ky, kx, i, o] = Σ over outputs of x[oy+ky−1, ox+kx−1, i] · dy[oy, ox, o]; odd
+        // sides and 312 tiles (two blocks) included. Without `overwrite` it adds.
+        let (n, h, w, c, o) = (2, 25, 23, 40, 6)
+        let x = GradientCheck.random([n, h, w, c], seed: 71)
+        let dy = GradientCheck.random([n, h, w, o], seed: 72)
+        let start = GradientCheck.random([3, 3, c, o], seed: 73)
+        let dw = start.copy()
+        #expect(Winograd3x3.tiles(x) > max(Winograd3x3.minimumBlock, Winograd3x3.blockBytes / (16 * (c + o) * 8)))
+        Winograd3x3.kernelGradient(dy, input: x, kernelGradient: dw, overwrite: overwrite)
+        var err = 0.0
+        for ky in 0..<3 { for kx in 0..<3 { for i in 0..<c { for j in 0..<o {
+            var s = overwrite ? 0 : start[((ky * 3 + kx) * c + i) * o + j]
+            for b in 0..<n { for oy in 0..<h { for ox in 0..<w {
+                let iy = oy - 1 + ky, ix = ox - 1 + kx
+                guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                s += x[((b * h + iy) * w + ix) * c + i] * dy[((b * h + oy) * w + ox) * o + j]
+            } } }
+            err = max(err, abs(dw[((ky * 3 + kx) * c + i) * o + j] - s))
+        } } } }
+        #expect(err < 1e-10)
+    }
+
     @Test func spansSeveralBlocksOfTiles() {
         // 288 tiles are three blocks (the last one short), so the GEMMs run in pieces.
         let (c, o) = (64, 5)

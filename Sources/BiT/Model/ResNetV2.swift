@@ -334,8 +334,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
             let bName = "\(u)/b/standardized_conv2d/kernel", bGeometry = ConvGeometry(kernel: 3, stride: unit.stride, padding: 1)
             let dp2: Tensor<T>
             if let transformed = kernels.winogradInputGradient[bName], Winograd3x3.tiles(dh2) >= Self.winogradMinTiles {
-                _ = Conv2D.backward(dh2, input: t.p2, kernel: kernels[bName], geometry: bGeometry, kernelGradient: g.tensor(bName),
-                                    overwriteKernelGradient: true, wantInputGradient: false)
+                Winograd3x3.kernelGradient(dh2, input: t.p2, kernelGradient: g.tensor(bName), overwrite: true)
                 dp2 = Winograd3x3.forward(dh2, transformedKernel: transformed)
             } else {
                 dp2 = convBackward(dh2, t.p2, bName, bGeometry)

@@ -87,23 +87,11 @@ public enum Winograd3x3 {
         let zeros = m + 16 * block * cout, discard = zeros + c
         zeros.initialize(repeating: 0, count: c)
 
-        let inputs = UnsafeMutablePointer<UnsafePointer<T>>.allocate(capacity: 16)
         let outputs = UnsafeMutablePointer<UnsafeMutablePointer<T>>.allocate(capacity: 4)
-        defer { inputs.deallocate(); outputs.deallocate() }
+        defer { outputs.deallocate() }
         for start in stride(from: 0, to: total, by: block) {
             let count = Swift.min(block, total - start)
-            for j in 0..<count {
-                let (b, ty, tx) = tile(start + j, tilesY: tilesY, tilesX: tilesX)
-                for r in 0..<4 {
-                    let iy = 2 * ty - 1 + r
-                    for s in 0..<4 {
-                        let ix = 2 * tx - 1 + s
-                        inputs[r * 4 + s] = iy >= 0 && iy < h && ix >= 0 && ix < w
-                            ? UnsafePointer(x.pointer + ((b * h + iy) * w + ix) * c) : UnsafePointer(zeros)
-                    }
-                }
-                transformInput(inputs, channels: c, into: v + j * c, planeStride: block * c)
-            }
+            transformInputTiles(x, tiles: start..<start + count, zeros: zeros, into: v, planeStride: block * c)
             for xi in 0..<16 {
                 T.gemm(transA: false, transB: false, m: count, n: cout, k: c, alpha: 1,
                        a: v + xi * block * c, lda: c, b: u.pointer + xi * c * cout, ldb: cout,
@@ -123,9 +111,122 @@ public enum Winograd3x3 {
         return y
     }
 
+    /// Adds dL/dw of the convolution of `x` into `kernelGradient` [3, 3, C, Cout], or stores
+    /// it there when `overwrite`: the adjoint of `forward`, dw = Gᵀ [Σ over tiles of
+    /// (Bᵀ d B) ⊙ (A dy Aᵀ)] G, its sums over tiles 16 GEMMs.
+    public static func kernelGradient<T: TensorScalar>(
+        _ dy: Tensor<T>, input x: Tensor<T>, kernelGradient dw: Tensor<T>, overwrite: Bool = false
+    ) {
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let cout = dw.shape[3]
+        precondition(dw.shape == [3, 3, c, cout] && dy.shape == [n, h, w, cout], "gradient \(dy.shape) does not fit input \(x.shape) and kernel \(dw.shape)")
+        let tilesY = (h + 1) / 2, tilesX = (w + 1) / 2
+        let total = n * tilesY * tilesX
+        let block = Swift.min(total, Swift.max(minimumBlock, blockBytes / (16 * (c + cout) * MemoryLayout<T>.stride)))
+        let plane = c * cout
+
+        let scratch = UnsafeMutablePointer<T>.allocate(capacity: 16 * block * (c + cout) + 16 * plane + Swift.max(c, cout))
+        defer { scratch.deallocate() }
+        let v = scratch, e = v + 16 * block * c, du = e + 16 * block * cout, zeros = du + 16 * plane
+        zeros.initialize(repeating: 0, count: Swift.max(c, cout))
+        let grads = UnsafeMutablePointer<UnsafePointer<T>>.allocate(capacity: 4)
+        defer { grads.deallocate() }
+
+        for start in stride(from: 0, to: total, by: block) {
+            let count = Swift.min(block, total - start)
+            transformInputTiles(x, tiles: start..<start + count, zeros: zeros, into: v, planeStride: block * c)
+            for j in 0..<count {
+                let (b, ty, tx) = tile(start + j, tilesY: tilesY, tilesX: tilesX)
+                for r in 0..<2 {
+                    for s in 0..<2 {
+                        let oy = 2 * ty + r, ox = 2 * tx + s
+                        grads[r * 2 + s] = oy < h && ox < w ? UnsafePointer(dy.pointer + ((b * h + oy) * w + ox) * cout) : UnsafePointer(zeros)
+                    }
+                }
+                transformGradient(grads, channels: cout, into: e + j * cout, planeStride: block * cout)
+            }
+            for xi in 0..<16 {
+                T.gemm(transA: true, transB: false, m: c, n: cout, k: count, alpha: 1,
+                       a: v + xi * block * c, lda: c, b: e + xi * block * cout, ldb: cout,
+                       beta: start == 0 ? 0 : 1, c: du + xi * plane, ldc: cout)
+            }
+        }
+
+        // dw = Gᵀ dU G, 16 pairs of channels at a time.
+        for i0 in stride(from: 0, to: plane, by: 16) {
+            let lanes = Swift.min(16, plane - i0)
+            func u(_ k: Int) -> SIMD16<T> { load(du + k * plane + i0, lanes) }
+            func gt(_ u0: SIMD16<T>, _ u1: SIMD16<T>, _ u2: SIMD16<T>, _ u3: SIMD16<T>) -> (SIMD16<T>, SIMD16<T>, SIMD16<T>) {
+                (u0 + (u1 + u2) * 0.5, (u1 - u2) * 0.5, (u1 + u2) * 0.5 + u3)
+            }
+            let (t00, t10, t20) = gt(u(0), u(4), u(8), u(12))
+            let (t01, t11, t21) = gt(u(1), u(5), u(9), u(13))
+            let (t02, t12, t22) = gt(u(2), u(6), u(10), u(14))
+            let (t03, t13, t23) = gt(u(3), u(7), u(11), u(15))
+            func put(_ i: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
+                let out = dw.pointer + i * 3 * plane + i0
+                store(overwrite ? row.0 : row.0 + load(out, lanes), out, lanes)
+                store(overwrite ? row.1 : row.1 + load(out + plane, lanes), out + plane, lanes)
+                store(overwrite ? row.2 : row.2 + load(out + 2 * plane, lanes), out + 2 * plane, lanes)
+            }
+            put(0, gt(t00, t01, t02, t03)); put(1, gt(t10, t11, t12, t13)); put(2, gt(t20, t21, t22, t23))
+        }
+    }
+
+    /// V = Bᵀ d B of the input tiles `tiles` (numbered image by image, row by row) into the 16
+    /// planes of `v`, `planeStride` apart; pixels outside the image read `zeros`.
+    static func transformInputTiles<T: TensorScalar>(
+        _ x: Tensor<T>, tiles: Range<Int>, zeros: UnsafeMutablePointer<T>, into v: UnsafeMutablePointer<T>, planeStride: Int
+    ) {
+        let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3])
+        let tilesY = (h + 1) / 2, tilesX = (w + 1) / 2
+        let inputs = UnsafeMutablePointer<UnsafePointer<T>>.allocate(capacity: 16)
+        defer { inputs.deallocate() }
+        for (j, index) in tiles.enumerated() {
+            let (b, ty, tx) = tile(index, tilesY: tilesY, tilesX: tilesX)
+            for r in 0..<4 {
+                let iy = 2 * ty - 1 + r
+                for s in 0..<4 {
+                    let ix = 2 * tx - 1 + s
+                    inputs[r * 4 + s] = iy >= 0 && iy < h && ix >= 0 && ix < w
+                        ? UnsafePointer(x.pointer + ((b * h + iy) * w + ix) * c) : UnsafePointer(zeros)
+                }
+            }
+            transformInput(inputs, channels: c, into: v + j * c, planeStride: planeStride)
+        }
+    }
+
     @inline(__always)
     static func tile(_ index: Int, tilesY: Int, tilesX: Int) -> (image: Int, y: Int, x: Int) {
         (index / (tilesY * tilesX), index / tilesX % tilesY, index % tilesX)
+    }
+
+    /// A applied to a column of two: g0, g0 + g1, g0 − g1, −g1.
+    @inline(__always)
+    static func a<V: SIMD>(_ g0: V, _ g1: V) -> (V, V, V, V) where V.Scalar: FloatingPoint {
+        (g0, g0 + g1, g0 - g1, .zero - g1)
+    }
+
+    /// A dy Aᵀ for one 2x2 block of output gradients (4 pointers, row-major), 16 channels at a
+    /// time, written to the 16 planes `planeStride` apart.
+    @inline(__always)
+    static func transformGradient<T: TensorScalar>(
+        _ g: UnsafeMutablePointer<UnsafePointer<T>>, channels c: Int, into e: UnsafeMutablePointer<T>, planeStride: Int
+    ) {
+        for ch in stride(from: 0, to: c, by: 16) {
+            let lanes = Swift.min(16, c - ch)
+            func px(_ k: Int) -> SIMD16<T> { load(g[k] + ch, lanes) }
+            func emit(_ k: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
+                let out = e + ch + k * 4 * planeStride
+                store(row.0, out, lanes)
+                store(row.1, out + planeStride, lanes)
+                store(row.2, out + 2 * planeStride, lanes)
+                store(row.3, out + 3 * planeStride, lanes)
+            }
+            let (c00, c10, c20, c30) = a(px(0), px(2))
+            let (c01, c11, c21, c31) = a(px(1), px(3))
+            emit(0, a(c00, c01)); emit(1, a(c10, c11)); emit(2, a(c20, c21)); emit(3, a(c30, c31))
+        }
     }
 
     /// Bᵀ applied to a column of four: d0 − d2, d1 + d2, d2 − d1, d1 − d3.
