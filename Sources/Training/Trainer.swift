@@ -162,7 +162,7 @@ public final class Trainer {
         }
         // Standardise the kernels once per step; the micro-batches' gradients with respect to
         // the standardised kernels add up and are mapped back to the raw kernels once.
-        let kernels = model.standardizedKernels(threads: options.threads, forTraining: true)
+        let kernels = model.standardizedKernels(threads: options.threads)
         var total: ParameterSet<Float>?
         var loss = 0.0
         for range in stride(from: 0, to: n, by: options.microBatchSize).map({ $0..<min($0 + options.microBatchSize, n) }) {

@@ -51,9 +51,9 @@ import Testing
         // for Winograd, forward and backward; the same kernels without transforms use im2col.
         let model = try Self.tinyModel()
         let images = GradientCheck.random([2, 64, 64, 3], seed: 8)
-        let winograd = model.standardizedKernels(forTraining: true)
+        let winograd = model.standardizedKernels()
         #expect(!winograd.winograd.isEmpty && 2 * 8 * 8 >= ResNetV2<Double>.winogradMinTiles)
-        let im2col = ResNetV2<Double>.StandardizedKernels(byName: winograd.byName, winograd: [:], winogradInputGradient: [:])
+        let im2col = ResNetV2<Double>.StandardizedKernels(byName: winograd.byName, winograd: [:])
         #expect(GradientCheck.maxError(model.logits(images, kernels: winograd).array, model.logits(images, kernels: im2col).array) < 1e-12)
         let a = model.lossAndStandardizedGradients(images, targets: .labels([1, 2]), kernels: winograd)
         let b = model.lossAndStandardizedGradients(images, targets: .labels([1, 2]), kernels: im2col)

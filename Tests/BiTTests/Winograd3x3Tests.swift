@@ -62,12 +62,12 @@ import Testing
         #expect((0..<ref.count).map { abs(y[$0] - (before[$0] + ref[$0])) }.max()! < 1e-12)
     }
 
-    @Test func inputGradientTransformGivesTheConvolutionsInputGradient() {
+    @Test func inputGradientIsTheConvolutionsInputGradient() {
         // dL/dx written out: Σ over outputs that read x[iy, ix] of dy · w.
         let (n, h, w, c, o) = (2, 5, 6, 7, 9)
         let k = GradientCheck.random([3, 3, c, o], seed: 69)
         let dy = GradientCheck.random([n, h, w, o], seed: 70)
-        let dx = Winograd3x3.forward(dy, transformedKernel: Winograd3x3.transformKernelForInputGradient(k))
+        let dx = Winograd3x3.inputGradient(dy, transformedKernel: Winograd3x3.transformKernel(k))
         #expect(dx.shape == [n, h, w, c])
         var err = 0.0
         for b in 0..<n { for iy in 0..<h { for ix in 0..<w { for i in 0..<c {

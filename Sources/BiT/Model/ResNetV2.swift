@@ -97,8 +97,6 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         let byName: [String: (standardized: Tensor<T>, inverseStd: [T])]
         /// Winograd transforms of the standardised 3x3 stride-1 kernels, by parameter name.
         let winograd: [String: Tensor<T>]
-        /// Their transforms for the input gradient (training only).
-        let winogradInputGradient: [String: Tensor<T>]
 
         /// The standardised kernel of the parameter `name`.
         public subscript(name: String) -> Tensor<T> { byName[name]!.standardized }
@@ -119,27 +117,19 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     }
 
     /// Standardises every convolution kernel, the kernels spread over `threads` workers, with
-    /// the Winograd transforms of the 3x3 stride-1 ones (and, `forTraining`, those their
-    /// backward pass needs).
-    public func standardizedKernels(threads: Int = 1, forTraining: Bool = false) -> StandardizedKernels {
+    /// the Winograd transforms of the 3x3 stride-1 ones.
+    public func standardizedKernels(threads: Int = 1) -> StandardizedKernels {
         let names = parameters.names.filter { $0.hasSuffix("standardized_conv2d/kernel") }
         let slots = Slots<(standardized: Tensor<T>, inverseStd: [T])>(names.count)
         let params = parameters
         Parallel.forEach(names.count, workers: threads) { i in slots[i] = WeightStandardization.forward(params.tensor(names[i])) }
         let byName = Dictionary(uniqueKeysWithValues: zip(names, slots.values))
         let winogradNames = architecture.units.filter { $0.stride == 1 }.map { "\($0.prefix)/b/standardized_conv2d/kernel" }
-        let jobs = forTraining ? 2 * winogradNames.count : winogradNames.count
-        let transforms = Slots<Tensor<T>>(jobs)
-        Parallel.forEach(jobs, workers: threads) { i in
-            let kernel = byName[winogradNames[i % winogradNames.count]]!.standardized
-            transforms[i] = i < winogradNames.count
-                ? Winograd3x3.transformKernel(kernel) : Winograd3x3.transformKernelForInputGradient(kernel)
+        let transforms = Slots<Tensor<T>>(winogradNames.count)
+        Parallel.forEach(winogradNames.count, workers: threads) { i in
+            transforms[i] = Winograd3x3.transformKernel(byName[winogradNames[i]]!.standardized)
         }
-        let all = transforms.values
-        return StandardizedKernels(
-            byName: byName,
-            winograd: Dictionary(uniqueKeysWithValues: zip(winogradNames, all.prefix(winogradNames.count))),
-            winogradInputGradient: Dictionary(uniqueKeysWithValues: zip(winogradNames, all.dropFirst(winogradNames.count))))
+        return StandardizedKernels(byName: byName, winograd: Dictionary(uniqueKeysWithValues: zip(winogradNames, transforms.values)))
     }
 
     /// Fewest output tiles for which a 3x3 convolution runs as Winograd's 16 GEMMs rather than
@@ -175,7 +165,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     public func lossAndGradients(
         _ images: Tensor<T>, targets: Targets<T>, normalizer: Int? = nil, threads: Int = 1
     ) -> (loss: T, gradients: ParameterSet<T>) {
-        let kernels = standardizedKernels(threads: threads, forTraining: true)
+        let kernels = standardizedKernels(threads: threads)
         var (loss, grads) = lossAndStandardizedGradients(images, targets: targets, normalizer: normalizer, threads: threads, kernels: kernels)
         kernels.rawGradients(&grads, threads: threads)
         return (loss, grads)
@@ -333,9 +323,9 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
             let dh2 = gnBackward(dp3, t.h2, t.p3, t.statsC, "\(u)/c/group_norm")
             let bName = "\(u)/b/standardized_conv2d/kernel", bGeometry = ConvGeometry(kernel: 3, stride: unit.stride, padding: 1)
             let dp2: Tensor<T>
-            if let transformed = kernels.winogradInputGradient[bName], Winograd3x3.tiles(dh2) >= Self.winogradMinTiles {
+            if let transformed = kernels.winograd[bName], Winograd3x3.tiles(dh2) >= Self.winogradMinTiles {
                 Winograd3x3.kernelGradient(dh2, input: t.p2, kernelGradient: g.tensor(bName), overwrite: true)
-                dp2 = Winograd3x3.forward(dh2, transformedKernel: transformed)
+                dp2 = Winograd3x3.inputGradient(dh2, transformedKernel: transformed)
             } else {
                 dp2 = convBackward(dh2, t.p2, bName, bGeometry)
             }

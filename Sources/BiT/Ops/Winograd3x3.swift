@@ -26,7 +26,7 @@ public enum Winograd3x3 {
         let g = w.pointer, out = u.pointer
         for e in stride(from: 0, to: plane, by: 16) {
             let lanes = Swift.min(16, plane - e)
-            func tap(_ k: Int) -> SIMD16<T> { load(g + k * plane + e, lanes) }
+            @inline(__always) func tap(_ k: Int) -> SIMD16<T> { load(g + k * plane + e, lanes) }
             // G g, row by row of the result (4 rows x 3 kernel columns), then each row times Gᵀ.
             for i in 0..<4 {
                 let t0: SIMD16<T>, t1: SIMD16<T>, t2: SIMD16<T>
@@ -45,19 +45,6 @@ public enum Winograd3x3 {
         return u
     }
 
-    /// The transform for the input gradient: dL/dx of a 3x3 "same" convolution is the same
-    /// kind of convolution of dL/dy with the kernel turned 180° and its channel axes swapped.
-    public static func transformKernelForInputGradient<T: TensorScalar>(_ w: Tensor<T>) -> Tensor<T> {
-        precondition(w.shape.count == 4 && w.shape[0] == 3 && w.shape[1] == 3, "expected a [3, 3, C, Cout] kernel, got \(w.shape)")
-        let (c, o) = (w.shape[2], w.shape[3])
-        let turned = Tensor<T>(uninitialized: [3, 3, o, c])
-        for tap in 0..<9 {
-            let src = w.pointer + (8 - tap) * c * o, dst = turned.pointer + tap * o * c
-            for i in 0..<c { for j in 0..<o { dst[j * c + i] = src[i * o + j] } }
-        }
-        return transformKernel(turned)
-    }
-
     /// Bytes of transformed tiles and products held at once, so that they stay in the core's
     /// L2 cache from the transforms to the GEMMs and back; measured best of 0.5 to 32 MiB.
     static let blockBytes = 1 << 20
@@ -72,8 +59,28 @@ public enum Winograd3x3 {
     ) -> Tensor<T> {
         precondition(x.shape.count == 4 && u.shape.count == 3 && u.shape[0] == 16 && u.shape[1] == x.shape[3],
                      "transformed kernel \(u.shape) does not fit input \(x.shape)")
+        return convolve(x, u, forInputGradient: false, accumulatingInto: sum)
+    }
+
+    /// dL/dx of the convolution with transformed kernel `u`, given dL/dy [N, H, W, Cout].
+    ///
+    /// That is the same kind of convolution of dy with the kernel turned 180° and its channel
+    /// axes swapped, and no second transform is needed: G J = P G, where J reverses 3 taps and
+    /// P swaps the first and last of 4, so the turned kernel's transform is P U P, plane
+    /// (k, l) read from plane (p(k), p(l)) and transposed in the GEMM.
+    public static func inputGradient<T: TensorScalar>(
+        _ dy: Tensor<T>, transformedKernel u: Tensor<T>, accumulatingInto sum: Tensor<T>? = nil
+    ) -> Tensor<T> {
+        precondition(dy.shape.count == 4 && u.shape.count == 3 && u.shape[0] == 16 && u.shape[2] == dy.shape[3],
+                     "transformed kernel \(u.shape) does not fit output gradient \(dy.shape)")
+        return convolve(dy, u, forInputGradient: true, accumulatingInto: sum)
+    }
+
+    static func convolve<T: TensorScalar>(
+        _ x: Tensor<T>, _ u: Tensor<T>, forInputGradient: Bool, accumulatingInto sum: Tensor<T>?
+    ) -> Tensor<T> {
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let cout = u.shape[2]
+        let cout = forInputGradient ? u.shape[1] : u.shape[2]
         precondition(sum == nil || sum!.shape == [n, h, w, cout], "accumulating into \(sum!.shape), output is \([n, h, w, cout])")
         let y = sum ?? Tensor<T>(uninitialized: [n, h, w, cout])
         let tilesY = (h + 1) / 2, tilesX = (w + 1) / 2
@@ -93,8 +100,10 @@ public enum Winograd3x3 {
             let count = Swift.min(block, total - start)
             transformInputTiles(x, tiles: start..<start + count, zeros: zeros, into: v, planeStride: block * c)
             for xi in 0..<16 {
-                T.gemm(transA: false, transB: false, m: count, n: cout, k: c, alpha: 1,
-                       a: v + xi * block * c, lda: c, b: u.pointer + xi * c * cout, ldb: cout,
+                @inline(__always) func swap(_ k: Int) -> Int { k == 0 ? 3 : k == 3 ? 0 : k }
+                let plane = forInputGradient ? swap(xi / 4) * 4 + swap(xi % 4) : xi
+                T.gemm(transA: false, transB: forInputGradient, m: count, n: cout, k: c, alpha: 1,
+                       a: v + xi * block * c, lda: c, b: u.pointer + plane * c * cout, ldb: forInputGradient ? c : cout,
                        beta: 0, c: m + xi * block * cout, ldc: cout)
             }
             for j in 0..<count {
@@ -155,15 +164,15 @@ public enum Winograd3x3 {
         // dw = Gᵀ dU G, 16 pairs of channels at a time.
         for i0 in stride(from: 0, to: plane, by: 16) {
             let lanes = Swift.min(16, plane - i0)
-            func u(_ k: Int) -> SIMD16<T> { load(du + k * plane + i0, lanes) }
-            func gt(_ u0: SIMD16<T>, _ u1: SIMD16<T>, _ u2: SIMD16<T>, _ u3: SIMD16<T>) -> (SIMD16<T>, SIMD16<T>, SIMD16<T>) {
+            @inline(__always) func u(_ k: Int) -> SIMD16<T> { load(du + k * plane + i0, lanes) }
+            @inline(__always) func gt(_ u0: SIMD16<T>, _ u1: SIMD16<T>, _ u2: SIMD16<T>, _ u3: SIMD16<T>) -> (SIMD16<T>, SIMD16<T>, SIMD16<T>) {
                 (u0 + (u1 + u2) * 0.5, (u1 - u2) * 0.5, (u1 + u2) * 0.5 + u3)
             }
             let (t00, t10, t20) = gt(u(0), u(4), u(8), u(12))
             let (t01, t11, t21) = gt(u(1), u(5), u(9), u(13))
             let (t02, t12, t22) = gt(u(2), u(6), u(10), u(14))
             let (t03, t13, t23) = gt(u(3), u(7), u(11), u(15))
-            func put(_ i: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
+            @inline(__always) func put(_ i: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
                 let out = dw.pointer + i * 3 * plane + i0
                 store(overwrite ? row.0 : row.0 + load(out, lanes), out, lanes)
                 store(overwrite ? row.1 : row.1 + load(out + plane, lanes), out + plane, lanes)
@@ -215,8 +224,8 @@ public enum Winograd3x3 {
     ) {
         for ch in stride(from: 0, to: c, by: 16) {
             let lanes = Swift.min(16, c - ch)
-            func px(_ k: Int) -> SIMD16<T> { load(g[k] + ch, lanes) }
-            func emit(_ k: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
+            @inline(__always) func px(_ k: Int) -> SIMD16<T> { load(g[k] + ch, lanes) }
+            @inline(__always) func emit(_ k: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
                 let out = e + ch + k * 4 * planeStride
                 store(row.0, out, lanes)
                 store(row.1, out + planeStride, lanes)
@@ -249,8 +258,8 @@ public enum Winograd3x3 {
     ) {
         for ch in stride(from: 0, to: c, by: 16) {
             let lanes = Swift.min(16, c - ch)
-            func px(_ k: Int) -> SIMD16<T> { load(d[k] + ch, lanes) }
-            func emit(_ i: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
+            @inline(__always) func px(_ k: Int) -> SIMD16<T> { load(d[k] + ch, lanes) }
+            @inline(__always) func emit(_ i: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
                 let out = v + ch + i * 4 * planeStride
                 store(row.0, out, lanes)
                 store(row.1, out + planeStride, lanes)
@@ -277,14 +286,14 @@ public enum Winograd3x3 {
     ) {
         for ch in stride(from: 0, to: c, by: 16) {
             let lanes = Swift.min(16, c - ch)
-            func p(_ k: Int) -> SIMD16<T> { load(m + k * planeStride + ch, lanes) }
+            @inline(__always) func p(_ k: Int) -> SIMD16<T> { load(m + k * planeStride + ch, lanes) }
             let (s00, s10) = at(p(0), p(4), p(8), p(12))
             let (s01, s11) = at(p(1), p(5), p(9), p(13))
             let (s02, s12) = at(p(2), p(6), p(10), p(14))
             let (s03, s13) = at(p(3), p(7), p(11), p(15))
             let (y00, y01) = at(s00, s01, s02, s03)
             let (y10, y11) = at(s10, s11, s12, s13)
-            func put(_ value: SIMD16<T>, _ k: Int) {
+            @inline(__always) func put(_ value: SIMD16<T>, _ k: Int) {
                 let out = y[k] + ch
                 store(accumulate ? value + load(out, lanes) : value, out, lanes)
             }
