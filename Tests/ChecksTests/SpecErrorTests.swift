@@ -230,7 +230,7 @@ import Testing
     @Test func preprocessingChoicesAreChecked() {
         #expect(dataMessages("  preprocessing:\n    value_range: \"[0, 255]\"\n    flips: [horizontal, diagonal, horizontal]\n") == [
             "t.spec:13:18: value_range: expected \"[-1, 1]\" or \"[0, 1]\", got '[0, 255]'",
-            "t.spec:14:25: flips: expected one of horizontal, vertical, got 'diagonal'",
+            "t.spec:14:25: flips: expected one of horizontal, vertical, transpose, got 'diagonal'",
             "t.spec:14:35: flips: 'horizontal' is listed twice",
         ])
     }
