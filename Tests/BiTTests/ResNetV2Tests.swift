@@ -63,6 +63,21 @@ import Testing
         }
     }
 
+    @Test func winogradInFloatStaysWithin1e4OfDouble() throws {
+        // The float32 engine, 3x3 convolutions by Winograd, against the same weights in
+        // float64 through im2col: the accuracy bar the NumPy fixture sets (1e-4 relative).
+        let double = try Self.tinyModel("R26x0.25", seed: 9)
+        var params = ParameterSet<Float>()
+        for name in double.parameters.names { params.set(double.parameters.tensor(name).converted(), for: name) }
+        let float = try ResNetV2<Float>(architecture: double.architecture, classes: double.classes, parameters: params)
+        let images = GradientCheck.random([2, 64, 64, 3], seed: 10)
+        let kernels = double.standardizedKernels()
+        let reference = double.logits(images, kernels: .init(byName: kernels.byName, winograd: [:])).array
+        let got = float.logits(images.converted()).array
+        let scale = reference.map(abs).max()!
+        #expect(zip(got, reference).map { abs(Double($0) - $1) }.max()! <= 1e-4 * scale)
+    }
+
     @Test func sameInputSameThreadsGiveIdenticalBits() throws {
         let model = ResNetV2<Float>(architecture: try ResNetV2Architecture(named: "R14x0.25"), classes: 2, seed: 3)
         let images = Tensor<Float>(shape: [3, 24, 24, 3]) { Float($0 % 17) / 8 - 1 }
