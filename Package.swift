@@ -77,12 +77,14 @@ let package = Package(
             ],
             swiftSettings: vectorSwift
         ),
-        .testTarget(name: "BiTTests", dependencies: ["BiT"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        // What several test targets share (running python3); linked into tests only.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BiTTests", dependencies: ["BiT", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Training"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built executable; depending on it makes `swift test` build it first.
         .testTarget(name: "CLITests", dependencies: ["modelcheck", "BiT", "Imaging", "Datasets"]),
     ]

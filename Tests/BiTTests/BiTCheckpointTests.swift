@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import BiT
 
@@ -7,24 +8,6 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("modelcheck-tests-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir.appendingPathComponent(name)
-    }
-
-    static func python(_ arguments: [String], in folder: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        process.currentDirectoryURL = folder
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ArchitectureError("python3 \(arguments) failed (is python3 with numpy installed? run ci/setup): \(String(decoding: errors, as: UTF8.self))")
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 
     @Test func savedModelLoadsInNumPyAndGivesTheSameLogits() throws {
@@ -41,7 +24,7 @@ import Testing
         let file = Self.temporaryFile("trained.npz")
         try BiTCheckpoint.save(model, metadata: metadata, to: file)
 
-        let printed = try Self.python(["reference_logits.py", file.path, "input.npy"], in: Fixtures.url("tiny-bit"))
+        let printed = try Python.output(["reference_logits.py", file.path, "input.npy"], in: Fixtures.url("tiny-bit"))
         let numpy = try JSONDecoder().decode([[Double]].self, from: Data(printed.utf8)).flatMap { $0 }
         let ours = model.logits(input).array.map(Double.init)
         let before = try Fixtures.npy("tiny-bit/logits.npy").doubleValues()

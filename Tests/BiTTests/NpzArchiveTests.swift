@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import BiT
 
@@ -100,22 +101,11 @@ print(json.dumps({"testzip": bad, "members": members, "keys": keys, "arrays": ar
 
 /// Runs python3 on `url`. CI guarantees python3 with numpy, so its absence is a failure, never a skip.
 private func numpyDump(of url: URL) throws -> PythonDump {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", pythonDumpScript, url.path(percentEncoded: false)]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let stdout = output.fileHandleForReading.readDataToEndOfFile()
-    let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, """
-        python3 with numpy is required by this test (exit status \(process.terminationStatus)): \
-        \(String(decoding: stderr, as: UTF8.self))
+    let result = try Python.run(script: pythonDumpScript, [url.path(percentEncoded: false)])
+    try #require(result.status == 0, """
+        python3 with numpy is required by this test (exit status \(result.status)): \(result.errors)
         """)
-    return try JSONDecoder().decode(PythonDump.self, from: stdout)
+    return try JSONDecoder().decode(PythonDump.self, from: Data(result.output.utf8))
 }
 
 /// Reads `url` expecting a CheckpointError of `kind` whose description names the file and each fragment.

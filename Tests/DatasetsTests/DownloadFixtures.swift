@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Test data and checks computed outside the code under test.
 enum DownloadFixtures {
@@ -17,7 +18,7 @@ enum DownloadFixtures {
     static func sha256(_ bytes: [UInt8]) throws -> String {
         let scratch = try DownloadScratch()
         try scratch.write("data", bytes)
-        let output = try python("import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())",
+        let output = try Python.output(script: "import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())",
                                 [scratch.path("data")])
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -38,7 +39,7 @@ enum DownloadFixtures {
         let specURL = url.deletingLastPathComponent().appending(path: ".\(url.lastPathComponent).json")
         try JSONSerialization.data(withJSONObject: spec).write(to: specURL)
         defer { try? FileManager.default.removeItem(at: specURL) }
-        _ = try python("""
+        _ = try Python.output(script: """
             import base64, json, sys, warnings, zipfile
             warnings.simplefilter('ignore')  # duplicate names are wanted here
             with zipfile.ZipFile(sys.argv[1], 'w') as archive:
@@ -68,22 +69,5 @@ enum DownloadFixtures {
             position = record + 4
         }
         throw CocoaError(.fileReadCorruptFile)
-    }
-
-    static func python(_ script: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // Drain before waiting, or a full pipe would block the child forever.
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "python3 failed: \(output)"])
-        }
-        return output
     }
 }

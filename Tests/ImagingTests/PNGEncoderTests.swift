@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 @Suite struct PNGEncoderTests {
@@ -54,14 +55,14 @@ import Testing
 
     @Test func pythonZlibReadsOurPNG() throws {
         let result = try checkWithPython(Python.zlibPNGCheck)
-        #expect(result.status == 0 && result.output.hasSuffix("ok\n"), "\(result.output)")
+        #expect(result.status == 0 && result.output.hasSuffix("ok\n"), "\(result.errors)\(result.output)")
     }
 
     /// Skipped (and reported as skipped) where Pillow is not installed; the zlib check still runs.
     @Test(.enabled(if: Python.canImportPillow, "Pillow is not installed"))
     func pillowReadsOurPNG() throws {
         let result = try checkWithPython(Python.pillowPNGCheck)
-        #expect(result.status == 0 && result.output.hasSuffix("ok\n"), "\(result.output)")
+        #expect(result.status == 0 && result.output.hasSuffix("ok\n"), "\(result.errors)\(result.output)")
     }
 
     private func checkWithPython(_ script: String) throws -> Python.Result {
@@ -70,6 +71,6 @@ import Testing
         let raw = folder.url.appendingPathComponent("image.rgb")
         try PNGEncoder.write(image, to: png)
         try Data(image.pixels).write(to: raw)
-        return try Python.run(script, [png.path, raw.path, "\(image.width)", "\(image.height)"])
+        return try Python.run(script: script, [png.path, raw.path, "\(image.width)", "\(image.height)"])
     }
 }

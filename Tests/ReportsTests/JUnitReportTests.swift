@@ -1,5 +1,6 @@
 import Checks
 import Foundation
+import TestSupport
 import Testing
 @testable import Reports
 
@@ -49,8 +50,8 @@ import Testing
         let file = folder.url.appendingPathComponent("junit.xml")
         let xml = JUnitReport.render(result, specName: "malaria <&>", duration: .milliseconds(12_345))
         try ReportFile.write(Data(xml.utf8), to: file)
-        let python = try Python.run(Self.reader, [file.path])
-        try #require(python.status == 0, "python3 could not read the report: \(python.output)")
+        let python = try Python.run(script: Self.reader, [file.path])
+        try #require(python.status == 0, "python3 could not read the report: \(python.errors)\(python.output)")
         return try JSONDecoder().decode(Parsed.self, from: Data(python.output.utf8))
     }
 

@@ -226,11 +226,7 @@ public enum Winograd3x3 {
             let lanes = Swift.min(16, c - ch)
             @inline(__always) func px(_ k: Int) -> SIMD16<T> { load(g[k] + ch, lanes) }
             @inline(__always) func emit(_ k: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
-                let out = e + ch + k * 4 * planeStride
-                store(row.0, out, lanes)
-                store(row.1, out + planeStride, lanes)
-                store(row.2, out + 2 * planeStride, lanes)
-                store(row.3, out + 3 * planeStride, lanes)
+                storeRow(row, at: e + ch + k * 4 * planeStride, planeStride: planeStride, lanes: lanes)
             }
             let (c00, c10, c20, c30) = a(px(0), px(2))
             let (c01, c11, c21, c31) = a(px(1), px(3))
@@ -260,11 +256,7 @@ public enum Winograd3x3 {
             let lanes = Swift.min(16, c - ch)
             @inline(__always) func px(_ k: Int) -> SIMD16<T> { load(d[k] + ch, lanes) }
             @inline(__always) func emit(_ i: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
-                let out = v + ch + i * 4 * planeStride
-                store(row.0, out, lanes)
-                store(row.1, out + planeStride, lanes)
-                store(row.2, out + 2 * planeStride, lanes)
-                store(row.3, out + 3 * planeStride, lanes)
+                storeRow(row, at: v + ch + i * 4 * planeStride, planeStride: planeStride, lanes: lanes)
             }
             let (t00, t10, t20, t30) = bt(px(0), px(4), px(8), px(12))
             let (t01, t11, t21, t31) = bt(px(1), px(5), px(9), px(13))
@@ -312,6 +304,17 @@ public enum Winograd3x3 {
 
     @inline(__always)
     static func load<T: TensorScalar>(_ p: UnsafeMutablePointer<T>, _ lanes: Int) -> SIMD16<T> { load(UnsafePointer(p), lanes) }
+
+    /// Stores a row of 4 transformed values in 4 consecutive planes.
+    @inline(__always)
+    static func storeRow<T: TensorScalar>(
+        _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>), at out: UnsafeMutablePointer<T>, planeStride: Int, lanes: Int
+    ) {
+        store(row.0, out, lanes)
+        store(row.1, out + planeStride, lanes)
+        store(row.2, out + 2 * planeStride, lanes)
+        store(row.3, out + 3 * planeStride, lanes)
+    }
 
     /// Stores the first `lanes` values of `v` at `p`.
     @inline(__always)

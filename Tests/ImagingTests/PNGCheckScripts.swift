@@ -1,29 +1,8 @@
-import Foundation
+import TestSupport
 
-/// Runs python3 (present wherever the tests run) to check our PNGs with tools we did not write.
-enum Python {
-    struct Result {
-        let status: Int32
-        let output: String
-    }
-
-    static func run(_ script: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // Drain before waiting, or a full pipe would block the child forever.
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self))
-    }
-
-    static var canImportPillow: Bool {
-        (try? run("import PIL", []).status) == 0
-    }
+/// Scripts that check our PNGs with readers we did not write.
+extension Python {
+    static var canImportPillow: Bool { canImport("PIL") }
 
     /// Parses the PNG with nothing but zlib: chunk CRCs, IHDR, inflate, all five filters.
     static let zlibPNGCheck = """
