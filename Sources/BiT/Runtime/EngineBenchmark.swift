@@ -36,7 +36,8 @@ public enum EngineBenchmark {
         public var iterations: [Double]
         /// The median of `iterations`.
         public var imagesPerSecond: Double
-        /// Achieved GFLOP/s; a training step counts 3 × forward (forward, input and weight gradients).
+        /// Effective GFLOP/s: a direct convolution's arithmetic per image over the time (Winograd
+        /// does fewer operations); a training step counts 3 × forward (forward, input and weight gradients).
         public var gflops: Double
     }
 
