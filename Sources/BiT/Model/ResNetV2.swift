@@ -124,12 +124,18 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         let params = parameters
         Parallel.forEach(names.count, workers: threads) { i in slots[i] = WeightStandardization.forward(params.tensor(names[i])) }
         let byName = Dictionary(uniqueKeysWithValues: zip(names, slots.values))
-        let winogradNames = architecture.units.filter { $0.stride == 1 }.map { "\($0.prefix)/b/standardized_conv2d/kernel" }
+        let winogradNames = architecture.units.filter { Winograd3x3.applies(to: Self.middleGeometry($0)) }
+            .map { "\($0.prefix)/b/standardized_conv2d/kernel" }
         let transforms = Slots<Tensor<T>>(winogradNames.count)
         Parallel.forEach(winogradNames.count, workers: threads) { i in
             transforms[i] = Winograd3x3.transformKernel(byName[winogradNames[i]]!.standardized)
         }
         return StandardizedKernels(byName: byName, winograd: Dictionary(uniqueKeysWithValues: zip(winogradNames, transforms.values)))
+    }
+
+    /// The geometry of a unit's middle (3x3) convolution, which carries the unit's stride.
+    static func middleGeometry(_ unit: ResNetV2Architecture.Unit) -> ConvGeometry {
+        ConvGeometry(kernel: 3, stride: unit.stride, padding: 1)
     }
 
     /// Fewest output tiles for which a 3x3 convolution runs as Winograd's 16 GEMMs rather than
@@ -273,8 +279,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
             if let transformed = kernels.winograd["\(u)/b/standardized_conv2d/kernel"], Winograd3x3.tiles(p2) >= Self.winogradMinTiles {
                 h2 = Winograd3x3.forward(p2, transformedKernel: transformed)
             } else {
-                h2 = Conv2D.forward(p2, kernel: kernels["\(u)/b/standardized_conv2d/kernel"],
-                                    geometry: .init(kernel: 3, stride: unit.stride, padding: 1))
+                h2 = Conv2D.forward(p2, kernel: kernels["\(u)/b/standardized_conv2d/kernel"], geometry: Self.middleGeometry(unit))
             }
             let (p3, statsC) = gn(h2, "\(u)/c/group_norm")
             let out = Conv2D.forward(p3, kernel: kernels["\(u)/c/standardized_conv2d/kernel"], geometry: .init(kernel: 1),
@@ -321,13 +326,13 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
             let dOut = dx
             let dp3 = convBackward(dOut, t.p3, "\(u)/c/standardized_conv2d/kernel", .init(kernel: 1))
             let dh2 = gnBackward(dp3, t.h2, t.p3, t.statsC, "\(u)/c/group_norm")
-            let bName = "\(u)/b/standardized_conv2d/kernel", bGeometry = ConvGeometry(kernel: 3, stride: unit.stride, padding: 1)
+            let bName = "\(u)/b/standardized_conv2d/kernel"
             let dp2: Tensor<T>
             if let transformed = kernels.winograd[bName], Winograd3x3.tiles(dh2) >= Self.winogradMinTiles {
                 Winograd3x3.kernelGradient(dh2, input: t.p2, kernelGradient: g.tensor(bName), overwrite: true)
                 dp2 = Winograd3x3.inputGradient(dh2, transformedKernel: transformed)
             } else {
-                dp2 = convBackward(dh2, t.p2, bName, bGeometry)
+                dp2 = convBackward(dh2, t.p2, bName, Self.middleGeometry(unit))
             }
             let dh1 = gnBackward(dp2, t.h1, t.p2, t.statsB, "\(u)/b/group_norm")
             var dp = convBackward(dh1, t.p, "\(u)/a/standardized_conv2d/kernel", .init(kernel: 1))

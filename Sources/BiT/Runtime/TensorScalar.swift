@@ -2,7 +2,7 @@ import CBLAS
 import RealModule
 
 /// A floating-point element type the engine computes in: Float for real work, Double for gradient checks.
-public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Sendable where Self.RawSignificand: FixedWidthInteger {
+public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable where Self.RawSignificand: FixedWidthInteger {
     /// Row-major C = alpha * op(A) * op(B) + beta * C through BLAS.
     static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
