@@ -77,7 +77,7 @@ let package = Package(
             ],
             swiftSettings: vectorSwift
         ),
-        // What several test targets share (running python3); linked into tests only.
+        // What several test targets share (running python3 and other programs); linked into tests only.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BiTTests", dependencies: ["BiT", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
@@ -86,6 +86,6 @@ let package = Package(
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Training"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built executable; depending on it makes `swift test` build it first.
-        .testTarget(name: "CLITests", dependencies: ["modelcheck", "BiT", "Imaging", "Datasets"]),
+        .testTarget(name: "CLITests", dependencies: ["modelcheck", "BiT", "Imaging", "Datasets", "TestSupport"]),
     ]
 )

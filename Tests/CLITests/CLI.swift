@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `modelcheck` binary, as a user or a CI job would.
 enum CLI {
@@ -19,23 +20,8 @@ enum CLI {
     }
 
     static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes concurrently: a full stderr pipe would block the child.
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let result = try Subprocess.run(executable, arguments, environment: environment)
+        return Result(status: result.status, stdout: result.output, stderr: result.errors)
     }
 
     static func temporaryFolder() -> URL {

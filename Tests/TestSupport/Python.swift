@@ -3,14 +3,8 @@ import Foundation
 /// Runs python3 (ci/setup installs it, with NumPy) so that tests can read what the engine
 /// writes with code we did not write, and compute references outside the engine.
 public enum Python {
-    /// How a run ended and what it printed.
-    public struct Result: Sendable {
-        public let status: Int32
-        /// Standard output.
-        public let output: String
-        /// Standard error: where Python's tracebacks go.
-        public let errors: String
-    }
+    /// How a run ended and what it printed (standard error holds Python's tracebacks).
+    public typealias Result = Subprocess.Result
 
     /// A run that exited with a failure status; its description has what it printed.
     public struct Failure: Error, CustomStringConvertible {
@@ -24,23 +18,7 @@ public enum Python {
 
     /// Runs `python3 arguments…` in `folder` (the current one when nil).
     public static func run(_ arguments: [String], in folder: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        if let folder { process.currentDirectoryURL = folder }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Drain both pipes while the child runs: either one filling up would block it forever.
-        nonisolated(unsafe) var errorData = Data()
-        let reader = Thread { errorData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outputData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                      errors: String(decoding: errorData, as: UTF8.self))
+        try Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments, in: folder)
     }
 
     /// Runs `script` (`python3 -c`) with `arguments`.
