@@ -275,11 +275,12 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
                 : (tape == nil ? x : x.copy())
             let h1 = Conv2D.forward(p, kernel: kernels["\(u)/a/standardized_conv2d/kernel"], geometry: .init(kernel: 1))
             let (p2, statsB) = gn(h1, "\(u)/b/group_norm")
+            let bName = "\(u)/b/standardized_conv2d/kernel"
             let h2: Tensor<T>
-            if let transformed = kernels.winograd["\(u)/b/standardized_conv2d/kernel"], Winograd3x3.tiles(p2) >= Self.winogradMinTiles {
+            if let transformed = kernels.winograd[bName], Winograd3x3.tiles(p2) >= Self.winogradMinTiles {
                 h2 = Winograd3x3.forward(p2, transformedKernel: transformed)
             } else {
-                h2 = Conv2D.forward(p2, kernel: kernels["\(u)/b/standardized_conv2d/kernel"], geometry: Self.middleGeometry(unit))
+                h2 = Conv2D.forward(p2, kernel: kernels[bName], geometry: Self.middleGeometry(unit))
             }
             let (p3, statsC) = gn(h2, "\(u)/c/group_norm")
             let out = Conv2D.forward(p3, kernel: kernels["\(u)/c/standardized_conv2d/kernel"], geometry: .init(kernel: 1),

@@ -14,8 +14,29 @@ public enum Winograd3x3 {
     }
 
     /// Output tiles (2x2 blocks) of a convolution over `x`: the rows of its 16 GEMMs.
-    public static func tiles<T>(_ x: Tensor<T>) -> Int {
-        x.shape[0] * ((x.shape[1] + 1) / 2) * ((x.shape[2] + 1) / 2)
+    public static func tiles<T>(_ x: Tensor<T>) -> Int { Tiling(x).count }
+
+    /// How an [N, H, W, ·] tensor splits into 2x2 output tiles, numbered image by image and
+    /// row by row, and how many of them are transformed and multiplied at once.
+    struct Tiling {
+        let tilesY: Int, tilesX: Int, count: Int
+
+        init<T>(_ x: Tensor<T>) {
+            (tilesY, tilesX) = ((x.shape[1] + 1) / 2, (x.shape[2] + 1) / 2)
+            count = x.shape[0] * tilesY * tilesX
+        }
+
+        /// The image and tile row and column of tile `index`.
+        @inline(__always)
+        func position(_ index: Int) -> (image: Int, y: Int, x: Int) {
+            (index / (tilesY * tilesX), index / tilesX % tilesY, index % tilesX)
+        }
+
+        /// Tiles per block for `c` channels in and `cout` out: as many as `blockBytes` holds,
+        /// at least `minimumBlock`, at most all.
+        func block<T>(channels c: Int, outputs cout: Int, _: T.Type) -> Int {
+            Swift.min(count, Swift.max(minimumBlock, blockBytes / (16 * (c + cout) * MemoryLayout<T>.stride)))
+        }
     }
 
     /// U = G g Gᵀ for every (input, output) channel pair of a [3, 3, C, Cout] kernel, as [16, C, Cout].
@@ -83,9 +104,8 @@ public enum Winograd3x3 {
         let cout = forInputGradient ? u.shape[1] : u.shape[2]
         precondition(sum == nil || sum!.shape == [n, h, w, cout], "accumulating into \(sum!.shape), output is \([n, h, w, cout])")
         let y = sum ?? Tensor<T>(uninitialized: [n, h, w, cout])
-        let tilesY = (h + 1) / 2, tilesX = (w + 1) / 2
-        let total = n * tilesY * tilesX
-        let block = Swift.min(total, Swift.max(minimumBlock, blockBytes / (16 * (c + cout) * MemoryLayout<T>.stride)))
+        let tiling = Tiling(x), total = tiling.count
+        let block = tiling.block(channels: c, outputs: cout, T.self)
 
         let scratch = UnsafeMutablePointer<T>.allocate(capacity: 16 * block * (c + cout) + c + cout)
         defer { scratch.deallocate() }
@@ -107,7 +127,7 @@ public enum Winograd3x3 {
                        beta: 0, c: m + xi * block * cout, ldc: cout)
             }
             for j in 0..<count {
-                let (b, ty, tx) = tile(start + j, tilesY: tilesY, tilesX: tilesX)
+                let (b, ty, tx) = tiling.position(start + j)
                 for r in 0..<2 {
                     for s in 0..<2 {
                         let oy = 2 * ty + r, ox = 2 * tx + s
@@ -129,9 +149,8 @@ public enum Winograd3x3 {
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let cout = dw.shape[3]
         precondition(dw.shape == [3, 3, c, cout] && dy.shape == [n, h, w, cout], "gradient \(dy.shape) does not fit input \(x.shape) and kernel \(dw.shape)")
-        let tilesY = (h + 1) / 2, tilesX = (w + 1) / 2
-        let total = n * tilesY * tilesX
-        let block = Swift.min(total, Swift.max(minimumBlock, blockBytes / (16 * (c + cout) * MemoryLayout<T>.stride)))
+        let tiling = Tiling(x), total = tiling.count
+        let block = tiling.block(channels: c, outputs: cout, T.self)
         let plane = c * cout
 
         let scratch = UnsafeMutablePointer<T>.allocate(capacity: 16 * block * (c + cout) + 16 * plane + Swift.max(c, cout))
@@ -145,7 +164,7 @@ public enum Winograd3x3 {
             let count = Swift.min(block, total - start)
             transformInputTiles(x, tiles: start..<start + count, zeros: zeros, into: v, planeStride: block * c)
             for j in 0..<count {
-                let (b, ty, tx) = tile(start + j, tilesY: tilesY, tilesX: tilesX)
+                let (b, ty, tx) = tiling.position(start + j)
                 for r in 0..<2 {
                     for s in 0..<2 {
                         let oy = 2 * ty + r, ox = 2 * tx + s
@@ -188,11 +207,11 @@ public enum Winograd3x3 {
         _ x: Tensor<T>, tiles: Range<Int>, zeros: UnsafeMutablePointer<T>, into v: UnsafeMutablePointer<T>, planeStride: Int
     ) {
         let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3])
-        let tilesY = (h + 1) / 2, tilesX = (w + 1) / 2
+        let tiling = Tiling(x)
         let inputs = UnsafeMutablePointer<UnsafePointer<T>>.allocate(capacity: 16)
         defer { inputs.deallocate() }
         for (j, index) in tiles.enumerated() {
-            let (b, ty, tx) = tile(index, tilesY: tilesY, tilesX: tilesX)
+            let (b, ty, tx) = tiling.position(index)
             for r in 0..<4 {
                 let iy = 2 * ty - 1 + r
                 for s in 0..<4 {
@@ -203,11 +222,6 @@ public enum Winograd3x3 {
             }
             transformInput(inputs, channels: c, into: v + j * c, planeStride: planeStride)
         }
-    }
-
-    @inline(__always)
-    static func tile(_ index: Int, tilesY: Int, tilesX: Int) -> (image: Int, y: Int, x: Int) {
-        (index / (tilesY * tilesX), index / tilesX % tilesY, index % tilesX)
     }
 
     /// A applied to a column of two: g0, g0 + g1, g0 − g1, −g1.
