@@ -10,9 +10,13 @@ let crossModule: SwiftSetting = .unsafeFlags(["-cross-module-optimization"], .wh
 #if arch(x86_64)
 let vectorSwift: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"]), crossModule]
 let vectorC: [CSetting] = [.unsafeFlags(["-march=x86-64-v3"])]
+// PackedGEMM's kernel is AVX-512 code, and the engine calls it only on CPUs that have AVX-512.
+// No cross-module optimisation there, so none of it is inlined into code for other CPUs.
+let avx512Swift: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v4", "-Xcc", "-mprefer-vector-width=512"])]
 #else
 let vectorSwift: [SwiftSetting] = [crossModule]
 let vectorC: [CSetting] = []
+let avx512Swift: [SwiftSetting] = []
 #endif
 
 let package = Package(
@@ -30,6 +34,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
@@ -42,11 +47,14 @@ let package = Package(
             cSettings: vectorC,
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
+        .systemLibrary(name: "CProcessorHints", path: "Sources/CProcessorHints"),
+        .target(name: "PackedGEMM", dependencies: ["CProcessorHints"], swiftSettings: avx512Swift),
         .target(
             name: "BiT",
             dependencies: [
-                "CBLAS", "CZlib",
+                "CBLAS", "CZlib", "CProcessorHints", "PackedGEMM",
                 .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "Atomics", package: "swift-atomics"),
             ],
             swiftSettings: vectorSwift
         ),
@@ -79,7 +87,7 @@ let package = Package(
         ),
         // What several test targets share (running python3 and other programs); linked into tests only.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "BiTTests", dependencies: ["BiT", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BiTTests", dependencies: ["BiT", "PackedGEMM", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),

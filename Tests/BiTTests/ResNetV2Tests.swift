@@ -78,6 +78,43 @@ import Testing
         #expect(zip(got, reference).map { abs(Double($0) - $1) }.max()! <= 1e-4 * scale)
     }
 
+    @Test func oneImageSharedByTheWorkersGivesTheSameLogits() throws {
+        // A single image with packed kernels: packed products, Winograd, im2col, GroupNorm
+        // and the stem each split across workers; against the batch path of the same weights.
+        let double = try Self.tinyModel("R26x0.25", seed: 11)
+        var params = ParameterSet<Float>()
+        for name in double.parameters.names { params.set(double.parameters.tensor(name).converted(), for: name) }
+        let model = try ResNetV2<Float>(architecture: double.architecture, classes: double.classes, parameters: params)
+        let image = GradientCheck.random([1, 64, 64, 3], seed: 12).converted(to: Float.self)
+        let packed = model.standardizedKernels(packedForSingleImages: true)
+        #expect(packed.packed.isEmpty != PackedConv2D.isSupported)
+        let reference = model.logits(image, threads: 1).array
+        let scale = reference.map(abs).max()!
+        for threads in [1, 2, 3] {
+            let got = model.logits(image, threads: threads, kernels: packed).array
+            #expect(zip(got, reference).map { abs($0 - $1) }.max()! <= 1e-5 * scale, "\(threads) threads")
+            #expect(got == model.logits(image, threads: threads, kernels: packed).array, "same threads, same bits")
+        }
+        // The shared ops on their own, in Double: the same sums whatever the split.
+        let x = GradientCheck.random([1, 9, 11, 16], seed: 13)
+        let w = GradientCheck.random([3, 3, 16, 8], seed: 14)
+        let gamma = GradientCheck.random([16], seed: 15), beta = GradientCheck.random([16], seed: 16)
+        for threads in [2, 3] {
+            for g in [ConvGeometry(kernel: 1, stride: 2), ConvGeometry(kernel: 3, stride: 1, padding: 1)] {
+                let k = g.kernelHeight == 1 ? GradientCheck.random([1, 1, 16, 8], seed: 17) : w
+                #expect(GradientCheck.maxError(Conv2D.forward(x, kernel: k, geometry: g, threads: threads).array,
+                                               Conv2D.forward(x, kernel: k, geometry: g).array) < 1e-12)
+            }
+            let u = Winograd3x3.transformKernel(w)
+            #expect(GradientCheck.maxError(Winograd3x3.forward(x, transformedKernel: u, threads: threads).array,
+                                           Winograd3x3.forward(x, transformedKernel: u).array) < 1e-12)
+            let one = GroupNorm.forward(x, gamma: gamma, beta: beta, groups: 4, relu: true)
+            let split = GroupNorm.forward(x, gamma: gamma, beta: beta, groups: 4, relu: true, threads: threads)
+            #expect(GradientCheck.maxError(one.output.array, split.output.array) < 1e-12)
+            #expect(one.statistics.mean == split.statistics.mean && one.statistics.inverseStd == split.statistics.inverseStd)
+        }
+    }
+
     @Test func sameInputSameThreadsGiveIdenticalBits() throws {
         let model = ResNetV2<Float>(architecture: try ResNetV2Architecture(named: "R14x0.25"), classes: 2, seed: 3)
         let images = Tensor<Float>(shape: [3, 24, 24, 3]) { Float($0 % 17) / 8 - 1 }

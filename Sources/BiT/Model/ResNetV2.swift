@@ -1,3 +1,5 @@
+import PackedGEMM
+
 /// The BiT ResNet-v2: pre-activation bottlenecks with GroupNorm and weight-standardised
 /// convolutions, a zero-padded max-pool stem and a linear head (bit-reference.md §1).
 ///
@@ -97,6 +99,12 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         let byName: [String: (standardized: Tensor<T>, inverseStd: [T])]
         /// Winograd transforms of the standardised 3x3 stride-1 kernels, by parameter name.
         let winograd: [String: Tensor<T>]
+        /// The standardised kernels packed for single images (`PackedConv2D`), when asked for.
+        let packed: [String: PackedMatrix]
+
+        init(byName: [String: (standardized: Tensor<T>, inverseStd: [T])], winograd: [String: Tensor<T>], packed: [String: PackedMatrix] = [:]) {
+            (self.byName, self.winograd, self.packed) = (byName, winograd, packed)
+        }
 
         /// The standardised kernel of the parameter `name`.
         public subscript(name: String) -> Tensor<T> { byName[name]!.standardized }
@@ -118,7 +126,10 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
 
     /// Standardises every convolution kernel, the kernels spread over `threads` workers, with
     /// the Winograd transforms of the 3x3 stride-1 ones.
-    public func standardizedKernels(threads: Int = 1) -> StandardizedKernels {
+    ///
+    /// `packedForSingleImages` also lays the kernels out for `PackedConv2D` (float32 on AVX-512
+    /// CPUs; another copy of the weights), which `logits` then uses for one image at a time.
+    public func standardizedKernels(threads: Int = 1, packedForSingleImages: Bool = false) -> StandardizedKernels {
         let names = parameters.names.filter { $0.hasSuffix("standardized_conv2d/kernel") }
         let slots = Slots<(standardized: Tensor<T>, inverseStd: [T])>(names.count)
         let params = parameters
@@ -130,7 +141,15 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         Parallel.forEach(winogradNames.count, workers: threads) { i in
             transforms[i] = Winograd3x3.transformKernel(byName[winogradNames[i]]!.standardized)
         }
-        return StandardizedKernels(byName: byName, winograd: Dictionary(uniqueKeysWithValues: zip(winogradNames, transforms.values)))
+        // The stem's thousands of output positions stay on OpenBLAS at any batch size.
+        let packedNames = packedForSingleImages && T.self == Float.self ? names.filter { $0 != Self.stemKernel } : []
+        let packs = Slots<PackedMatrix?>(packedNames.count)
+        Parallel.forEach(packedNames.count, workers: threads) { i in
+            packs[i] = PackedConv2D.pack(byName[packedNames[i]]!.standardized as! Tensor<Float>)
+        }
+        let packed = zip(packedNames, packs.values).compactMap { name, p in p.map { (name, $0) } }
+        return StandardizedKernels(byName: byName, winograd: Dictionary(uniqueKeysWithValues: zip(winogradNames, transforms.values)),
+                                   packed: Dictionary(uniqueKeysWithValues: packed))
     }
 
     /// The geometry of a unit's middle (3x3) convolution, which carries the unit's stride.
@@ -148,16 +167,19 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     /// Logits [N, classes] for NHWC images [N, H, W, 3] in the model's value range.
     ///
     /// The batch is split across `threads` workers, each running single-threaded BLAS; a
-    /// single image gets OpenBLAS's own threads instead. Pass `kernels` (from
+    /// single image gets OpenBLAS's own threads instead, and the workers share its thin
+    /// products when `kernels` were packed for single images. Pass `kernels` (from
     /// `standardizedKernels`) when calling repeatedly with the same weights.
     public func logits(_ images: Tensor<T>, threads: Int = 1, kernels: StandardizedKernels? = nil) -> Tensor<T> {
         let kernels = kernels ?? standardizedKernels(threads: threads)
         let parts = Parallel.split(images.shape[0], into: threads)
-        BLASRuntime.setThreads(parts.count > 1 ? 1 : threads)
+        // One image with packed kernels: the workers share every op, each with single-threaded BLAS.
+        let shared = parts.count == 1 && !kernels.packed.isEmpty
+        BLASRuntime.setThreads(parts.count > 1 || shared ? 1 : threads)
         let slots = Slots<Tensor<T>>(parts.count)
         Parallel.forEach(parts.count) { i in
             let x = parts.count == 1 ? images : images.slice(parts[i])
-            slots[i] = forward(x, kernels: kernels, tape: nil)
+            slots[i] = forward(x, kernels: kernels, tape: nil, threads: shared ? threads : 1)
         }
         return Tensor.concatenate(slots.values)
     }
@@ -248,15 +270,23 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         let h2: Tensor<T>, p3: Tensor<T>, statsC: GroupNorm.Statistics<T>
     }
 
-    func forward(_ images: Tensor<T>, kernels: StandardizedKernels, tape: Tape?) -> Tensor<T> {
+    /// `threads` workers share each op of one batch (with single-threaded BLAS).
+    func forward(_ images: Tensor<T>, kernels: StandardizedKernels, tape: Tape?, threads: Int = 1) -> Tensor<T> {
         precondition(images.shape.count == 4 && images.shape[3] == 3, "expected [N, H, W, 3] images, got \(images.shape)")
         let groups = architecture.groups
+        func conv(_ x: Tensor<T>, _ name: String, _ g: ConvGeometry, accumulatingInto sum: Tensor<T>? = nil) -> Tensor<T> {
+            // Packed kernels exist only for Float, so the casts hold.
+            if let packed = kernels.packed[name], let xf = x as? Tensor<Float>, PackedConv2D.rows(xf, geometry: g) <= PackedConv2D.maxRows {
+                return PackedConv2D.forward(xf, kernel: packed, geometry: g, threads: threads, accumulatingInto: sum.map { $0 as! Tensor<Float> }) as! Tensor<T>
+            }
+            return Conv2D.forward(x, kernel: kernels[name], geometry: g, accumulatingInto: sum, threads: threads)
+        }
         // Without a tape, a GroupNorm input that nothing reads afterwards is overwritten.
         func gn(_ x: Tensor<T>, _ prefix: String, lastUse: Bool = true) -> (Tensor<T>, GroupNorm.Statistics<T>) {
             GroupNorm.forward(x, gamma: parameters.tensor("\(prefix)/gamma"), beta: parameters.tensor("\(prefix)/beta"),
-                              groups: groups, relu: true, inPlace: tape == nil && lastUse)
+                              groups: groups, relu: true, inPlace: tape == nil && lastUse, threads: threads)
         }
-        let stem = Conv2D.forward(images, kernel: kernels[Self.stemKernel], geometry: .init(kernel: 7, stride: 2, padding: 3))
+        let stem = Conv2D.forward(images, kernel: kernels[Self.stemKernel], geometry: .init(kernel: 7, stride: 2, padding: 3), threads: threads)
         let pooled = StemMaxPool.forward(stem)
         if let tape {
             tape.stemInput = images
@@ -271,20 +301,19 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
             // The last convolution adds its product onto the shortcut in the GEMM itself. An
             // identity shortcut is the unit's input, which only the tape still needs.
             let shortcut = unit.hasProjection
-                ? Conv2D.forward(p, kernel: kernels["\(u)/a/proj/standardized_conv2d/kernel"], geometry: .init(kernel: 1, stride: unit.stride))
+                ? conv(p, "\(u)/a/proj/standardized_conv2d/kernel", .init(kernel: 1, stride: unit.stride))
                 : (tape == nil ? x : x.copy())
-            let h1 = Conv2D.forward(p, kernel: kernels["\(u)/a/standardized_conv2d/kernel"], geometry: .init(kernel: 1))
+            let h1 = conv(p, "\(u)/a/standardized_conv2d/kernel", .init(kernel: 1))
             let (p2, statsB) = gn(h1, "\(u)/b/group_norm")
             let bName = "\(u)/b/standardized_conv2d/kernel"
             let h2: Tensor<T>
             if let transformed = kernels.winograd[bName], Winograd3x3.tiles(p2) >= Self.winogradMinTiles {
-                h2 = Winograd3x3.forward(p2, transformedKernel: transformed)
+                h2 = Winograd3x3.forward(p2, transformedKernel: transformed, threads: threads)
             } else {
-                h2 = Conv2D.forward(p2, kernel: kernels[bName], geometry: Self.middleGeometry(unit))
+                h2 = conv(p2, bName, Self.middleGeometry(unit))
             }
             let (p3, statsC) = gn(h2, "\(u)/c/group_norm")
-            let out = Conv2D.forward(p3, kernel: kernels["\(u)/c/standardized_conv2d/kernel"], geometry: .init(kernel: 1),
-                                     accumulatingInto: shortcut)
+            let out = conv(p3, "\(u)/c/standardized_conv2d/kernel", .init(kernel: 1), accumulatingInto: shortcut)
             tape?.units.append(UnitTape(x: x, p: p, statsA: statsA, h1: h1, p2: p2, statsB: statsB, h2: h2, p3: p3, statsC: statsC))
             x = out
         }

@@ -7,9 +7,10 @@ public enum Conv2D {
     /// y[n, oy, ox, o] = Σ x[n, oy·s − pt + ky, ox·s − pl + kx, i] · w[ky, kx, i, o], zero outside x.
     ///
     /// With `accumulatingInto`, the result is added to that tensor (a residual sum in the
-    /// GEMM's own pass) and the tensor is returned.
+    /// GEMM's own pass) and the tensor is returned. `threads` workers take a share of the
+    /// output rows each, with single-threaded BLAS.
     public static func forward<T: TensorScalar>(
-        _ x: Tensor<T>, kernel w: Tensor<T>, geometry g: ConvGeometry, accumulatingInto sum: Tensor<T>? = nil
+        _ x: Tensor<T>, kernel w: Tensor<T>, geometry g: ConvGeometry, accumulatingInto sum: Tensor<T>? = nil, threads: Int = 1
     ) -> Tensor<T> {
         let (n, h, wd, c) = dims(x)
         precondition(w.shape == [g.kernelHeight, g.kernelWidth, c, w.shape[3]], "kernel \(w.shape) does not fit input \(x.shape)")
@@ -19,15 +20,19 @@ public enum Conv2D {
         let y = sum ?? Tensor<T>(uninitialized: [n, oh, ow, cout])
         let m = n * oh * ow, k = g.kernelHeight * g.kernelWidth * c
         let beta: T = sum == nil ? 0 : 1
-        if g.isPointwise {
-            T.gemm(transA: false, transB: false, m: m, n: cout, k: k, alpha: 1, a: x.pointer, lda: k,
-                   b: w.pointer, ldb: cout, beta: beta, c: y.pointer, ldc: cout)
-            return y
-        }
-        forEachTile(rows: m, k: k) { rows, col in
-            im2col(x, geometry: g, rows: rows, into: col)
-            T.gemm(transA: false, transB: false, m: rows.count, n: cout, k: k, alpha: 1, a: col, lda: k,
-                   b: w.pointer, ldb: cout, beta: beta, c: y.pointer + rows.lowerBound * cout, ldc: cout)
+        let parts = Parallel.split(m, into: threads)
+        Parallel.share(parts.count) { i in
+            if g.isPointwise {
+                let rows = parts[i]
+                T.gemm(transA: false, transB: false, m: rows.count, n: cout, k: k, alpha: 1, a: x.pointer + rows.lowerBound * k, lda: k,
+                       b: w.pointer, ldb: cout, beta: beta, c: y.pointer + rows.lowerBound * cout, ldc: cout)
+                return
+            }
+            forEachTile(rows: parts[i], k: k) { rows, col in
+                im2col(x, geometry: g, rows: rows, into: col)
+                T.gemm(transA: false, transB: false, m: rows.count, n: cout, k: k, alpha: 1, a: col, lda: k,
+                       b: w.pointer, ldb: cout, beta: beta, c: y.pointer + rows.lowerBound * cout, ldc: cout)
+            }
         }
         return y
     }
@@ -59,7 +64,7 @@ public enum Conv2D {
             return dx
         }
         let dx = wantInputGradient ? (sum ?? Tensor<T>(zeros: x.shape)) : nil
-        forEachTile(rows: m, k: k) { rows, col in
+        forEachTile(rows: 0..<m, k: k) { rows, col in
             let dyRows = dy.pointer + rows.lowerBound * cout
             im2col(x, geometry: g, rows: rows, into: col)
             let first = overwriteKernelGradient && rows.lowerBound == 0
@@ -79,14 +84,16 @@ public enum Conv2D {
     /// mmap threshold (a fresh mmap per call costs page clearing on every first touch).
     static let tileBytes = 4 << 20
 
-    /// Calls `body` for consecutive ranges of the m output rows with a [rows, k] scratch buffer.
-    static func forEachTile<T>(rows m: Int, k: Int, _ body: (Range<Int>, UnsafeMutablePointer<T>) -> Void) {
+    /// Calls `body` for consecutive ranges of the output rows `all` with a [rows, k] scratch buffer.
+    static func forEachTile<T>(rows all: Range<Int>, k: Int, _ body: (Range<Int>, UnsafeMutablePointer<T>) -> Void) {
         // At least 256 rows, so that each GEMM still amortises packing the kernel.
-        let tile = Swift.min(m, Swift.max(256, tileBytes / (k * MemoryLayout<T>.stride)))
+        let tile = Swift.min(all.count, Swift.max(256, tileBytes / (k * MemoryLayout<T>.stride)))
         let col = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(tile * k, 1) * MemoryLayout<T>.stride, alignment: 64)
             .bindMemory(to: T.self, capacity: Swift.max(tile * k, 1))
         defer { col.deallocate() }
-        for start in stride(from: 0, to: m, by: Swift.max(tile, 1)) { body(start..<Swift.min(start + tile, m), col) }
+        for start in stride(from: all.lowerBound, to: all.upperBound, by: Swift.max(tile, 1)) {
+            body(start..<Swift.min(start + tile, all.upperBound), col)
+        }
     }
 
     /// Patches of x for output rows `rows` (row r = (image, oy, ox) in row-major order) into

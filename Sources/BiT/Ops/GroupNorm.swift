@@ -16,54 +16,72 @@ public enum GroupNorm {
     /// y = γ_c·(x − μ_g)/sqrt(σ²_g + ε) + β_c, then max(y, 0) when `relu`.
     ///
     /// `inPlace` writes y over x (inference, where x is dead afterwards): the second pass then
-    /// rewrites cache lines it just read instead of pulling in a fresh buffer's.
+    /// rewrites cache lines it just read instead of pulling in a fresh buffer's. `threads`
+    /// workers take a share of each sample's groups (a single image's layers).
     public static func forward<T: TensorScalar>(
-        _ x: Tensor<T>, gamma: Tensor<T>, beta: Tensor<T>, groups: Int, relu: Bool, inPlace: Bool = false
+        _ x: Tensor<T>, gamma: Tensor<T>, beta: Tensor<T>, groups: Int, relu: Bool, inPlace: Bool = false, threads: Int = 1
     ) -> (output: Tensor<T>, statistics: Statistics<T>) {
         let (n, p, c) = layout(x, groups: groups)
         precondition(gamma.count == c && beta.count == c, "GroupNorm: \(c) channels, γ \(gamma.count), β \(beta.count)")
-        let cg = c / groups
         let y = inPlace ? x : Tensor<T>(uninitialized: x.shape)
-        var stats = Statistics<T>(mean: [T](repeating: 0, count: n * groups), inverseStd: [T](repeating: 0, count: n * groups))
-        let scratch = UnsafeMutablePointer<T>.allocate(capacity: 4 * c)
-        defer { scratch.deallocate() }
-        let s1 = scratch, s2 = scratch + c, a = scratch + 2 * c, b = scratch + 3 * c
+        // Per (sample, group): the means, then the 1/σ.
+        let stats = Tensor<T>(zeros: [2, n * groups])
+        let parts = Parallel.split(groups, into: threads)
         for s in 0..<n where p > 0 {
-            let xs = x.pointer + s * p * c, ys = y.pointer + s * p * c
-            // One pass over x: per channel, sums of d = x − k and d² around k = the channel's
-            // first value. Shifting by a sample keeps E[d²] − E[d]² free of the cancellation
-            // that E[x²] − E[x]² suffers when the mean is large against the spread.
-            shiftedSums(xs, positions: p, channels: c, sums: s1, squares: s2)
-            // Channels combine into groups in Double (Chan et al.'s pairwise update).
-            let count = Double(p)
-            for g in 0..<groups {
-                var mean = 0.0
-                for ch in g * cg..<(g + 1) * cg { mean += Double(xs[ch]) + Double(s1[ch]) / count }
-                mean /= Double(cg)
-                var m2 = 0.0
-                for ch in g * cg..<(g + 1) * cg {
-                    let channelMean = Double(xs[ch]) + Double(s1[ch]) / count
-                    let channelM2 = Swift.max(Double(s2[ch]) - Double(s1[ch]) * Double(s1[ch]) / count, 0)
-                    m2 += channelM2 + count * (channelMean - mean) * (channelMean - mean)
-                }
-                let inv = 1 / (m2 / (count * Double(cg)) + epsilon).squareRoot()
-                stats.mean[s * groups + g] = T(mean)
-                stats.inverseStd[s * groups + g] = T(inv)
-                for ch in g * cg..<(g + 1) * cg {
-                    a[ch] = T(inv) * gamma[ch]
-                    b[ch] = beta[ch] - T(mean) * a[ch]
-                }
-            }
-            for q in 0..<p {
-                let xr = xs + q * c, yr = ys + q * c
-                if relu {
-                    for ch in 0..<c { yr[ch] = Swift.max(xr[ch] * a[ch] + b[ch], 0) }
-                } else {
-                    for ch in 0..<c { yr[ch] = xr[ch] * a[ch] + b[ch] }
-                }
+            Parallel.share(parts.count) { part in
+                normalize(sample: s, groups: parts[part], of: groups, x, y, gamma: gamma, beta: beta, relu: relu,
+                          mean: stats.pointer, inverseStd: stats.pointer + n * groups)
             }
         }
-        return (y, stats)
+        let all = Array(UnsafeBufferPointer(start: stats.pointer, count: 2 * n * groups))
+        return (y, Statistics(mean: Array(all[..<(n * groups)]), inverseStd: Array(all[(n * groups)...])))
+    }
+
+    /// The forward pass of sample `s` over the groups `range` (of `groups`), their statistics
+    /// stored at mean[s·groups + g] and inverseStd[s·groups + g].
+    static func normalize<T: TensorScalar>(
+        sample s: Int, groups range: Range<Int>, of groups: Int, _ x: Tensor<T>, _ y: Tensor<T>, gamma: Tensor<T>, beta: Tensor<T>,
+        relu: Bool, mean means: UnsafeMutablePointer<T>, inverseStd inverseStds: UnsafeMutablePointer<T>
+    ) {
+        let (_, p, c) = layout(x, groups: groups)
+        let cg = c / groups, first = range.lowerBound * cg, width = range.count * cg
+        let scratch = UnsafeMutablePointer<T>.allocate(capacity: 4 * width)
+        defer { scratch.deallocate() }
+        let s1 = scratch, s2 = scratch + width, a = scratch + 2 * width, b = scratch + 3 * width
+        let xs = x.pointer + s * p * c + first, ys = y.pointer + s * p * c + first
+        // One pass over x: per channel, sums of d = x − k and d² around k = the channel's
+        // first value. Shifting by a sample keeps E[d²] − E[d]² free of the cancellation
+        // that E[x²] − E[x]² suffers when the mean is large against the spread.
+        shiftedSums(xs, positions: p, channels: width, stride: c, sums: s1, squares: s2)
+        // Channels combine into groups in Double (Chan et al.'s pairwise update).
+        let count = Double(p)
+        for g in range {
+            let channels = (g - range.lowerBound) * cg..<(g - range.lowerBound + 1) * cg
+            var mean = 0.0
+            for ch in channels { mean += Double(xs[ch]) + Double(s1[ch]) / count }
+            mean /= Double(cg)
+            var m2 = 0.0
+            for ch in channels {
+                let channelMean = Double(xs[ch]) + Double(s1[ch]) / count
+                let channelM2 = Swift.max(Double(s2[ch]) - Double(s1[ch]) * Double(s1[ch]) / count, 0)
+                m2 += channelM2 + count * (channelMean - mean) * (channelMean - mean)
+            }
+            let inv = 1 / (m2 / (count * Double(cg)) + epsilon).squareRoot()
+            means[s * groups + g] = T(mean)
+            inverseStds[s * groups + g] = T(inv)
+            for ch in channels {
+                a[ch] = T(inv) * gamma[first + ch]
+                b[ch] = beta[first + ch] - T(mean) * a[ch]
+            }
+        }
+        for q in 0..<p {
+            let xr = xs + q * c, yr = ys + q * c
+            if relu {
+                for ch in 0..<width { yr[ch] = Swift.max(xr[ch] * a[ch] + b[ch], 0) }
+            } else {
+                for ch in 0..<width { yr[ch] = xr[ch] * a[ch] + b[ch] }
+            }
+        }
     }
 
     /// dL/dx from dL/dy; adds dL/dγ and dL/dβ into the given tensors.
@@ -129,9 +147,11 @@ public enum GroupNorm {
         return dx
     }
 
-    /// Per channel, Σ (x − k) and Σ (x − k)² over positions 1..<p, k being position 0's value.
+    /// Per channel, Σ (x − k) and Σ (x − k)² over positions 1..<p, k being position 0's value,
+    /// for `c` channels of positions `stride` apart.
     static func shiftedSums<T: TensorScalar>(
-        _ x: UnsafePointer<T>, positions p: Int, channels c: Int, sums: UnsafeMutablePointer<T>, squares: UnsafeMutablePointer<T>
+        _ x: UnsafePointer<T>, positions p: Int, channels c: Int, stride: Int,
+        sums: UnsafeMutablePointer<T>, squares: UnsafeMutablePointer<T>
     ) {
         // 32 channels' accumulators stay in vector registers while the positions go by,
         // instead of a load and store of a row of accumulators per position.
@@ -140,12 +160,12 @@ public enum GroupNorm {
         while ch + 32 <= c {
             let k0 = load(x + ch) as V, k1 = load(x + ch + 16) as V
             var (a0, a1, b0, b1) = (V(), V(), V(), V())
-            var row = x + c + ch
+            var row = x + stride + ch
             for _ in 1..<Swift.max(p, 1) {
                 let d0 = load(row) - k0, d1 = load(row + 16) - k1
                 a0 += d0; a1 += d1
                 b0.addProduct(d0, d0); b1.addProduct(d1, d1)
-                row += c
+                row += stride
             }
             store(a0, sums + ch); store(a1, sums + ch + 16); store(b0, squares + ch); store(b1, squares + ch + 16)
             ch += 32
@@ -153,7 +173,7 @@ public enum GroupNorm {
         for ch in ch..<c {
             var (a, b): (T, T) = (0, 0)
             for q in 1..<Swift.max(p, 1) {
-                let d = x[q * c + ch] - x[ch]
+                let d = x[q * stride + ch] - x[ch]
                 a += d
                 b += d * d
             }

@@ -75,12 +75,13 @@ public enum Winograd3x3 {
 
     /// The convolution of NHWC `x` with the kernel `u` from `transformKernel`: [N, H, W, Cout].
     /// With `accumulatingInto`, the result is added to that tensor, which is returned.
+    /// `threads` workers take a share of the tiles each, with single-threaded BLAS.
     public static func forward<T: TensorScalar>(
-        _ x: Tensor<T>, transformedKernel u: Tensor<T>, accumulatingInto sum: Tensor<T>? = nil
+        _ x: Tensor<T>, transformedKernel u: Tensor<T>, accumulatingInto sum: Tensor<T>? = nil, threads: Int = 1
     ) -> Tensor<T> {
         precondition(x.shape.count == 4 && u.shape.count == 3 && u.shape[0] == 16 && u.shape[1] == x.shape[3],
                      "transformed kernel \(u.shape) does not fit input \(x.shape)")
-        return convolve(x, u, forInputGradient: false, accumulatingInto: sum)
+        return convolve(x, u, forInputGradient: false, accumulatingInto: sum, threads: threads)
     }
 
     /// dL/dx of the convolution with transformed kernel `u`, given dL/dy [N, H, W, Cout].
@@ -98,15 +99,17 @@ public enum Winograd3x3 {
     }
 
     static func convolve<T: TensorScalar>(
-        _ x: Tensor<T>, _ u: Tensor<T>, forInputGradient: Bool, accumulatingInto sum: Tensor<T>?
+        _ x: Tensor<T>, _ u: Tensor<T>, forInputGradient: Bool, accumulatingInto sum: Tensor<T>?, threads: Int = 1
     ) -> Tensor<T> {
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let cout = forInputGradient ? u.shape[1] : u.shape[2]
         precondition(sum == nil || sum!.shape == [n, h, w, cout], "accumulating into \(sum!.shape), output is \([n, h, w, cout])")
         let y = sum ?? Tensor<T>(uninitialized: [n, h, w, cout])
         let tiling = Tiling(x), total = tiling.count
-        let block = tiling.block(channels: c, outputs: cout, T.self)
-
+        let parts = Parallel.split(total, into: threads)
+        let block = Swift.min(tiling.block(channels: c, outputs: cout, T.self), parts.map(\.count).max() ?? 0)
+        let accumulate = sum != nil
+        Parallel.share(parts.count) { part in
         let scratch = UnsafeMutablePointer<T>.allocate(capacity: 16 * block * (c + cout) + c + cout)
         defer { scratch.deallocate() }
         let v = scratch, m = scratch + 16 * block * c
@@ -116,8 +119,8 @@ public enum Winograd3x3 {
 
         let outputs = UnsafeMutablePointer<UnsafeMutablePointer<T>>.allocate(capacity: 4)
         defer { outputs.deallocate() }
-        for start in stride(from: 0, to: total, by: block) {
-            let count = Swift.min(block, total - start)
+        for start in stride(from: parts[part].lowerBound, to: parts[part].upperBound, by: block) {
+            let count = Swift.min(block, parts[part].upperBound - start)
             transformInputTiles(x, tiles: start..<start + count, zeros: zeros, into: v, planeStride: block * c)
             for xi in 0..<16 {
                 @inline(__always) func swap(_ k: Int) -> Int { k == 0 ? 3 : k == 3 ? 0 : k }
@@ -134,8 +137,9 @@ public enum Winograd3x3 {
                         outputs[r * 2 + s] = oy < h && ox < w ? y.pointer + ((b * h + oy) * w + ox) * cout : discard
                     }
                 }
-                transformOutput(m + j * cout, planeStride: block * cout, channels: cout, into: outputs, accumulate: sum != nil)
+                transformOutput(m + j * cout, planeStride: block * cout, channels: cout, into: outputs, accumulate: accumulate)
             }
+        }
         }
         return y
     }

@@ -15,6 +15,17 @@ public enum Parallel {
         }
     }
 
+    /// Calls `body(i)` for i in 0..<count on a team of `count` threads that stay awake
+    /// between calls (`WorkerTeam`): for the many short ops of a single image, where waking
+    /// a Dispatch worker for each would cost more than the op.
+    public static func share(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        guard count > 1 else {
+            for i in 0..<count { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { WorkerTeam.shared(size: count).run(count, $0) }
+    }
+
     /// Calls `body(i)` for i in 0..<count on at most `workers` threads, worker w taking
     /// i = w, w + workers, ... (interleaved, so items that grow along the network balance).
     public static func forEach(_ count: Int, workers: Int, _ body: @Sendable (Int) -> Void) {

@@ -1,0 +1,86 @@
+import Testing
+import PackedGEMM
+@testable import BiT
+
+/// The packed product and the convolutions on it against sums written out in Double.
+@Suite(.enabled(if: PackedConv2D.isSupported, "the packed kernel is AVX-512 code"))
+struct PackedGEMMTests {
+    static func values(_ count: Int, seed: UInt64) -> [Float] {
+        var rng = SeededRandom(seed: seed)
+        return (0..<count).map { _ in Float(rng.nextNormal()) }
+    }
+
+    @Test(arguments: [(1, 1, 32), (5, 7, 64), (8, 64, 32), (13, 33, 96), (64, 300, 128)])
+    func productMatchesTheSum(_ dims: (Int, Int, Int)) {
+        // Rows off the 8-row block, depths of one and odd ones, several panels; leading
+        // dimensions wider than the matrices.
+        let (m, k, n) = dims
+        let (lda, ldc) = (k + 3, n + 5)
+        let a = Self.values(m * lda, seed: 1), b = Self.values(k * n, seed: 2)
+        let packed = PackedMatrix(rowMajor: b, rows: k, columns: n)!
+        #expect(packed.panels == n / 32)
+        var c = [Float](repeating: .nan, count: m * ldc)
+        a.withUnsafeBufferPointer { a in
+            c.withUnsafeMutableBufferPointer { c in
+                PackedGEMM.multiply(a.baseAddress!, rows: m, lda: lda, by: packed, panels: 0..<packed.panels,
+                                    into: c.baseAddress!, ldc: ldc, accumulate: false)
+            }
+        }
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 0.0
+                for p in 0..<k { sum += Double(a[i * lda + p]) * Double(b[p * n + j]) }
+                #expect(abs(Double(c[i * ldc + j]) - sum) <= 1e-5 * (1 + abs(sum)), "C[\(i), \(j)]")
+            }
+            // Past the product's columns, nothing is written.
+            let beyond = c[(i * ldc + n)..<(i * ldc + ldc)]
+            #expect(beyond.allSatisfy { $0.isNaN })
+        }
+    }
+
+    @Test func aPanelRangeWritesOnlyItsColumnsAndAccumulates() {
+        let (m, k, n) = (9, 20, 96)
+        let a = Self.values(m * k, seed: 3), b = Self.values(k * n, seed: 4)
+        let packed = PackedMatrix(rowMajor: b, rows: k, columns: n)!
+        var c = [Float](repeating: 2, count: m * n)
+        a.withUnsafeBufferPointer { a in
+            c.withUnsafeMutableBufferPointer { c in
+                PackedGEMM.multiply(a.baseAddress!, rows: m, lda: k, by: packed, panels: 1..<2, into: c.baseAddress!, ldc: n, accumulate: true)
+            }
+        }
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 2.0
+                if (32..<64).contains(j) { for p in 0..<k { sum += Double(a[i * k + p]) * Double(b[p * n + j]) } }
+                #expect(abs(Double(c[i * n + j]) - sum) <= 1e-5 * (1 + abs(sum)), "C[\(i), \(j)]")
+            }
+        }
+    }
+
+    @Test func widthsOffThePanelAreRefused() {
+        let b = Self.values(4 * 48, seed: 5)
+        #expect(PackedMatrix(rowMajor: b, rows: 4, columns: 48) == nil)
+        #expect(PackedConv2D.pack(Tensor<Float>(zeros: [3, 3, 4, 48])) == nil)
+    }
+
+    @Test(arguments: [ConvGeometry(kernel: 1), ConvGeometry(kernel: 1, stride: 2), ConvGeometry(kernel: 3, stride: 1, padding: 1),
+                      ConvGeometry(kernel: 3, stride: 2, padding: 1)])
+    func convolutionMatchesIm2colOnAnyThreads(_ g: ConvGeometry) {
+        let x = GradientCheck.random([1, 7, 9, 24], seed: 6).converted(to: Float.self)
+        let w = GradientCheck.random([g.kernelHeight, g.kernelWidth, 24, 64], seed: 7).converted(to: Float.self)
+        let reference = Conv2D.forward(x.converted(to: Double.self), kernel: w.converted(to: Double.self), geometry: g).array
+        let packed = PackedConv2D.pack(w)!
+        for threads in [1, 2, 3] {
+            let y = PackedConv2D.forward(x, kernel: packed, geometry: g, threads: threads)
+            #expect(y.shape == [1, g.outputHeight(7), g.outputWidth(9), 64])
+            #expect(zip(y.array, reference).map { abs(Double($0) - $1) }.max()! < 1e-4, "\(threads) threads")
+            let base = GradientCheck.random(y.shape, seed: 8).converted(to: Float.self)
+            let before = base.array
+            let sum = PackedConv2D.forward(x, kernel: packed, geometry: g, threads: threads, accumulatingInto: base)
+            #expect(sum === base)
+            let got = sum.array
+            let err = (0..<got.count).map { abs(Double(got[$0]) - Double(before[$0]) - reference[$0]) }.max()!
+            #expect(err < 1e-4)
+        }
+    }
+}
