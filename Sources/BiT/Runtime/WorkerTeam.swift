@@ -64,9 +64,17 @@ final class WorkerTeam: @unchecked Sendable {
         sleep.broadcast()
         sleep.unlock()
         body(0)
-        while pending.load(ordering: .acquiring) > 0 { mc_spin_pause() }
+        var spins = 0
+        while pending.load(ordering: .acquiring) > 0 { Self.pause(&spins) }
         job = nil
         busy.store(false, ordering: .releasing)
+    }
+
+    /// One turn of a spin-wait. Every so often the core is offered to other threads: with
+    /// more runnable threads than cores, a member that is not running cannot finish its part.
+    private static func pause(_ spins: inout Int) {
+        spins += 1
+        if spins % 256 == 0 { sched_yield() } else { mc_spin_pause() }
     }
 
     private func serve(_ member: Int) {
@@ -74,8 +82,7 @@ final class WorkerTeam: @unchecked Sendable {
         while true {
             var spins = 0, idleSince = DispatchTime.now().uptimeNanoseconds
             while generation.load(ordering: .acquiring) == seen {
-                mc_spin_pause()
-                spins += 1
+                Self.pause(&spins)
                 guard spins % 1024 == 0 else { continue }
                 if Double(DispatchTime.now().uptimeNanoseconds - idleSince) > Self.spinSeconds * 1e9 {
                     sleep.lock()
