@@ -74,13 +74,17 @@ public enum GroupNorm {
                 b[ch] = beta[first + ch] - T(mean) * a[ch]
             }
         }
-        for q in 0..<p {
-            let xr = xs + q * c, yr = ys + q * c
+        @inline(__always) func apply(_ xr: UnsafePointer<T>, _ yr: UnsafeMutablePointer<T>) {
             if relu {
                 for ch in 0..<width { yr[ch] = Swift.max(xr[ch] * a[ch] + b[ch], 0) }
             } else {
                 for ch in 0..<width { yr[ch] = xr[ch] * a[ch] + b[ch] }
             }
+        }
+        // In place, one pointer for both: with two, the vectorised loop checks them for
+        // overlap at run time and, as they do overlap, runs its scalar fallback.
+        for q in 0..<p {
+            if xs == UnsafePointer(ys) { apply(UnsafePointer(ys + q * c), ys + q * c) } else { apply(xs + q * c, ys + q * c) }
         }
     }
 
