@@ -50,7 +50,8 @@ public struct RunFolder: Sendable {
     /// Appends one entry; a line is written whole with a single write.
     public func append(_ entry: TrainingLogEntry) throws {
         let line = try Self.jsonLine(entry)
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        // A file that cannot be created fails the open below, which names the path.
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
         try handle.seekToEnd()

@@ -110,6 +110,18 @@ public enum Winograd3x3 {
         let block = Swift.min(tiling.block(channels: c, outputs: cout, T.self), parts.map(\.count).max() ?? 0)
         let accumulate = sum != nil
         Parallel.share(parts.count) { part in
+            convolve(x, u, tiles: parts[part], block: block, forInputGradient: forInputGradient, into: y, accumulate: accumulate)
+        }
+        return y
+    }
+
+    /// The output tiles `tiles` of `convolve`, `block` tiles at a time.
+    static func convolve<T: TensorScalar>(
+        _ x: Tensor<T>, _ u: Tensor<T>, tiles: Range<Int>, block: Int, forInputGradient: Bool, into y: Tensor<T>, accumulate: Bool
+    ) {
+        let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3])
+        let cout = y.shape[3]
+        let tiling = Tiling(x)
         let scratch = UnsafeMutablePointer<T>.allocate(capacity: 16 * block * (c + cout) + c + cout)
         defer { scratch.deallocate() }
         let v = scratch, m = scratch + 16 * block * c
@@ -119,8 +131,8 @@ public enum Winograd3x3 {
 
         let outputs = UnsafeMutablePointer<UnsafeMutablePointer<T>>.allocate(capacity: 4)
         defer { outputs.deallocate() }
-        for start in stride(from: parts[part].lowerBound, to: parts[part].upperBound, by: block) {
-            let count = Swift.min(block, parts[part].upperBound - start)
+        for start in stride(from: tiles.lowerBound, to: tiles.upperBound, by: block) {
+            let count = Swift.min(block, tiles.upperBound - start)
             transformInputTiles(x, tiles: start..<start + count, zeros: zeros, into: v, planeStride: block * c)
             for xi in 0..<16 {
                 @inline(__always) func swap(_ k: Int) -> Int { k == 0 ? 3 : k == 3 ? 0 : k }
@@ -140,8 +152,6 @@ public enum Winograd3x3 {
                 transformOutput(m + j * cout, planeStride: block * cout, channels: cout, into: outputs, accumulate: accumulate)
             }
         }
-        }
-        return y
     }
 
     /// Adds dL/dw of the convolution of `x` into `kernelGradient` [3, 3, C, Cout], or stores
