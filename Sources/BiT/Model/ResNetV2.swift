@@ -167,8 +167,8 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     /// Logits [N, classes] for NHWC images [N, H, W, 3] in the model's value range.
     ///
     /// The batch is split across `threads` workers, each running single-threaded BLAS; a
-    /// single image gets OpenBLAS's own threads instead, and the workers share its thin
-    /// products when `kernels` were packed for single images. Pass `kernels` (from
+    /// single image with kernels packed for single images is split op by op across the
+    /// workers instead, and without them gets OpenBLAS's own threads. Pass `kernels` (from
     /// `standardizedKernels`) when calling repeatedly with the same weights.
     public func logits(_ images: Tensor<T>, threads: Int = 1, kernels: StandardizedKernels? = nil) -> Tensor<T> {
         let kernels = kernels ?? standardizedKernels(threads: threads)
