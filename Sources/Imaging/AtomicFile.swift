@@ -13,7 +13,8 @@ public enum AtomicFile {
     /// fsync before rename (else a crash can leave a renamed but empty file), and fsync
     /// of the folder so that the rename itself survives a crash.
     public static func replace(_ url: URL, with bytes: [UInt8]) throws {
-        try place(bytes, at: url) { temporary, path in
+        // rename replaces any file there, so the "already exists" answer never comes.
+        _ = try place(bytes, at: url) { temporary, path in
             rename(temporary, path) == 0 ? .placed(consumingTemporary: true) : .failed("cannot rename \(temporary) into place")
         }
     }
