@@ -250,15 +250,10 @@ public enum Winograd3x3 {
     static func transformGradient<T: TensorScalar>(
         _ g: UnsafeMutablePointer<UnsafePointer<T>>, channels c: Int, into e: UnsafeMutablePointer<T>, planeStride: Int
     ) {
-        for ch in stride(from: 0, to: c, by: 16) {
-            let lanes = Swift.min(16, c - ch)
-            @inline(__always) func px(_ k: Int) -> SIMD16<T> { load(g[k] + ch, lanes) }
-            @inline(__always) func emit(_ k: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
-                storeRow(row, at: e + ch + k * 4 * planeStride, planeStride: planeStride, lanes: lanes)
-            }
+        transformTile(g, channels: c, into: e, planeStride: planeStride) { px in
             let (c00, c10, c20, c30) = a(px(0), px(2))
             let (c01, c11, c21, c31) = a(px(1), px(3))
-            emit(0, a(c00, c01)); emit(1, a(c10, c11)); emit(2, a(c20, c21)); emit(3, a(c30, c31))
+            return (a(c00, c01), a(c10, c11), a(c20, c21), a(c30, c31))
         }
     }
 
@@ -280,20 +275,36 @@ public enum Winograd3x3 {
     static func transformInput<T: TensorScalar>(
         _ d: UnsafeMutablePointer<UnsafePointer<T>>, channels c: Int, into v: UnsafeMutablePointer<T>, planeStride: Int
     ) {
-        for ch in stride(from: 0, to: c, by: 16) {
-            let lanes = Swift.min(16, c - ch)
-            @inline(__always) func px(_ k: Int) -> SIMD16<T> { load(d[k] + ch, lanes) }
-            @inline(__always) func emit(_ i: Int, _ row: (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>)) {
-                storeRow(row, at: v + ch + i * 4 * planeStride, planeStride: planeStride, lanes: lanes)
-            }
+        transformTile(d, channels: c, into: v, planeStride: planeStride) { px in
             let (t00, t10, t20, t30) = bt(px(0), px(4), px(8), px(12))
             let (t01, t11, t21, t31) = bt(px(1), px(5), px(9), px(13))
             let (t02, t12, t22, t32) = bt(px(2), px(6), px(10), px(14))
             let (t03, t13, t23, t33) = bt(px(3), px(7), px(11), px(15))
-            emit(0, bt(t00, t01, t02, t03))
-            emit(1, bt(t10, t11, t12, t13))
-            emit(2, bt(t20, t21, t22, t23))
-            emit(3, bt(t30, t31, t32, t33))
+            return (bt(t00, t01, t02, t03), bt(t10, t11, t12, t13), bt(t20, t21, t22, t23), bt(t30, t31, t32, t33))
+        }
+    }
+
+    /// Four rows of four vectors: a 4x4 transform's result for 16 channels.
+    typealias Rows<T: TensorScalar> = (
+        (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>), (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>),
+        (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>), (SIMD16<T>, SIMD16<T>, SIMD16<T>, SIMD16<T>)
+    )
+
+    /// Runs a tile transform 16 channels at a time: `transform` reads pixel k's 16 channels
+    /// through the function it is given and returns the 4x4 result, whose row i is stored in
+    /// planes 4i..<4i + 4, `planeStride` apart.
+    @inline(__always)
+    static func transformTile<T: TensorScalar>(
+        _ pixels: UnsafeMutablePointer<UnsafePointer<T>>, channels c: Int, into out: UnsafeMutablePointer<T>, planeStride: Int,
+        _ transform: ((Int) -> SIMD16<T>) -> Rows<T>
+    ) {
+        for ch in stride(from: 0, to: c, by: 16) {
+            let lanes = Swift.min(16, c - ch)
+            let rows = transform { load(pixels[$0] + ch, lanes) }
+            storeRow(rows.0, at: out + ch, planeStride: planeStride, lanes: lanes)
+            storeRow(rows.1, at: out + ch + 4 * planeStride, planeStride: planeStride, lanes: lanes)
+            storeRow(rows.2, at: out + ch + 8 * planeStride, planeStride: planeStride, lanes: lanes)
+            storeRow(rows.3, at: out + ch + 12 * planeStride, planeStride: planeStride, lanes: lanes)
         }
     }
 
