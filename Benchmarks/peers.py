@@ -3,7 +3,7 @@
 
 Each call measures one (framework, task) in its own process, so that the peak memory it
 reports is that task's alone, and prints one JSON line:
-  {"peer": ..., "task": ..., "images_per_second": [per iteration], "peak_bytes": ...}
+  {"peer": ..., "task": ..., "images_per_iteration": ..., "images_per_second": [per iteration], "peak_bytes": ...}
 or {"peer": ..., "task": ..., "unavailable": "why"} when the framework is not installed.
 
 Frameworks (pip install torch timm onnxruntime onnx tensorflow-cpu):
@@ -23,13 +23,24 @@ def peak_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+# Images each timed iteration covers at least, as in the engine's EngineBenchmark: a small
+# batch is called that many times in a row, so no iteration is one 20 ms call alone.
+IMAGES_PER_ITERATION = 32
+
+
+def calls_per_iteration(batch):
+    return -(-IMAGES_PER_ITERATION // batch)
+
+
 def timed(fn, batch, iterations):
     fn()  # warm-up: allocations, graph compilation, kernel selection
+    calls = calls_per_iteration(batch)
     rates = []
     for _ in range(iterations):
         t0 = time.perf_counter()
-        fn()
-        rates.append(batch / (time.perf_counter() - t0))
+        for _ in range(calls):
+            fn()
+        rates.append(batch * calls / (time.perf_counter() - t0))
     return rates
 
 
@@ -157,7 +168,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--iterations", type=int, default=3)
     a = ap.parse_args()
-    result = {"peer": a.peer, "task": a.task, "batch": a.batch}
+    result = {"peer": a.peer, "task": a.task, "batch": a.batch, "images_per_iteration": a.batch * calls_per_iteration(a.batch)}
     try:
         if a.peer.startswith("pytorch"):
             rates = run_pytorch(a.task, a.batch, a.resolution, a.threads, a.iterations, a.peer == "pytorch-cl")

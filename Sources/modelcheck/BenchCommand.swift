@@ -11,7 +11,8 @@ struct BenchCommand: ParsableCommand {
             Runs a randomly initialised model on random images (no data or checkpoint needed).
             The defaults are the reference case: BiT-R50x1 at 128x128, batch 32, all cores.
             --task all times inference at --batch and at batch 1, then a training step at
-            --batch. Numbers are medians over --iterations timed runs after one warm-up.
+            --batch. Numbers are medians over --iterations timed runs after one warm-up; a
+            run covers at least 32 images (batch 1: 32 calls in a row).
 
             --compare measures the same model in peer frameworks with Benchmarks/peers.py
             (pip install torch timm onnxruntime onnx tensorflow-cpu) in the same run: every

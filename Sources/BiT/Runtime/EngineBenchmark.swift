@@ -33,6 +33,8 @@ public enum EngineBenchmark {
     public struct Measurement: Sendable, Codable {
         public var task: Task
         public var batch: Int
+        /// Images each timed iteration ran: `batch` × calls in a row.
+        public var imagesPerIteration: Int
         /// Images per second of each timed iteration, in order.
         public var iterations: [Double]
         /// The median of `iterations`.
@@ -66,7 +68,16 @@ public enum EngineBenchmark {
         return model
     }
 
-    /// Times `iterations` runs of `task` on `model` with random images after one warm-up run.
+    /// Images each timed iteration covers at least: a smaller batch is run that many times in
+    /// a row (batch 1: 32 calls), so that one 20 ms call is never timed alone on a shared
+    /// machine. Benchmarks/peers.py times its peers the same way.
+    public static let imagesPerIteration = 32
+
+    /// Calls of `batch` images that make up one timed iteration.
+    public static func callsPerIteration(batch: Int) -> Int { (imagesPerIteration + batch - 1) / batch }
+
+    /// Times `iterations` iterations of `task` on `model` with random images (each at least
+    /// `imagesPerIteration` images) after one warm-up run.
     /// A training measurement updates the model's weights.
     public static func measure(
         _ task: Task, batch: Int, model: ResNetV2<Float>, setup: Setup, iterations: Int, progress: (String) -> Void = { _ in }
@@ -89,19 +100,20 @@ public enum EngineBenchmark {
                 sgd.step(model.parameters, gradients: grads, learningRate: 1e-4, threads: threads)
             }
         }
+        run()  // warm-up: first-touch allocations, BLAS buffers
+        let calls = callsPerIteration(batch: batch)
         var rates: [Double] = []
-        for i in 0...iterations {
+        for i in 1...iterations {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            run()
-            let rate = Double(batch) / (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-            if i > 0 {
-                rates.append(rate)
-                progress(String(format: "%@ batch %d, %d/%d: %.1f img/s", task.rawValue, batch, i, iterations, rate))
-            }
+            for _ in 0..<calls { run() }
+            let rate = Double(batch * calls) / (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            rates.append(rate)
+            progress(String(format: "%@ batch %d, %d/%d: %.1f img/s", task.rawValue, batch, i, iterations, rate))
         }
         let median = Self.median(rates)
         let flop = setup.forwardGFLOPPerImage * (task == .training ? 3 : 1)
-        return Measurement(task: task, batch: batch, iterations: rates, imagesPerSecond: median, gflops: median * flop)
+        return Measurement(task: task, batch: batch, imagesPerIteration: batch * calls, iterations: rates,
+                           imagesPerSecond: median, gflops: median * flop)
     }
 
     /// Measures each (task, batch) in turn on one model (built once: initialising R50x1's
