@@ -9,7 +9,7 @@ import CProcessorHints
 public enum PackedGEMM {
     /// Rows of A per micro-kernel call: 8 rows × 2 vectors = 16 accumulators, leaving registers
     /// for the two B vectors and the broadcast.
-    static let blockRows = 8
+    public static let blockRows = 8
 
     /// How far ahead of its reads the kernel asks for B, in bytes: B streams from memory once
     /// per product and the hardware prefetcher stops at every 4 KiB page.

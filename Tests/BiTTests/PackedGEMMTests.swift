@@ -63,16 +63,19 @@ struct PackedGEMMTests {
         #expect(PackedConv2D.pack(Tensor<Float>(zeros: [3, 3, 4, 48])) == nil)
     }
 
+    /// The small input's few rows are split by panels; the large one's (156 to 575 rows, not
+    /// multiples of 8) by rows, each worker building its own patches.
     @Test(arguments: [ConvGeometry(kernel: 1), ConvGeometry(kernel: 1, stride: 2), ConvGeometry(kernel: 3, stride: 1, padding: 1),
-                      ConvGeometry(kernel: 3, stride: 2, padding: 1)])
-    func convolutionMatchesIm2colOnAnyThreads(_ g: ConvGeometry) {
-        let x = GradientCheck.random([1, 7, 9, 24], seed: 6).converted(to: Float.self)
+                      ConvGeometry(kernel: 3, stride: 2, padding: 1)], [[1, 7, 9, 24], [1, 25, 23, 24]])
+    func convolutionMatchesIm2colOnAnyThreads(_ g: ConvGeometry, _ shape: [Int]) {
+        let x = GradientCheck.random(shape, seed: 6).converted(to: Float.self)
         let w = GradientCheck.random([g.kernelHeight, g.kernelWidth, 24, 64], seed: 7).converted(to: Float.self)
+        #expect((PackedConv2D.rows(x, geometry: g) > PackedConv2D.panelSplitMaxRows) == (shape[1] > 7))
         let reference = Conv2D.forward(x.converted(to: Double.self), kernel: w.converted(to: Double.self), geometry: g).array
         let packed = PackedConv2D.pack(w)!
         for threads in [1, 2, 3] {
             let y = PackedConv2D.forward(x, kernel: packed, geometry: g, threads: threads)
-            #expect(y.shape == [1, g.outputHeight(7), g.outputWidth(9), 64])
+            #expect(y.shape == [1, g.outputHeight(shape[1]), g.outputWidth(shape[2]), 64])
             #expect(zip(y.array, reference).map { abs(Double($0) - $1) }.max()! < 1e-4, "\(threads) threads")
             let base = GradientCheck.random(y.shape, seed: 8).converted(to: Float.self)
             let before = base.array
@@ -82,5 +85,17 @@ struct PackedGEMMTests {
             let err = (0..<got.count).map { abs(Double(got[$0]) - Double(before[$0]) - reference[$0]) }.max()!
             #expect(err < 1e-4)
         }
+    }
+
+    @Test func packedPathTakesRowsThatFitAWorkersCache() {
+        // R50x1 at 128x128: the first stage's 1024 rows by 256 inputs take it on 2 workers,
+        // the same at 224x224 (3136 rows, 1.6 MB per worker) stays on OpenBLAS.
+        let stage1 = Tensor<Float>(zeros: [1, 32, 32, 256]), large = Tensor<Float>(zeros: [1, 56, 56, 256])
+        #expect(PackedConv2D.applies(stage1, geometry: ConvGeometry(kernel: 1), threads: 2))
+        #expect(PackedConv2D.applies(stage1, geometry: ConvGeometry(kernel: 1), threads: 1), "1 MiB on one worker still fits")
+        #expect(!PackedConv2D.applies(stage1, geometry: ConvGeometry(kernel: 3, stride: 1, padding: 1), threads: 2), "4.7 MB of patches")
+        #expect(!PackedConv2D.applies(large, geometry: ConvGeometry(kernel: 1), threads: 2))
+        // Few rows always do, whatever their depth: the workers split the panels.
+        #expect(PackedConv2D.applies(Tensor<Float>(zeros: [1, 4, 4, 2048]), geometry: ConvGeometry(kernel: 3, stride: 1, padding: 1), threads: 1))
     }
 }

@@ -276,7 +276,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         let groups = architecture.groups
         func conv(_ x: Tensor<T>, _ name: String, _ g: ConvGeometry, accumulatingInto sum: Tensor<T>? = nil) -> Tensor<T> {
             // Packed kernels exist only for Float, so the casts hold.
-            if let packed = kernels.packed[name], let xf = x as? Tensor<Float>, PackedConv2D.rows(xf, geometry: g) <= PackedConv2D.maxRows {
+            if let packed = kernels.packed[name], let xf = x as? Tensor<Float>, PackedConv2D.applies(xf, geometry: g, threads: threads) {
                 return PackedConv2D.forward(xf, kernel: packed, geometry: g, threads: threads, accumulatingInto: sum.map { $0 as! Tensor<Float> }) as! Tensor<T>
             }
             return Conv2D.forward(x, kernel: kernels[name], geometry: g, accumulatingInto: sum, threads: threads)

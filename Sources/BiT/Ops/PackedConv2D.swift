@@ -1,7 +1,8 @@
 import PackedGEMM
 
-/// Convolutions of few output positions (a single image deep in the network) on kernels
-/// packed once for `PackedGEMM`, the product's columns spread over the workers.
+/// A single image's convolutions on kernels packed once for `PackedGEMM`: deep in the
+/// network (few output positions) the product's columns are spread over the workers, in
+/// the first stages its rows.
 ///
 /// At such shapes OpenBLAS re-packs the whole kernel on every call (a fifth of a single
 /// image's time went to it) and its threads wait on each other; a packed kernel is read
@@ -10,9 +11,22 @@ public enum PackedConv2D {
     /// Whether this CPU runs the packed kernel (it is AVX-512 code).
     public static let isSupported: Bool = BLASRuntime.cpuFlags().contains("avx512f")
 
-    /// Most output positions (rows of the product) for which the packed path is taken:
-    /// measured on R50x1's shapes, 1.1–1.9x OpenBLAS at 16 and 64 rows, 0.8–0.9x at 256 and more.
-    public static var maxRows: Int { 128 }
+    /// Most output positions (rows of the product) for which the workers split the kernel's
+    /// panels, each reading all rows; with more, each takes a share of the rows (and builds
+    /// its own patches) and reads the whole kernel.
+    static let panelSplitMaxRows = 128
+
+    /// Most bytes of patches (rows × kh·kw·cin floats) one worker's share may hold for the
+    /// packed path: the kernel re-reads a worker's rows once per panel, so they must stay in
+    /// its L2 (2 MiB here); larger shares stay on OpenBLAS, which blocks for its caches.
+    static let rowShareMaxBytes = 1 << 20
+
+    /// Whether convolving `x` with geometry `g` on `threads` workers takes the packed path:
+    /// few rows (split by panels), or a worker's share of rows small enough for its cache.
+    public static func applies(_ x: Tensor<Float>, geometry g: ConvGeometry, threads: Int) -> Bool {
+        let m = rows(x, geometry: g), k = g.kernelHeight * g.kernelWidth * x.shape[3]
+        return m <= panelSplitMaxRows || (m + threads - 1) / threads * k * MemoryLayout<Float>.stride <= rowShareMaxBytes
+    }
 
     /// The HWIO kernel packed as the (kh·kw·cin) × cout matrix of `Conv2D`; nil when this CPU
     /// lacks AVX-512 or cout is not a multiple of the kernel's panel width (32).
@@ -27,7 +41,8 @@ public enum PackedConv2D {
         return n * g.outputHeight(h) * g.outputWidth(w)
     }
 
-    /// As `Conv2D.forward` with a packed kernel, the panels shared by `threads` workers.
+    /// As `Conv2D.forward` with a packed kernel, shared by `threads` workers: by panels up
+    /// to `panelSplitMaxRows` rows, by rows above (check `applies` first).
     public static func forward(
         _ x: Tensor<Float>, kernel: PackedMatrix, geometry g: ConvGeometry, threads: Int,
         accumulatingInto sum: Tensor<Float>? = nil
@@ -39,6 +54,10 @@ public enum PackedConv2D {
         precondition(sum == nil || sum!.shape == [n, oh, ow, cout], "accumulating into \(sum!.shape), output is \([n, oh, ow, cout])")
         let y = sum ?? Tensor<Float>(uninitialized: [n, oh, ow, cout])
         let accumulate = sum != nil
+        if m > panelSplitMaxRows {
+            multiplyByRows(x, geometry: g, rows: m, by: kernel, into: y, accumulate: accumulate, threads: threads)
+            return y
+        }
         if g.isPointwise {
             multiply(x.pointer, rows: m, by: kernel, into: y.pointer, accumulate: accumulate, threads: threads)
             return y
@@ -61,6 +80,34 @@ public enum PackedConv2D {
         Parallel.share(parts.count) { i in
             PackedGEMM.multiply(a.pointer, rows: m, lda: kernel.rows, by: kernel, panels: parts[i],
                                 into: c.pointer, ldc: kernel.columns, accumulate: accumulate)
+        }
+    }
+}
+
+extension PackedConv2D {
+    /// Y[rows] (+)= patches(X)[rows] · kernel, each worker taking a share of the rows in
+    /// whole 8-row blocks, building their patches itself (none for a stride-1 pointwise
+    /// kernel, whose patches are X) and multiplying them by every panel.
+    static func multiplyByRows(
+        _ x: Tensor<Float>, geometry g: ConvGeometry, rows m: Int, by kernel: PackedMatrix, into y: Tensor<Float>,
+        accumulate: Bool, threads: Int
+    ) {
+        let block = PackedGEMM.blockRows, k = kernel.rows, cout = kernel.columns
+        let parts = Parallel.split((m + block - 1) / block, into: threads)
+            .map { ($0.lowerBound * block)..<Swift.min($0.upperBound * block, m) }
+        let out = Shared(y.pointer)
+        Parallel.share(parts.count) { i in
+            let rows = parts[i]
+            let c = out.pointer + rows.lowerBound * cout
+            guard !g.isPointwise else {
+                PackedGEMM.multiply(x.pointer + rows.lowerBound * k, rows: rows.count, lda: k, by: kernel, panels: 0..<kernel.panels,
+                                    into: c, ldc: cout, accumulate: accumulate)
+                return
+            }
+            let col = UnsafeMutablePointer<Float>.allocate(capacity: rows.count * k)
+            defer { col.deallocate() }
+            Conv2D.im2col(x, geometry: g, rows: rows, into: col)
+            PackedGEMM.multiply(col, rows: rows.count, lda: k, by: kernel, panels: 0..<kernel.panels, into: c, ldc: cout, accumulate: accumulate)
         }
     }
 }
