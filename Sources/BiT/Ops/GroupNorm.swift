@@ -17,7 +17,9 @@ public enum GroupNorm {
     ///
     /// `inPlace` writes y over x (inference, where x is dead afterwards): the second pass then
     /// rewrites cache lines it just read instead of pulling in a fresh buffer's. `threads`
-    /// workers take a share of each sample's groups (a single image's layers).
+    /// workers share each sample (a single image's layers): by positions where there are more
+    /// than `positionSplitMinPositions`, as the convolutions around them are split, so each
+    /// worker reads what it wrote; by groups otherwise.
     public static func forward<T: TensorScalar>(
         _ x: Tensor<T>, gamma: Tensor<T>, beta: Tensor<T>, groups: Int, relu: Bool, inPlace: Bool = false, threads: Int = 1
     ) -> (output: Tensor<T>, statistics: Statistics<T>) {
@@ -26,65 +28,127 @@ public enum GroupNorm {
         let y = inPlace ? x : Tensor<T>(uninitialized: x.shape)
         // Per (sample, group): the means, then the 1/σ.
         let stats = Tensor<T>(zeros: [2, n * groups])
-        let parts = Parallel.split(groups, into: threads)
+        let layer = Layer(x: x, y: y, gamma: gamma, beta: beta, groups: groups, relu: relu,
+                          means: stats.pointer, inverseStds: stats.pointer + n * groups)
         for s in 0..<n where p > 0 {
-            Parallel.share(parts.count) { part in
-                normalize(sample: s, groups: parts[part], of: groups, x, y, gamma: gamma, beta: beta, relu: relu,
-                          mean: stats.pointer, inverseStd: stats.pointer + n * groups)
+            if threads > 1 && p > positionSplitMinPositions {
+                layer.normalizeByPositions(sample: s, threads: threads)
+            } else {
+                let parts = Parallel.split(groups, into: threads)
+                Parallel.share(parts.count) { part in layer.normalize(sample: s, groups: parts[part]) }
             }
         }
         let all = Array(UnsafeBufferPointer(start: stats.pointer, count: 2 * n * groups))
         return (y, Statistics(mean: Array(all[..<(n * groups)]), inverseStd: Array(all[(n * groups)...])))
     }
 
-    /// The forward pass of sample `s` over the groups `range` (of `groups`), their statistics
-    /// stored at mean[s·groups + g] and inverseStd[s·groups + g].
-    static func normalize<T: TensorScalar>(
-        sample s: Int, groups range: Range<Int>, of groups: Int, _ x: Tensor<T>, _ y: Tensor<T>, gamma: Tensor<T>, beta: Tensor<T>,
-        relu: Bool, mean means: UnsafeMutablePointer<T>, inverseStd inverseStds: UnsafeMutablePointer<T>
-    ) {
-        let (_, p, c) = layout(x, groups: groups)
-        let cg = c / groups, first = range.lowerBound * cg, width = range.count * cg
-        let scratch = UnsafeMutablePointer<T>.allocate(capacity: 4 * width)
-        defer { scratch.deallocate() }
-        let s1 = scratch, s2 = scratch + width, a = scratch + 2 * width, b = scratch + 3 * width
-        let xs = x.pointer + s * p * c + first, ys = y.pointer + s * p * c + first
-        // One pass over x: per channel, sums of d = x − k and d² around k = the channel's
-        // first value. Shifting by a sample keeps E[d²] − E[d]² free of the cancellation
-        // that E[x²] − E[x]² suffers when the mean is large against the spread.
-        shiftedSums(xs, positions: p, channels: width, stride: c, sums: s1, squares: s2)
-        // Channels combine into groups in Double (Chan et al.'s pairwise update).
-        let count = Double(p)
-        for g in range {
-            let channels = (g - range.lowerBound) * cg..<(g - range.lowerBound + 1) * cg
-            var mean = 0.0
-            for ch in channels { mean += Double(xs[ch]) + Double(s1[ch]) / count }
-            mean /= Double(cg)
-            var m2 = 0.0
-            for ch in channels {
-                let channelMean = Double(xs[ch]) + Double(s1[ch]) / count
-                let channelM2 = Swift.max(Double(s2[ch]) - Double(s1[ch]) * Double(s1[ch]) / count, 0)
-                m2 += channelM2 + count * (channelMean - mean) * (channelMean - mean)
+    /// Fewest positions per sample for which workers split a sample's positions rather than
+    /// its groups: `PackedConv2D` splits rows above the same count.
+    static let positionSplitMinPositions = 128
+
+    /// One forward call's tensors, shared by the workers.
+    struct Layer<T: TensorScalar>: @unchecked Sendable {
+        let x: Tensor<T>, y: Tensor<T>, gamma: Tensor<T>, beta: Tensor<T>, groups: Int, relu: Bool
+        let means: UnsafeMutablePointer<T>, inverseStds: UnsafeMutablePointer<T>
+
+        /// Sample `s` over the groups `range`: their statistics, then y.
+        func normalize(sample s: Int, groups range: Range<Int>) {
+            let (_, p, c) = layout(x, groups: groups)
+            let width = range.count * (c / groups), first = range.lowerBound * (c / groups)
+            let scratch = UnsafeMutablePointer<T>.allocate(capacity: 4 * width)
+            defer { scratch.deallocate() }
+            let s1 = scratch, s2 = scratch + width, a = scratch + 2 * width, b = scratch + 3 * width
+            let xs = x.pointer + s * p * c + first, ys = y.pointer + s * p * c + first
+            // One pass over x: per channel, sums of d = x − k and d² around k = the channel's
+            // first value. Shifting by a sample keeps E[d²] − E[d]² free of the cancellation
+            // that E[x²] − E[x]² suffers when the mean is large against the spread.
+            shiftedSums(xs, positions: p, channels: width, stride: c, shift: xs, sums: s1, squares: s2)
+            coefficients(sample: s, groups: range, shift: xs, sums: s1, squares: s2, scale: a, offset: b)
+            apply(xs, ys, positions: 0..<p, channels: width, stride: c, scale: a, offset: b)
+        }
+
+        /// Sample `s` with its positions split across `threads` workers: each sums its
+        /// positions around the same shift, the sums add up, then each writes its positions.
+        func normalizeByPositions(sample s: Int, threads: Int) {
+            let (_, p, c) = layout(x, groups: groups)
+            let parts = Parallel.split(p, into: threads)
+            let scratch = UnsafeMutablePointer<T>.allocate(capacity: (2 * parts.count + 2) * c)
+            defer { scratch.deallocate() }
+            let offset = s * p * c
+            let partial = Shared(scratch + 2 * c)
+            Parallel.share(parts.count) { i in
+                let xs = x.pointer + offset
+                shiftedSums(xs + parts[i].lowerBound * c, positions: parts[i].count, channels: c, stride: c, shift: xs,
+                            sums: partial.pointer + 2 * i * c, squares: partial.pointer + (2 * i + 1) * c)
             }
-            let inv = 1 / (m2 / (count * Double(cg)) + epsilon).squareRoot()
-            means[s * groups + g] = T(mean)
-            inverseStds[s * groups + g] = T(inv)
-            for ch in channels {
-                a[ch] = T(inv) * gamma[first + ch]
-                b[ch] = beta[first + ch] - T(mean) * a[ch]
+            // In part order, so the same thread count gives the same bits.
+            let s1 = scratch, s2 = scratch + c
+            s1.update(from: partial.pointer, count: c)
+            s2.update(from: partial.pointer + c, count: c)
+            for i in 1..<parts.count {
+                for ch in 0..<c {
+                    s1[ch] += partial.pointer[2 * i * c + ch]
+                    s2[ch] += partial.pointer[(2 * i + 1) * c + ch]
+                }
+            }
+            // The partial sums are spent: the coefficients take their place.
+            coefficients(sample: s, groups: 0..<groups, shift: x.pointer + offset, sums: s1, squares: s2,
+                         scale: partial.pointer, offset: partial.pointer + c)
+            Parallel.share(parts.count) { i in
+                apply(x.pointer + offset, y.pointer + offset, positions: parts[i], channels: c, stride: c,
+                      scale: partial.pointer, offset: partial.pointer + c)
             }
         }
-        @inline(__always) func apply(_ xr: UnsafePointer<T>, _ yr: UnsafeMutablePointer<T>) {
-            if relu {
-                for ch in 0..<width { yr[ch] = Swift.max(xr[ch] * a[ch] + b[ch], 0) }
-            } else {
-                for ch in 0..<width { yr[ch] = xr[ch] * a[ch] + b[ch] }
+
+        /// Per group of `range`: mean and 1/σ from its channels' shifted sums over all of the
+        /// sample's positions (combined in Double, Chan et al.'s pairwise update), stored in
+        /// the statistics; per channel, y = scale·x + offset. `shift` and the four arrays
+        /// start at the range's first channel.
+        func coefficients(
+            sample s: Int, groups range: Range<Int>, shift xs: UnsafePointer<T>, sums s1: UnsafePointer<T>, squares s2: UnsafePointer<T>,
+            scale a: UnsafeMutablePointer<T>, offset b: UnsafeMutablePointer<T>
+        ) {
+            let (_, p, c) = layout(x, groups: groups)
+            let cg = c / groups, first = range.lowerBound * cg
+            let count = Double(p)
+            for g in range {
+                let channels = (g - range.lowerBound) * cg..<(g - range.lowerBound + 1) * cg
+                var mean = 0.0
+                for ch in channels { mean += Double(xs[ch]) + Double(s1[ch]) / count }
+                mean /= Double(cg)
+                var m2 = 0.0
+                for ch in channels {
+                    let channelMean = Double(xs[ch]) + Double(s1[ch]) / count
+                    let channelM2 = Swift.max(Double(s2[ch]) - Double(s1[ch]) * Double(s1[ch]) / count, 0)
+                    m2 += channelM2 + count * (channelMean - mean) * (channelMean - mean)
+                }
+                let inv = 1 / (m2 / (count * Double(cg)) + epsilon).squareRoot()
+                means[s * groups + g] = T(mean)
+                inverseStds[s * groups + g] = T(inv)
+                for ch in channels {
+                    a[ch] = T(inv) * gamma[first + ch]
+                    b[ch] = beta[first + ch] - T(mean) * a[ch]
+                }
             }
         }
-        // In place, one pointer for both: with two, the vectorised loop checks them for
-        // overlap at run time and, as they do overlap, runs its scalar fallback.
-        for q in 0..<p {
-            if xs == UnsafePointer(ys) { apply(UnsafePointer(ys + q * c), ys + q * c) } else { apply(xs + q * c, ys + q * c) }
+
+        /// y = scale·x + offset (then ReLU) for `channels` channels at `positions`.
+        func apply(
+            _ xs: UnsafePointer<T>, _ ys: UnsafeMutablePointer<T>, positions: Range<Int>, channels width: Int, stride c: Int,
+            scale a: UnsafePointer<T>, offset b: UnsafePointer<T>
+        ) {
+            @inline(__always) func row(_ xr: UnsafePointer<T>, _ yr: UnsafeMutablePointer<T>) {
+                if relu {
+                    for ch in 0..<width { yr[ch] = Swift.max(xr[ch] * a[ch] + b[ch], 0) }
+                } else {
+                    for ch in 0..<width { yr[ch] = xr[ch] * a[ch] + b[ch] }
+                }
+            }
+            // In place, one pointer for both: with two, the vectorised loop checks them for
+            // overlap at run time and, as they do overlap, runs its scalar fallback.
+            for q in positions {
+                if xs == UnsafePointer(ys) { row(UnsafePointer(ys + q * c), ys + q * c) } else { row(xs + q * c, ys + q * c) }
+            }
         }
     }
 
@@ -151,10 +215,10 @@ public enum GroupNorm {
         return dx
     }
 
-    /// Per channel, Σ (x − k) and Σ (x − k)² over positions 1..<p, k being position 0's value,
-    /// for `c` channels of positions `stride` apart.
+    /// Per channel, Σ (x − k) and Σ (x − k)² over the `p` positions at x, `stride` apart,
+    /// k being the channel's value at `shift`, for `c` channels.
     static func shiftedSums<T: TensorScalar>(
-        _ x: UnsafePointer<T>, positions p: Int, channels c: Int, stride: Int,
+        _ x: UnsafePointer<T>, positions p: Int, channels c: Int, stride: Int, shift: UnsafePointer<T>,
         sums: UnsafeMutablePointer<T>, squares: UnsafeMutablePointer<T>
     ) {
         // 32 channels' accumulators stay in vector registers while the positions go by,
@@ -162,10 +226,10 @@ public enum GroupNorm {
         typealias V = SIMD16<T>
         var ch = 0
         while ch + 32 <= c {
-            let k0 = load(x + ch) as V, k1 = load(x + ch + 16) as V
+            let k0 = load(shift + ch) as V, k1 = load(shift + ch + 16) as V
             var (a0, a1, b0, b1) = (V(), V(), V(), V())
-            var row = x + stride + ch
-            for _ in 1..<Swift.max(p, 1) {
+            var row = x + ch
+            for _ in 0..<p {
                 let d0 = load(row) - k0, d1 = load(row + 16) - k1
                 a0 += d0; a1 += d1
                 b0.addProduct(d0, d0); b1.addProduct(d1, d1)
@@ -176,8 +240,8 @@ public enum GroupNorm {
         }
         for ch in ch..<c {
             var (a, b): (T, T) = (0, 0)
-            for q in 1..<Swift.max(p, 1) {
-                let d = x[q * stride + ch] - x[ch]
+            for q in 0..<p {
+                let d = x[q * stride + ch] - shift[ch]
                 a += d
                 b += d * d
             }
