@@ -64,7 +64,8 @@ struct PackedGEMMTests {
     }
 
     /// The small input's few rows are split by panels; the large one's (156 to 575 rows, not
-    /// multiples of 8) by rows, each worker building its own patches.
+    /// multiples of 8) by rows, each worker building its own patches a chunk at a time (two
+    /// chunks for a 3x3 kernel on one worker).
     @Test(arguments: [ConvGeometry(kernel: 1), ConvGeometry(kernel: 1, stride: 2), ConvGeometry(kernel: 3, stride: 1, padding: 1),
                       ConvGeometry(kernel: 3, stride: 2, padding: 1)], [[1, 7, 9, 24], [1, 25, 23, 24]])
     func convolutionMatchesIm2colOnAnyThreads(_ g: ConvGeometry, _ shape: [Int]) {
@@ -87,15 +88,13 @@ struct PackedGEMMTests {
         }
     }
 
-    @Test func packedPathTakesRowsThatFitAWorkersCache() {
-        // R50x1 at 128x128: the first stage's 1024 rows by 256 inputs take it on 2 workers,
-        // the same at 224x224 (3136 rows, 1.6 MB per worker) stays on OpenBLAS.
-        let stage1 = Tensor<Float>(zeros: [1, 32, 32, 256]), large = Tensor<Float>(zeros: [1, 56, 56, 256])
-        #expect(PackedConv2D.applies(stage1, geometry: ConvGeometry(kernel: 1), threads: 2))
-        #expect(PackedConv2D.applies(stage1, geometry: ConvGeometry(kernel: 1), threads: 1), "1 MiB on one worker still fits")
-        #expect(!PackedConv2D.applies(stage1, geometry: ConvGeometry(kernel: 3, stride: 1, padding: 1), threads: 2), "4.7 MB of patches")
-        #expect(!PackedConv2D.applies(large, geometry: ConvGeometry(kernel: 1), threads: 2))
-        // Few rows always do, whatever their depth: the workers split the panels.
-        #expect(PackedConv2D.applies(Tensor<Float>(zeros: [1, 4, 4, 2048]), geometry: ConvGeometry(kernel: 3, stride: 1, padding: 1), threads: 1))
+    @Test func packedPathTakesFewRowsOrKernelsThatStayInCache() {
+        // R50x1's first stage at 128x128 and 224x224 (64 KB kernel), and its stem (37 KB).
+        #expect(PackedConv2D.applies(Tensor<Float>(zeros: [1, 32, 32, 256]), geometry: ConvGeometry(kernel: 1), cout: 64))
+        #expect(PackedConv2D.applies(Tensor<Float>(zeros: [1, 56, 56, 256]), geometry: ConvGeometry(kernel: 1), cout: 64))
+        #expect(PackedConv2D.applies(Tensor<Float>(zeros: [1, 128, 128, 3]), geometry: ConvGeometry(kernel: 7, stride: 2, padding: 3), cout: 64))
+        // Many rows against a kernel larger than L2 stay on OpenBLAS; few rows never do.
+        #expect(!PackedConv2D.applies(Tensor<Float>(zeros: [1, 16, 16, 1024]), geometry: ConvGeometry(kernel: 1), cout: 2048))
+        #expect(PackedConv2D.applies(Tensor<Float>(zeros: [1, 4, 4, 2048]), geometry: ConvGeometry(kernel: 3, stride: 1, padding: 1), cout: 512))
     }
 }

@@ -141,8 +141,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         Parallel.forEach(winogradNames.count, workers: threads) { i in
             transforms[i] = Winograd3x3.transformKernel(byName[winogradNames[i]]!.standardized)
         }
-        // The stem's thousands of output positions stay on OpenBLAS at any batch size.
-        let packedNames = packedForSingleImages && T.self == Float.self ? names.filter { $0 != Self.stemKernel } : []
+        let packedNames = packedForSingleImages && T.self == Float.self ? names : []
         let packs = Slots<PackedMatrix?>(packedNames.count)
         Parallel.forEach(packedNames.count, workers: threads) { i in
             packs[i] = PackedConv2D.pack(byName[packedNames[i]]!.standardized as! Tensor<Float>)
@@ -276,7 +275,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         let groups = architecture.groups
         func conv(_ x: Tensor<T>, _ name: String, _ g: ConvGeometry, accumulatingInto sum: Tensor<T>? = nil) -> Tensor<T> {
             // Packed kernels exist only for Float, so the casts hold.
-            if let packed = kernels.packed[name], let xf = x as? Tensor<Float>, PackedConv2D.applies(xf, geometry: g, threads: threads) {
+            if let packed = kernels.packed[name], let xf = x as? Tensor<Float>, PackedConv2D.applies(xf, geometry: g, cout: packed.columns) {
                 return PackedConv2D.forward(xf, kernel: packed, geometry: g, threads: threads, accumulatingInto: sum.map { $0 as! Tensor<Float> }) as! Tensor<T>
             }
             return Conv2D.forward(x, kernel: kernels[name], geometry: g, accumulatingInto: sum, threads: threads)
@@ -286,7 +285,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
             GroupNorm.forward(x, gamma: parameters.tensor("\(prefix)/gamma"), beta: parameters.tensor("\(prefix)/beta"),
                               groups: groups, relu: true, inPlace: tape == nil && lastUse, threads: threads)
         }
-        let stem = Conv2D.forward(images, kernel: kernels[Self.stemKernel], geometry: .init(kernel: 7, stride: 2, padding: 3), threads: threads)
+        let stem = conv(images, Self.stemKernel, .init(kernel: 7, stride: 2, padding: 3))
         let pooled = StemMaxPool.forward(stem)
         if let tape {
             tape.stemInput = images

@@ -16,16 +16,20 @@ public enum PackedConv2D {
     /// its own patches) and reads the whole kernel.
     static let panelSplitMaxRows = 128
 
-    /// Most bytes of patches (rows × kh·kw·cin floats) one worker's share may hold for the
-    /// packed path: the kernel re-reads a worker's rows once per panel, so they must stay in
-    /// its L2 (2 MiB here); larger shares stay on OpenBLAS, which blocks for its caches.
-    static let rowShareMaxBytes = 1 << 20
+    /// Bytes of patches a worker multiplies at a time when sharing rows: the kernel re-reads
+    /// them once per panel, so they stay in L2 (2 MiB here) next to the kernel.
+    static let rowChunkBytes = 256 << 10
 
-    /// Whether convolving `x` with geometry `g` on `threads` workers takes the packed path:
-    /// few rows (split by panels), or a worker's share of rows small enough for its cache.
-    public static func applies(_ x: Tensor<Float>, geometry g: ConvGeometry, threads: Int) -> Bool {
-        let m = rows(x, geometry: g), k = g.kernelHeight * g.kernelWidth * x.shape[3]
-        return m <= panelSplitMaxRows || (m + threads - 1) / threads * k * MemoryLayout<Float>.stride <= rowShareMaxBytes
+    /// Largest kernel for which the workers share rows: every chunk of rows reads the whole
+    /// kernel, so it must stay in L2 too; larger kernels with many rows stay on OpenBLAS,
+    /// which blocks for its caches.
+    static let rowSplitMaxKernelBytes = 1 << 20
+
+    /// Whether convolving `x` with geometry `g` takes the packed path: few rows (split by
+    /// panels), or a kernel small enough to stay in cache while the rows go by.
+    public static func applies(_ x: Tensor<Float>, geometry g: ConvGeometry, cout: Int) -> Bool {
+        let k = g.kernelHeight * g.kernelWidth * x.shape[3]
+        return rows(x, geometry: g) <= panelSplitMaxRows || k * cout * MemoryLayout<Float>.stride <= rowSplitMaxKernelBytes
     }
 
     /// The HWIO kernel packed as the (kh·kw·cin) × cout matrix of `Conv2D`; nil when this CPU
@@ -86,8 +90,9 @@ public enum PackedConv2D {
 
 extension PackedConv2D {
     /// Y[rows] (+)= patches(X)[rows] · kernel, each worker taking a share of the rows in
-    /// whole 8-row blocks, building their patches itself (none for a stride-1 pointwise
-    /// kernel, whose patches are X) and multiplying them by every panel.
+    /// whole 8-row blocks, a cache-sized chunk at a time: building the chunk's patches itself
+    /// (none for a stride-1 pointwise kernel, whose patches are X) and multiplying them by
+    /// every panel.
     static func multiplyByRows(
         _ x: Tensor<Float>, geometry g: ConvGeometry, rows m: Int, by kernel: PackedMatrix, into y: Tensor<Float>,
         accumulate: Bool, threads: Int
@@ -95,19 +100,18 @@ extension PackedConv2D {
         let block = PackedGEMM.blockRows, k = kernel.rows, cout = kernel.columns
         let parts = Parallel.split((m + block - 1) / block, into: threads)
             .map { ($0.lowerBound * block)..<Swift.min($0.upperBound * block, m) }
+        let chunk = Swift.max(block, rowChunkBytes / (k * MemoryLayout<Float>.stride) / block * block)
         let out = Shared(y.pointer)
         Parallel.share(parts.count) { i in
-            let rows = parts[i]
-            let c = out.pointer + rows.lowerBound * cout
-            guard !g.isPointwise else {
-                PackedGEMM.multiply(x.pointer + rows.lowerBound * k, rows: rows.count, lda: k, by: kernel, panels: 0..<kernel.panels,
-                                    into: c, ldc: cout, accumulate: accumulate)
-                return
+            let col = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: Swift.min(chunk, parts[i].count) * k)
+            defer { col?.deallocate() }
+            for start in stride(from: parts[i].lowerBound, to: parts[i].upperBound, by: chunk) {
+                let rows = start..<Swift.min(start + chunk, parts[i].upperBound)
+                if let col { Conv2D.im2col(x, geometry: g, rows: rows, into: col) }
+                PackedGEMM.multiply(col ?? x.pointer + rows.lowerBound * k, rows: rows.count, lda: k, by: kernel,
+                                    panels: 0..<kernel.panels, into: out.pointer + rows.lowerBound * cout, ldc: cout,
+                                    accumulate: accumulate)
             }
-            let col = UnsafeMutablePointer<Float>.allocate(capacity: rows.count * k)
-            defer { col.deallocate() }
-            Conv2D.im2col(x, geometry: g, rows: rows, into: col)
-            PackedGEMM.multiply(col, rows: rows.count, lda: k, by: kernel, panels: 0..<kernel.panels, into: c, ldc: cout, accumulate: accumulate)
         }
     }
 }
