@@ -88,6 +88,21 @@ struct PackedGEMMTests {
         }
     }
 
+    @Test func stemConvolutionMatchesIm2colOnAnyThreads() {
+        // The stem's shape: 3 input channels, 7x7 at stride 2 (depth 147, odd), 360 rows.
+        let g = ConvGeometry(kernel: 7, stride: 2, padding: 3)
+        let x = GradientCheck.random([1, 40, 36, 3], seed: 9).converted(to: Float.self)
+        let w = GradientCheck.random([7, 7, 3, 64], seed: 10).converted(to: Float.self)
+        let reference = Conv2D.forward(x.converted(to: Double.self), kernel: w.converted(to: Double.self), geometry: g).array
+        let packed = PackedConv2D.pack(w)!
+        #expect(PackedConv2D.applies(x, geometry: g, cout: 64))
+        for threads in [1, 2, 3] {
+            let y = PackedConv2D.forward(x, kernel: packed, geometry: g, threads: threads)
+            #expect(y.shape == [1, 20, 18, 64])
+            #expect(zip(y.array, reference).map { abs(Double($0) - $1) }.max()! < 1e-4, "\(threads) threads")
+        }
+    }
+
     @Test func packedPathTakesFewRowsOrKernelsThatStayInCache() {
         // R50x1's first stage at 128x128 and 224x224 (64 KB kernel), and its stem (37 KB).
         #expect(PackedConv2D.applies(Tensor<Float>(zeros: [1, 32, 32, 256]), geometry: ConvGeometry(kernel: 1), cout: 64))
