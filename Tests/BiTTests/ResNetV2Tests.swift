@@ -112,9 +112,9 @@ import Testing
             let split = GroupNorm.forward(x, gamma: gamma, beta: beta, groups: 4, relu: true, threads: threads)
             #expect(GradientCheck.maxError(one.output.array, split.output.array) < 1e-12)
             #expect(one.statistics.mean == split.statistics.mean && one.statistics.inverseStd == split.statistics.inverseStd)
-            // Past positionSplitMinPositions the workers split positions and add their sums.
+            // Past groupSplitMaxPositions the workers split positions and add their sums.
             let wide = GradientCheck.random([1, 12, 13, 16], seed: 18)
-            #expect(12 * 13 > GroupNorm.positionSplitMinPositions)
+            #expect(12 * 13 > GroupNorm.groupSplitMaxPositions)
             let whole = GroupNorm.forward(wide, gamma: gamma, beta: beta, groups: 4, relu: true)
             let parts = GroupNorm.forward(wide, gamma: gamma, beta: beta, groups: 4, relu: true, threads: threads)
             #expect(GradientCheck.maxError(whole.output.array, parts.output.array) < 1e-12)

@@ -18,7 +18,7 @@ public enum GroupNorm {
     /// `inPlace` writes y over x (inference, where x is dead afterwards): the second pass then
     /// rewrites cache lines it just read instead of pulling in a fresh buffer's. `threads`
     /// workers share each sample (a single image's layers): by positions where there are more
-    /// than `positionSplitMinPositions`, as the convolutions around them are split, so each
+    /// than `groupSplitMaxPositions`, as the convolutions around them are split, so each
     /// worker reads what it wrote; by groups otherwise.
     public static func forward<T: TensorScalar>(
         _ x: Tensor<T>, gamma: Tensor<T>, beta: Tensor<T>, groups: Int, relu: Bool, inPlace: Bool = false, threads: Int = 1
@@ -31,7 +31,7 @@ public enum GroupNorm {
         let layer = Layer(x: x, y: y, gamma: gamma, beta: beta, groups: groups, relu: relu,
                           means: stats.pointer, inverseStds: stats.pointer + n * groups)
         for s in 0..<n where p > 0 {
-            if threads > 1 && p > positionSplitMinPositions {
+            if threads > 1 && p > groupSplitMaxPositions {
                 layer.normalizeByPositions(sample: s, threads: threads)
             } else {
                 let parts = Parallel.split(groups, into: threads)
@@ -42,9 +42,9 @@ public enum GroupNorm {
         return (y, Statistics(mean: Array(all[..<(n * groups)]), inverseStd: Array(all[(n * groups)...])))
     }
 
-    /// Fewest positions per sample for which workers split a sample's positions rather than
-    /// its groups: `PackedConv2D` splits rows above the same count.
-    static let positionSplitMinPositions = 128
+    /// Most positions per sample for which workers split a sample's groups rather than its
+    /// positions: the packed convolutions around such layers split their columns.
+    static var groupSplitMaxPositions: Int { PackedConv2D.panelSplitMaxRows }
 
     /// One forward call's tensors, shared by the workers.
     struct Layer<T: TensorScalar>: @unchecked Sendable {
