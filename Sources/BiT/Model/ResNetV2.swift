@@ -17,28 +17,29 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     static var stemKernel: String { "resnet/root_block/standardized_conv2d/kernel" }
     static var headKernel: String { "resnet/head/conv2d/kernel" }
     static var headBias: String { "resnet/head/conv2d/bias" }
+    static var tailNorm: ResNetV2Architecture.NormKeys { .init("resnet/group_norm") }
 
     /// Every parameter name with its shape, in checkpoint order.
     public static func parameterShapes(_ arch: ResNetV2Architecture, classes: Int) -> [(name: String, shape: [Int])] {
         var shapes: [(String, [Int])] = [(stemKernel, [7, 7, 3, arch.stemChannels])]
         for unit in arch.units {
-            let p = unit.prefix
+            let k = unit.keys
             shapes += [
-                ("\(p)/a/group_norm/gamma", [unit.inChannels]), ("\(p)/a/group_norm/beta", [unit.inChannels]),
-                ("\(p)/a/standardized_conv2d/kernel", [1, 1, unit.inChannels, unit.midChannels]),
+                (k.normA.gamma, [unit.inChannels]), (k.normA.beta, [unit.inChannels]),
+                (k.convA, [1, 1, unit.inChannels, unit.midChannels]),
             ]
             if unit.hasProjection {
-                shapes.append(("\(p)/a/proj/standardized_conv2d/kernel", [1, 1, unit.inChannels, unit.outChannels]))
+                shapes.append((k.projection, [1, 1, unit.inChannels, unit.outChannels]))
             }
             shapes += [
-                ("\(p)/b/group_norm/gamma", [unit.midChannels]), ("\(p)/b/group_norm/beta", [unit.midChannels]),
-                ("\(p)/b/standardized_conv2d/kernel", [3, 3, unit.midChannels, unit.midChannels]),
-                ("\(p)/c/group_norm/gamma", [unit.midChannels]), ("\(p)/c/group_norm/beta", [unit.midChannels]),
-                ("\(p)/c/standardized_conv2d/kernel", [1, 1, unit.midChannels, unit.outChannels]),
+                (k.normB.gamma, [unit.midChannels]), (k.normB.beta, [unit.midChannels]),
+                (k.convB, [3, 3, unit.midChannels, unit.midChannels]),
+                (k.normC.gamma, [unit.midChannels]), (k.normC.beta, [unit.midChannels]),
+                (k.convC, [1, 1, unit.midChannels, unit.outChannels]),
             ]
         }
         shapes += [
-            ("resnet/group_norm/gamma", [arch.featureDimension]), ("resnet/group_norm/beta", [arch.featureDimension]),
+            (tailNorm.gamma, [arch.featureDimension]), (tailNorm.beta, [arch.featureDimension]),
             (headKernel, [1, 1, arch.featureDimension, classes]), (headBias, [classes]),
         ]
         return shapes
@@ -136,7 +137,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         Parallel.forEach(names.count, workers: threads) { i in slots[i] = WeightStandardization.forward(params.tensor(names[i])) }
         let byName = Dictionary(uniqueKeysWithValues: zip(names, slots.values))
         let winogradNames = architecture.units.filter { Winograd3x3.applies(to: Self.middleGeometry($0)) }
-            .map { "\($0.prefix)/b/standardized_conv2d/kernel" }
+            .map(\.keys.convB)
         let transforms = Slots<Tensor<T>>(winogradNames.count)
         Parallel.forEach(winogradNames.count, workers: threads) { i in
             transforms[i] = Winograd3x3.transformKernel(byName[winogradNames[i]]!.standardized)
@@ -281,8 +282,8 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
             return Conv2D.forward(x, kernel: kernels[name], geometry: g, accumulatingInto: sum, threads: threads)
         }
         // Without a tape, a GroupNorm input that nothing reads afterwards is overwritten.
-        func gn(_ x: Tensor<T>, _ prefix: String, lastUse: Bool = true) -> (Tensor<T>, GroupNorm.Statistics<T>) {
-            GroupNorm.forward(x, gamma: parameters.tensor("\(prefix)/gamma"), beta: parameters.tensor("\(prefix)/beta"),
+        func gn(_ x: Tensor<T>, _ norm: ResNetV2Architecture.NormKeys, lastUse: Bool = true) -> (Tensor<T>, GroupNorm.Statistics<T>) {
+            GroupNorm.forward(x, gamma: parameters.tensor(norm.gamma), beta: parameters.tensor(norm.beta),
                               groups: groups, relu: true, inPlace: tape == nil && lastUse, threads: threads)
         }
         let stem = conv(images, Self.stemKernel, .init(kernel: 7, stride: 2, padding: 3))
@@ -295,29 +296,28 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
 
         var x = pooled
         for unit in architecture.units {
-            let u = unit.prefix
-            let (p, statsA) = gn(x, "\(u)/a/group_norm", lastUse: unit.hasProjection)
+            let k = unit.keys
+            let (p, statsA) = gn(x, k.normA, lastUse: unit.hasProjection)
             // The last convolution adds its product onto the shortcut in the GEMM itself. An
             // identity shortcut is the unit's input, which only the tape still needs.
             let shortcut = unit.hasProjection
-                ? conv(p, "\(u)/a/proj/standardized_conv2d/kernel", .init(kernel: 1, stride: unit.stride))
+                ? conv(p, k.projection, .init(kernel: 1, stride: unit.stride))
                 : (tape == nil ? x : x.copy())
-            let h1 = conv(p, "\(u)/a/standardized_conv2d/kernel", .init(kernel: 1))
-            let (p2, statsB) = gn(h1, "\(u)/b/group_norm")
-            let bName = "\(u)/b/standardized_conv2d/kernel"
+            let h1 = conv(p, k.convA, .init(kernel: 1))
+            let (p2, statsB) = gn(h1, k.normB)
             let h2: Tensor<T>
-            if let transformed = kernels.winograd[bName], Winograd3x3.tiles(p2) >= Self.winogradMinTiles {
+            if let transformed = kernels.winograd[k.convB], Winograd3x3.tiles(p2) >= Self.winogradMinTiles {
                 h2 = Winograd3x3.forward(p2, transformedKernel: transformed, threads: threads)
             } else {
-                h2 = conv(p2, bName, Self.middleGeometry(unit))
+                h2 = conv(p2, k.convB, Self.middleGeometry(unit))
             }
-            let (p3, statsC) = gn(h2, "\(u)/c/group_norm")
-            let out = conv(p3, "\(u)/c/standardized_conv2d/kernel", .init(kernel: 1), accumulatingInto: shortcut)
+            let (p3, statsC) = gn(h2, k.normC)
+            let out = conv(p3, k.convC, .init(kernel: 1), accumulatingInto: shortcut)
             tape?.units.append(UnitTape(x: x, p: p, statsA: statsA, h1: h1, p2: p2, statsB: statsB, h2: h2, p3: p3, statsC: statsC))
             x = out
         }
 
-        let (activated, tailStats) = gn(x, "resnet/group_norm")
+        let (activated, tailStats) = gn(x, Self.tailNorm)
         let features = GlobalAveragePool.forward(activated)
         tape?.tailInput = x
         tape?.tailOutput = activated
@@ -335,15 +335,15 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
                                        kernelGradient: g.tensor(Self.headKernel), biasGradient: g.tensor(Self.headBias))
         let dActivated = GlobalAveragePool.backward(dFeatures, inputShape: tape.tailOutput!.shape)
         var dx = GroupNorm.backward(dActivated, input: tape.tailInput!, output: tape.tailOutput!,
-                                    gamma: parameters.tensor("resnet/group_norm/gamma"), statistics: tape.tailStatistics!,
+                                    gamma: parameters.tensor(Self.tailNorm.gamma), statistics: tape.tailStatistics!,
                                     groups: groups, relu: true,
-                                    gammaGradient: g.tensor("resnet/group_norm/gamma"), betaGradient: g.tensor("resnet/group_norm/beta"))
+                                    gammaGradient: g.tensor(Self.tailNorm.gamma), betaGradient: g.tensor(Self.tailNorm.beta))
 
-        func gnBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ y: Tensor<T>, _ stats: GroupNorm.Statistics<T>, _ prefix: String,
+        func gnBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ y: Tensor<T>, _ stats: GroupNorm.Statistics<T>, _ norm: ResNetV2Architecture.NormKeys,
                         adding residual: Tensor<T>? = nil) -> Tensor<T> {
-            GroupNorm.backward(dy, input: x, output: y, gamma: parameters.tensor("\(prefix)/gamma"), statistics: stats,
+            GroupNorm.backward(dy, input: x, output: y, gamma: parameters.tensor(norm.gamma), statistics: stats,
                                groups: groups, relu: true,
-                               gammaGradient: g.tensor("\(prefix)/gamma"), betaGradient: g.tensor("\(prefix)/beta"), adding: residual)
+                               gammaGradient: g.tensor(norm.gamma), betaGradient: g.tensor(norm.beta), adding: residual)
         }
         func convBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ name: String, _ geometry: ConvGeometry, adding sum: Tensor<T>? = nil) -> Tensor<T> {
             Conv2D.backward(dy, input: x, kernel: kernels[name], geometry: geometry, kernelGradient: g.tensor(name),
@@ -351,25 +351,24 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         }
 
         for (unit, t) in zip(architecture.units, tape.units).reversed() {
-            let u = unit.prefix
+            let k = unit.keys
             let dOut = dx
-            let dp3 = convBackward(dOut, t.p3, "\(u)/c/standardized_conv2d/kernel", .init(kernel: 1))
-            let dh2 = gnBackward(dp3, t.h2, t.p3, t.statsC, "\(u)/c/group_norm")
-            let bName = "\(u)/b/standardized_conv2d/kernel"
+            let dp3 = convBackward(dOut, t.p3, k.convC, .init(kernel: 1))
+            let dh2 = gnBackward(dp3, t.h2, t.p3, t.statsC, k.normC)
             let dp2: Tensor<T>
-            if let transformed = kernels.winograd[bName], Winograd3x3.tiles(dh2) >= Self.winogradMinTiles {
-                Winograd3x3.kernelGradient(dh2, input: t.p2, kernelGradient: g.tensor(bName), overwrite: true)
+            if let transformed = kernels.winograd[k.convB], Winograd3x3.tiles(dh2) >= Self.winogradMinTiles {
+                Winograd3x3.kernelGradient(dh2, input: t.p2, kernelGradient: g.tensor(k.convB), overwrite: true)
                 dp2 = Winograd3x3.inputGradient(dh2, transformedKernel: transformed)
             } else {
-                dp2 = convBackward(dh2, t.p2, bName, Self.middleGeometry(unit))
+                dp2 = convBackward(dh2, t.p2, k.convB, Self.middleGeometry(unit))
             }
-            let dh1 = gnBackward(dp2, t.h1, t.p2, t.statsB, "\(u)/b/group_norm")
-            var dp = convBackward(dh1, t.p, "\(u)/a/standardized_conv2d/kernel", .init(kernel: 1))
+            let dh1 = gnBackward(dp2, t.h1, t.p2, t.statsB, k.normB)
+            var dp = convBackward(dh1, t.p, k.convA, .init(kernel: 1))
             if unit.hasProjection {
-                dp = convBackward(dOut, t.p, "\(u)/a/proj/standardized_conv2d/kernel", .init(kernel: 1, stride: unit.stride), adding: dp)
+                dp = convBackward(dOut, t.p, k.projection, .init(kernel: 1, stride: unit.stride), adding: dp)
             }
             // The identity shortcut adds the raw input, so its gradient passes straight through.
-            dx = gnBackward(dp, t.x, t.p, t.statsA, "\(u)/a/group_norm", adding: unit.hasProjection ? nil : dOut)
+            dx = gnBackward(dp, t.x, t.p, t.statsA, k.normA, adding: unit.hasProjection ? nil : dOut)
         }
 
         let dStem = StemMaxPool.backward(dx, argmax: tape.poolArgmax, inputShape: tape.stemOutput!.shape)

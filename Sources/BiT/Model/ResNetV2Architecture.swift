@@ -33,6 +33,7 @@ public struct ResNetV2Architecture: Sendable, Equatable, CustomStringConvertible
         self.unitsPerBlock = unitsPerBlock
         self.widthFactor = widthFactor
         self.groups = groups
+        units = makeUnits()
     }
 
     /// Parses "R50x1", "BiT-M-R50x1", "R26x0.5" or "R14x1/8".
@@ -76,26 +77,49 @@ public struct ResNetV2Architecture: Sendable, Equatable, CustomStringConvertible
     }
 
     /// One bottleneck unit's place and shape.
-    public struct Unit: Sendable {
-        /// Checkpoint key prefix, e.g. "resnet/block2/unit01".
-        public let prefix: String
+    public struct Unit: Sendable, Equatable {
         public let inChannels: Int
         public let midChannels: Int
         public let outChannels: Int
         public let stride: Int
+        /// Its parameters' checkpoint keys, under a prefix like "resnet/block2/unit01".
+        public let keys: UnitKeys
         /// True for the first unit of each block, whose shortcut is a strided 1×1 projection.
         public var hasProjection: Bool { stride != 1 || inChannels != outChannels }
     }
 
-    /// Every unit in order.
-    public var units: [Unit] {
+    /// A unit's checkpoint keys, spelled once: the pre-activation GroupNorm before each of its
+    /// convolutions a (1×1), b (3×3), c (1×1), and the shortcut's projection.
+    public struct UnitKeys: Sendable, Equatable {
+        public let normA: NormKeys, normB: NormKeys, normC: NormKeys
+        public let convA: String, convB: String, convC: String, projection: String
+
+        init(prefix p: String) {
+            (normA, normB, normC) = (NormKeys("\(p)/a/group_norm"), NormKeys("\(p)/b/group_norm"), NormKeys("\(p)/c/group_norm"))
+            (convA, convB, convC) = ("\(p)/a/standardized_conv2d/kernel", "\(p)/b/standardized_conv2d/kernel", "\(p)/c/standardized_conv2d/kernel")
+            projection = "\(p)/a/proj/standardized_conv2d/kernel"
+        }
+    }
+
+    /// A GroupNorm layer's checkpoint keys.
+    public struct NormKeys: Sendable, Equatable {
+        public let gamma: String, beta: String
+
+        init(_ prefix: String) { (gamma, beta) = ("\(prefix)/gamma", "\(prefix)/beta") }
+    }
+
+    /// Every unit in order, built with the architecture: a forward pass walks them and looks
+    /// their keys up, so the strings are not made again for every image.
+    public private(set) var units: [Unit] = []
+
+    private func makeUnits() -> [Unit] {
         var result: [Unit] = []
         var cin = stemChannels
         for b in 1...4 {
             for u in 1...unitsPerBlock[b - 1] {
-                let unit = Unit(prefix: "resnet/block\(b)/unit\(u < 10 ? "0" : "")\(u)", inChannels: cin,
-                                midChannels: midChannels(block: b), outChannels: outChannels(block: b),
-                                stride: b > 1 && u == 1 ? 2 : 1)
+                let prefix = "resnet/block\(b)/unit\(u < 10 ? "0" : "")\(u)"
+                let unit = Unit(inChannels: cin, midChannels: midChannels(block: b), outChannels: outChannels(block: b),
+                                stride: b > 1 && u == 1 ? 2 : 1, keys: UnitKeys(prefix: prefix))
                 result.append(unit)
                 cin = unit.outChannels
             }
