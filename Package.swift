@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "modelcheck",
             dependencies: [
-                "BiT", "Imaging", "Datasets", "Training", "Checks", "Pipeline", "Reports",
+                "BiT", "PackedGEMM", "Imaging", "Datasets", "Training", "Checks", "Pipeline", "Reports",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -25,17 +25,49 @@ public enum PackedGEMM {
         for p in panels {
             // Every row block reuses the panel, from L2 after the first one streamed it in.
             for i in stride(from: 0, to: m, by: blockRows) {
-                kernel(a + i * lda, lda: lda, rows: min(blockRows, m - i), panel: b.panel(p), depth: b.rows,
-                       c: c + i * ldc + p * PackedMatrix.panelWidth, ldc: ldc, accumulate: accumulate)
+                let (a, rows, c) = (a + i * lda, min(blockRows, m - i), c + i * ldc + p * PackedMatrix.panelWidth)
+                switch b.precision {
+                case .float32:
+                    kernel(Float32Rows.self, a, lda: lda, rows: rows, panel: b.panel(p), depth: b.rows, c: c, ldc: ldc, accumulate: accumulate)
+                case .bfloat16:
+                    kernel(BFloat16Rows.self, a, lda: lda, rows: rows, panel: b.panel(p), depth: b.rows, c: c, ldc: ldc, accumulate: accumulate)
+                }
             }
+        }
+    }
+
+    /// How the micro-kernel reads a panel row's 32 values as two float32 vectors.
+    protocol PanelRows {
+        /// Bytes of one panel row.
+        static var bytes: Int { get }
+        /// Columns 0..<16 and 16..<32 of the row at `row`.
+        static func load(_ row: UnsafeRawPointer) -> (SIMD16<Float>, SIMD16<Float>)
+    }
+
+    /// float32 rows: two vector loads.
+    enum Float32Rows: PanelRows {
+        static var bytes: Int { 128 }
+        @inline(__always) static func load(_ row: UnsafeRawPointer) -> (SIMD16<Float>, SIMD16<Float>) {
+            (row.loadUnaligned(as: SIMD16<Float>.self), row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
+        }
+    }
+
+    /// bfloat16 rows: one vector load, then a shift (low halves) and a mask (high halves)
+    /// make the two float32 vectors; a bfloat16 is a float32's top 16 bits.
+    enum BFloat16Rows: PanelRows {
+        static var bytes: Int { 64 }
+        @inline(__always) static func load(_ row: UnsafeRawPointer) -> (SIMD16<Float>, SIMD16<Float>) {
+            let words = row.loadUnaligned(as: SIMD16<UInt32>.self)
+            return (unsafeBitCast(words &<< 16, to: SIMD16<Float>.self),
+                    unsafeBitCast(words & SIMD16(repeating: 0xFFFF_0000), to: SIMD16<Float>.self))
         }
     }
 
     /// C[rows, 32] (+)= A[rows, depth] · panel[depth, 32] for rows ≤ 8, in registers throughout.
     /// Fewer than 8 rows repeat the last row's reads and drop its extra results.
     @inline(never)
-    static func kernel(
-        _ a: UnsafePointer<Float>, lda: Int, rows: Int, panel: UnsafePointer<Float>, depth: Int,
+    static func kernel<Row: PanelRows>(
+        _: Row.Type, _ a: UnsafePointer<Float>, lda: Int, rows: Int, panel: UnsafeRawPointer, depth: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
         let last = rows - 1
@@ -44,12 +76,11 @@ public enum PackedGEMM {
         typealias V = SIMD16<Float>
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
         var c40 = V(), c41 = V(), c50 = V(), c51 = V(), c60 = V(), c61 = V(), c70 = V(), c71 = V()
-        var bp = UnsafeRawPointer(panel)
+        var bp = panel
         for k in 0..<depth {
-            let b0 = bp.loadUnaligned(as: V.self), b1 = bp.loadUnaligned(fromByteOffset: 64, as: V.self)
-            mc_prefetch(bp + prefetchDistance)
-            mc_prefetch(bp + prefetchDistance + 64)
-            bp += 128
+            let (b0, b1) = Row.load(bp)
+            for line in stride(from: 0, to: Row.bytes, by: 64) { mc_prefetch(bp + prefetchDistance + line) }
+            bp += Row.bytes
             var x = V(repeating: a0[k]); c00.addProduct(b0, x); c01.addProduct(b1, x)
             x = V(repeating: a1[k]); c10.addProduct(b0, x); c11.addProduct(b1, x)
             x = V(repeating: a2[k]); c20.addProduct(b0, x); c21.addProduct(b1, x)

@@ -2,6 +2,8 @@ import ArgumentParser
 import BiT
 import Datasets
 import Foundation
+import Imaging
+import PackedGEMM
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +22,15 @@ struct BenchCommand: ParsableCommand {
             its task's alone), rounds alternate the order, and the table gives medians over
             rounds and the engine's ratio to the best peer. Peers that are not installed are
             listed and skipped.
+
+            --weights bf16 stores the kernels of batch-1 inference as bfloat16 (the arithmetic
+            stays float32): half the bytes to stream from memory, where a single image's deep
+            layers wait. Batch 32 and training are unchanged. The run then also compares
+            single images' outputs against float32 kernels and prints the difference: on
+            --checkpoint's model and 256 images of --data (with their labels, the
+            accuracy of each), else on the random model and random images. With --compare,
+            batch 1 is measured both ways in the same rounds (modelcheck-bf16 next to
+            modelcheck), each with its ratio to the best peer.
             """)
 
     enum TaskChoice: String, ExpressibleByArgument, CaseIterable {
@@ -33,6 +44,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed iterations of each measurement.") var iterations = 3
     @Option(help: "What to time: all, inference or training (at --batch only).") var task: TaskChoice = .all
     @Option(help: "Image folder for the loading measurement (skipped when absent).") var data = "Specs/data/malaria-sample"
+    @Option(help: "How batch-1 inference stores its packed kernels: float32 or bf16 (float32 arithmetic either way).")
+    var weights: PackedMatrix.Precision = .float32
+    @Option(help: "Time this checkpoint's model (.npz) instead of a random one of --model.") var checkpoint: String?
     @Flag(help: "Also measure peer frameworks in the same run and print the ratios.") var compare = false
     @Option(help: "Comma-separated peers for --compare: pytorch, pytorch-cl, onnxruntime, tensorflow, tensorflow-xla.")
     var peers = "pytorch,pytorch-cl,onnxruntime,tensorflow"
@@ -46,6 +60,7 @@ struct BenchCommand: ParsableCommand {
         if batch < 1 || iterations < 1 || threads < 1 || rounds < 1 { throw ValidationError("--batch, --iterations, --threads and --rounds must be at least 1") }
         if resolution < 32 { throw ValidationError("--resolution must be at least 32") }
         if compare && task != .all { throw ValidationError("--compare measures every task; drop --task") }
+        if compare && checkpoint != nil { throw ValidationError("--compare times random models in every framework; drop --checkpoint") }
     }
 
     var cases: [(EngineBenchmark.Task, Int)] {
@@ -61,8 +76,14 @@ struct BenchCommand: ParsableCommand {
         do { arch = try ResNetV2Architecture(named: model) } catch { throw ValidationError("\(error)") }
         if compare { return try runComparison(arch) }
         let verbose = !json
-        let setup = EngineBenchmark.Setup(architecture: arch, resolution: resolution, threads: threads)
-        let r = EngineBenchmark.run(cases, setup: setup, iterations: iterations, progress: { if verbose { Self.progress($0) } })
+        let loaded = try checkpoint.map { path in
+            do { return try BiTCheckpoint.load(URL(fileURLWithPath: path)) } catch { throw ValidationError("\(path): \(error)") }
+        }
+        let setup = EngineBenchmark.Setup(architecture: loaded?.model.architecture ?? arch, resolution: resolution,
+                                          classes: loaded?.model.classes ?? 2, threads: threads, singleImagePrecision: weights)
+        let r = EngineBenchmark.run(cases, setup: setup, iterations: iterations, model: loaded?.model,
+                                    comparisonImages: try loaded.flatMap { try comparisonImages($0.metadata) },
+                                    progress: { if verbose { Self.progress($0) } })
         // BiT-HyperRule's small-image pipeline: resize 160, random 128 crop, flips.
         let folder = URL(fileURLWithPath: data)
         let loading = FileManager.default.fileExists(atPath: folder.path)
@@ -77,20 +98,42 @@ struct BenchCommand: ParsableCommand {
         print("engine     \(r.architecture) at \(r.resolution)x\(r.resolution), \(r.threads) threads, \(String(format: "%.2f", r.forwardGFLOPPerImage)) GFLOP/img forward")
         print("BLAS       OpenBLAS core \(r.blasCore) (\(r.blasCoreOrigin))")
         for m in r.measurements {
-            let what = m.task == .training ? "(forward, backward, SGD-momentum update)" : ""
+            let what = m.task == .training ? "(forward, backward, SGD-momentum update)" : m.precision == .bfloat16 ? "(bf16-stored kernels)" : ""
             print("\(Self.label(m.task, m.batch).padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(format: "%6.1f img/s  %4.0f GFLOP/s", m.imagesPerSecond, m.gflops))  \(what)")
+        }
+        if let d = r.precisionDifference {
+            let accuracy = d.float32Correct.map { f in d.lowerCorrect.map { ", correct \(f) vs \($0)" } ?? "" } ?? ""
+            print("bf16 vs f32 \(d.images) single images\(checkpoint == nil ? " (random model and images)" : ""): predictions the same in \(d.samePrediction)\(accuracy); "
+                  + String(format: "largest logit difference %.2g of the largest logit, probability difference %.2g", d.maxRelativeLogitDifference, d.maxProbabilityDifference))
         }
         print("peak mem   \(Self.gib(r.peakMemoryBytes)) resident")
         print("loading    \(loading.map { String(format: "%.0f img/s", $0) } ?? "skipped (no \(data))")  (decode, resize 160, crop 128, flips; \(threads) threads, no cache)")
     }
 
+    /// 256 images of --data (every n/256-th, so every class is in) with their labels
+    /// in the checkpoint's classes; nil when the folder is absent or its classes differ.
+    func comparisonImages(_ metadata: ModelMetadata) throws -> (images: Tensor<Float>, labels: [Int]?)? {
+        let folder = URL(fileURLWithPath: data)
+        guard FileManager.default.fileExists(atPath: folder.path),
+              let manifest = try? ImageFolder.scan(folder, classes: metadata.classNames) else { return nil }
+        let step = max(1, manifest.entries.count / 256)
+        let entries = stride(from: 0, to: manifest.entries.count, by: step).prefix(256).map { manifest.entries[$0] }
+        let decoded = try entries.map { try ImageDecoder.decode(contentsOf: folder.appendingPathComponent($0.path)) }
+        return (Preprocessing.evaluationBatch(decoded, resolution: resolution, valueRange: metadata.valueRange), entries.map(\.label))
+    }
+
     func runComparison(_ arch: ResNetV2Architecture) throws {
         let peerNames = peers.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // A lower precision is a variant of batch-1 inference, measured next to float32.
+        let variant = weights == .float32 ? nil : "\(PeerComparison.engineName)-\(weights.rawValue)"
         let comparison = PeerComparison(
-            cases: cases, peers: peerNames, rounds: rounds,
-            engine: { task, batch in
-                [Self.executable, "bench", "--model", model, "--resolution", "\(resolution)", "--batch", "\(batch)",
-                 "--threads", "\(threads)", "--iterations", "\(iterations)", "--task", task.rawValue, "--data", "/nonexistent", "--json"]
+            cases: cases, peers: peerNames, rounds: rounds, engineVariants: variant.map { [$0] } ?? [],
+            engine: { system, task, batch in
+                let lower = system == variant
+                if lower && (task, batch) != (.inference, 1) { return nil }
+                return [Self.executable, "bench", "--model", model, "--resolution", "\(resolution)", "--batch", "\(batch)",
+                        "--threads", "\(threads)", "--iterations", "\(iterations)", "--task", task.rawValue, "--data", "/nonexistent",
+                        "--weights", (lower ? weights : .float32).rawValue, "--json"]
             },
             peer: { peer, task, batch in
                 [python, peerScript, peer, task == .training ? "train" : "infer", "--batch", "\(batch)",
@@ -102,7 +145,8 @@ struct BenchCommand: ParsableCommand {
         let verbose = !json
         let result = try comparison.run(progress: { if verbose { Self.progress($0) } })
         if json { print(try Self.jsonString(result)); return }
-        print("\(arch) at \(resolution)x\(resolution), \(threads) threads, \(rounds) alternating rounds of \(iterations) iterations; medians")
+        print("\(arch) at \(resolution)x\(resolution), \(threads) threads, \(rounds) alternating rounds of \(iterations) iterations; medians"
+              + (variant.map { "; \($0): batch 1 on \(weights.rawValue)-stored kernels" } ?? ""))
         print(result.table)
     }
 
@@ -125,3 +169,5 @@ struct BenchCommand: ParsableCommand {
         return String(decoding: try enc.encode(value), as: UTF8.self)
     }
 }
+
+extension PackedMatrix.Precision: ExpressibleByArgument {}

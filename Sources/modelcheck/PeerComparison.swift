@@ -10,8 +10,11 @@ struct PeerComparison {
     /// Peer names as Benchmarks/peers.py knows them.
     let peers: [String]
     let rounds: Int
-    /// The command line of the engine's measurement of one case (a `bench --json` run).
-    let engine: (EngineBenchmark.Task, Int) -> [String]
+    /// Variants of the engine measured besides `engineName` (e.g. "modelcheck-bf16").
+    var engineVariants: [String] = []
+    /// The command line of the engine's (or a variant's) measurement of one case (a `bench
+    /// --json` run); nil where that variant does not apply.
+    let engine: (String, EngineBenchmark.Task, Int) -> [String]?
     /// The command line of a peer's measurement of one case.
     let peer: (String, EngineBenchmark.Task, Int) -> [String]
 
@@ -33,6 +36,8 @@ struct PeerComparison {
         /// The fastest peer and the engine's speed over it (> 1: the engine is faster).
         var bestPeer: String?
         var speedRatio: Double?
+        /// Each engine variant's speed over the fastest peer.
+        var variantSpeedRatios: [String: Double]?
         /// For training: the leanest peer and the engine's peak memory over it (< 1: the engine uses less).
         var leanestPeer: String?
         var memoryRatio: Double?
@@ -54,8 +59,9 @@ struct PeerComparison {
             }
             var rows = [["task"] + systems + ["best peer", "ratio"]]
             for c in cases {
+                let variants = (c.variantSpeedRatios ?? [:]).sorted { $0.key < $1.key }.map { String(format: " (%@ %.2fx)", $0.key, $0.value) }
                 rows.append([BenchCommand.label(c.task, c.batch)] + cells(c) { String(format: "%.1f", $0.imagesPerSecond) }
-                            + [c.bestPeer ?? "-", c.speedRatio.map { String(format: "%.2fx", $0) } ?? "-"])
+                            + [c.bestPeer ?? "-", (c.speedRatio.map { String(format: "%.2fx", $0) } ?? "-") + variants.joined()])
                 if c.task == .training {
                     rows.append(["peak memory, training"] + cells(c) { BenchCommand.gib($0.peakMemoryBytes) }
                                 + [c.leanestPeer ?? "-", c.memoryRatio.map { String(format: "%.2fx", $0) } ?? "-"])
@@ -77,13 +83,15 @@ struct PeerComparison {
         var series: [[String: Series]] = cases.map { _ in [:] }
         var unavailable: [String: String] = [:]
         var skipped = Set<String>()
+        let engines = [Self.engineName] + engineVariants
         for round in 1...rounds {
             for (ci, (task, batch)) in cases.enumerated() {
-                var systems = [Self.engineName] + peers
+                var systems = engines + peers
                 if round % 2 == 0 { systems.reverse() }
                 for system in systems where !skipped.contains("\(system) \(ci)") {
-                    let command = system == Self.engineName ? engine(task, batch) : peer(system, task, batch)
-                    let outcome = try Self.measure(command, engine: system == Self.engineName)
+                    let isEngine = engines.contains(system)
+                    guard let command = isEngine ? engine(system, task, batch) : peer(system, task, batch) else { continue }
+                    let outcome = try Self.measure(command, engine: isEngine)
                     switch outcome {
                     case .measured(let median, let peak):
                         series[ci][system, default: Series(system: system)].roundMedians.append(median)
@@ -98,13 +106,15 @@ struct PeerComparison {
             }
         }
         let results = cases.enumerated().map { ci, c in
-            let ordered = ([Self.engineName] + peers).compactMap { series[ci][$0] }
+            let ordered = (engines + peers).compactMap { series[ci][$0] }
             var result = CaseResult(task: c.0, batch: c.1, series: ordered)
             let engine = series[ci][Self.engineName]
-            let peerSeries = ordered.filter { $0.system != Self.engineName }
-            if let engine, let best = peerSeries.max(by: { $0.imagesPerSecond < $1.imagesPerSecond }) {
+            let peerSeries = ordered.filter { !engines.contains($0.system) }
+            if let best = peerSeries.max(by: { $0.imagesPerSecond < $1.imagesPerSecond }) {
                 result.bestPeer = best.system
-                result.speedRatio = engine.imagesPerSecond / best.imagesPerSecond
+                result.speedRatio = engine.map { $0.imagesPerSecond / best.imagesPerSecond }
+                let variants = engineVariants.compactMap { name in series[ci][name].map { (name, $0.imagesPerSecond / best.imagesPerSecond) } }
+                result.variantSpeedRatios = variants.isEmpty ? nil : Dictionary(uniqueKeysWithValues: variants)
             }
             if c.0 == .training, let engine, let lean = peerSeries.min(by: { $0.peakMemoryBytes < $1.peakMemoryBytes }) {
                 result.leanestPeer = lean.system

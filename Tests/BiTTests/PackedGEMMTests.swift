@@ -10,14 +10,35 @@ struct PackedGEMMTests {
         return (0..<count).map { _ in Float(rng.nextNormal()) }
     }
 
-    @Test(arguments: [(1, 1, 32), (5, 7, 64), (8, 64, 32), (13, 33, 96), (64, 300, 128)])
-    func productMatchesTheSum(_ dims: (Int, Int, Int)) {
+    /// `x` to bfloat16's 8 significant bits, ties to even, by arithmetic on its value (not its
+    /// bits, as the engine does): the reference for products on bfloat16-stored matrices.
+    static func roundedToBFloat16(_ x: Float) -> Double {
+        guard x != 0, x.isFinite else { return Double(x) }
+        let ulp = Double.pow(2, (Double(abs(x))).exponent - 7)
+        return (Double(x) / ulp).rounded(.toNearestOrEven) * ulp
+    }
+
+    @Test func bfloat16RoundsToNearestEven() {
+        let cases: [(Float, UInt16)] = [
+            (1, 0x3F80), (-2.5, 0xC020), (1 + 0x1p-8, 0x3F80), (1 + 3 * 0x1p-8, 0x3F82), (1 + 0x1p-8 + 0x1p-20, 0x3F81),
+            (.greatestFiniteMagnitude, 0x7F80), (.infinity, 0x7F80), (-0.0, 0x8000), (0x1p-130, 0x0008),
+        ]
+        for (x, bits) in cases { #expect(PackedMatrix.bfloat16(x) == bits, "\(x)") }
+        #expect(Float(bitPattern: UInt32(PackedMatrix.bfloat16(.nan)) << 16).isNaN)
+        for x in Self.values(1000, seed: 20) {
+            #expect(Double(Float(bitPattern: UInt32(PackedMatrix.bfloat16(x)) << 16)) == Self.roundedToBFloat16(x), "\(x)")
+        }
+    }
+
+    @Test(arguments: [(1, 1, 32), (5, 7, 64), (8, 64, 32), (13, 33, 96), (64, 300, 128)], PackedMatrix.Precision.allCases)
+    func productMatchesTheSum(_ dims: (Int, Int, Int), _ precision: PackedMatrix.Precision) {
         // Rows off the 8-row block, depths of one and odd ones, several panels; leading
-        // dimensions wider than the matrices.
+        // dimensions wider than the matrices. bfloat16 against the sum of its rounded values.
         let (m, k, n) = dims
         let (lda, ldc) = (k + 3, n + 5)
         let a = Self.values(m * lda, seed: 1), b = Self.values(k * n, seed: 2)
-        let packed = PackedMatrix(rowMajor: b, rows: k, columns: n)!
+        let packed = PackedMatrix(rowMajor: b, rows: k, columns: n, precision: precision)!
+        let weight = { (i: Int) in precision == .float32 ? Double(b[i]) : Self.roundedToBFloat16(b[i]) }
         #expect(packed.panels == n / 32)
         var c = [Float](repeating: .nan, count: m * ldc)
         a.withUnsafeBufferPointer { a in
@@ -29,8 +50,14 @@ struct PackedGEMMTests {
         for i in 0..<m {
             for j in 0..<n {
                 var sum = 0.0
-                for p in 0..<k { sum += Double(a[i * lda + p]) * Double(b[p * n + j]) }
-                #expect(abs(Double(c[i * ldc + j]) - sum) <= 1e-5 * (1 + abs(sum)), "C[\(i), \(j)]")
+                var magnitude = 0.0
+                for p in 0..<k {
+                    sum += Double(a[i * lda + p]) * weight(p * n + j)
+                    magnitude += abs(Double(a[i * lda + p]) * weight(p * n + j))
+                }
+                // float32 rounding of the sum's terms; a weight off by bfloat16's rounding
+                // (2⁻⁹ relative) would be ~30 times that.
+                #expect(abs(Double(c[i * ldc + j]) - sum) <= 1e-6 * (1 + magnitude), "C[\(i), \(j)]")
             }
             // Past the product's columns, nothing is written.
             let beyond = c[(i * ldc + n)..<(i * ldc + ldc)]
@@ -38,10 +65,12 @@ struct PackedGEMMTests {
         }
     }
 
-    @Test func aPanelRangeWritesOnlyItsColumnsAndAccumulates() {
+    @Test(arguments: PackedMatrix.Precision.allCases)
+    func aPanelRangeWritesOnlyItsColumnsAndAccumulates(_ precision: PackedMatrix.Precision) {
         let (m, k, n) = (9, 20, 96)
         let a = Self.values(m * k, seed: 3), b = Self.values(k * n, seed: 4)
-        let packed = PackedMatrix(rowMajor: b, rows: k, columns: n)!
+        let packed = PackedMatrix(rowMajor: b, rows: k, columns: n, precision: precision)!
+        let weight = { (i: Int) in precision == .float32 ? Double(b[i]) : Self.roundedToBFloat16(b[i]) }
         var c = [Float](repeating: 2, count: m * n)
         a.withUnsafeBufferPointer { a in
             c.withUnsafeMutableBufferPointer { c in
@@ -51,7 +80,7 @@ struct PackedGEMMTests {
         for i in 0..<m {
             for j in 0..<n {
                 var sum = 2.0
-                if (32..<64).contains(j) { for p in 0..<k { sum += Double(a[i * k + p]) * Double(b[p * n + j]) } }
+                if (32..<64).contains(j) { for p in 0..<k { sum += Double(a[i * k + p]) * weight(p * n + j) } }
                 #expect(abs(Double(c[i * n + j]) - sum) <= 1e-5 * (1 + abs(sum)), "C[\(i), \(j)]")
             }
         }

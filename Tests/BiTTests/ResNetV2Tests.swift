@@ -86,7 +86,7 @@ import Testing
         for name in double.parameters.names { params.set(double.parameters.tensor(name).converted(), for: name) }
         let model = try ResNetV2<Float>(architecture: double.architecture, classes: double.classes, parameters: params)
         let image = GradientCheck.random([1, 64, 64, 3], seed: 12).converted(to: Float.self)
-        let packed = model.standardizedKernels(packedForSingleImages: true)
+        let packed = model.standardizedKernels(packedForSingleImages: .float32)
         #expect(packed.packed.isEmpty != PackedConv2D.isSupported)
         let reference = model.logits(image, threads: 1).array
         let scale = reference.map(abs).max()!
@@ -94,6 +94,16 @@ import Testing
             let got = model.logits(image, threads: threads, kernels: packed).array
             #expect(zip(got, reference).map { abs($0 - $1) }.max()! <= 1e-5 * scale, "\(threads) threads")
             #expect(got == model.logits(image, threads: threads, kernels: packed).array, "same threads, same bits")
+        }
+        // bfloat16-stored kernels: close to float32 (8 significant bits per weight), not equal.
+        let lower = model.standardizedKernels(packedForSingleImages: .bfloat16)
+        #expect(lower.packed.count == packed.packed.count)
+        if PackedConv2D.isSupported {
+            for threads in [1, 2] {
+                let got = model.logits(image, threads: threads, kernels: lower).array
+                let error = zip(got, reference).map { abs($0 - $1) }.max()!
+                #expect(error <= 2e-2 * scale && error > 1e-5 * scale, "\(threads) threads: \(error / scale)")
+            }
         }
         // The shared ops on their own, in Double: the same sums whatever the split.
         let x = GradientCheck.random([1, 9, 11, 16], seed: 13)

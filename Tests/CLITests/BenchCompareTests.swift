@@ -56,6 +56,33 @@ import Testing
         #expect(table.stdout.contains("best peer") && table.stdout.contains("skipped slowpeer (training, batch 2): cannot train"))
     }
 
+    @Test func bf16IsAVariantOfBatch1InTheSameRounds() throws {
+        let folder = CLI.temporaryFolder()
+        let script = folder.appendingPathComponent("peers.py")
+        try Self.fakePeers.write(to: script, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["bench", "--compare", "--model", "R14x0.125", "--resolution", "32", "--batch", "2",
+                             "--iterations", "1", "--rounds", "2", "--peers", "fastpeer", "--weights", "bf16",
+                             "--peer-script", script.path, "--python", "python3", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        struct Series: Decodable { let system: String; let roundMedians: [Double] }
+        struct Case: Decodable { let task: String; let batch: Int; let series: [Series]; let speedRatio: Double?; let variantSpeedRatios: [String: Double]? }
+        struct Output: Decodable { let cases: [Case] }
+        let out = try JSONDecoder().decode(Output.self, from: Data(r.stdout.utf8))
+        for c in out.cases {
+            let single = c.task == "inference" && c.batch == 1
+            #expect(c.series.map(\.system) == (single ? ["modelcheck", "modelcheck-bf16", "fastpeer"] : ["modelcheck", "fastpeer"]))
+            #expect(c.speedRatio != nil)
+            let variant = c.series.first { $0.system == "modelcheck-bf16" }
+            #expect(variant?.roundMedians.count == (single ? 2 : nil))
+            if let variant {
+                let ratio = try #require(c.variantSpeedRatios?["modelcheck-bf16"])
+                #expect(abs(ratio - variant.roundMedians.sorted()[1] / 8) < 1e-9)
+            } else {
+                #expect(c.variantSpeedRatios == nil)
+            }
+        }
+    }
+
     @Test func aMissingPeerScriptIsAUsageError() throws {
         let r = try CLI.run(["bench", "--compare", "--peer-script", "/nonexistent/peers.py"])
         #expect(r.status == 2 && r.stderr.contains("/nonexistent/peers.py"))

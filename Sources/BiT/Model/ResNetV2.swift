@@ -128,9 +128,10 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     /// Standardises every convolution kernel, the kernels spread over `threads` workers, with
     /// the Winograd transforms of the 3x3 stride-1 ones.
     ///
-    /// `packedForSingleImages` also lays the kernels out for `PackedConv2D` (float32 on AVX-512
-    /// CPUs; another copy of the weights), which `logits` then uses for one image at a time.
-    public func standardizedKernels(threads: Int = 1, packedForSingleImages: Bool = false) -> StandardizedKernels {
+    /// `packedForSingleImages` also lays the kernels out for `PackedConv2D` at that precision
+    /// (float32 models on AVX-512 CPUs; another copy of the weights, half as large in
+    /// bfloat16), which `logits` then uses for one image at a time.
+    public func standardizedKernels(threads: Int = 1, packedForSingleImages: PackedMatrix.Precision? = nil) -> StandardizedKernels {
         let names = parameters.names.filter { $0.hasSuffix("standardized_conv2d/kernel") }
         let slots = Slots<(standardized: Tensor<T>, inverseStd: [T])>(names.count)
         let params = parameters
@@ -142,10 +143,10 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         Parallel.forEach(winogradNames.count, workers: threads) { i in
             transforms[i] = Winograd3x3.transformKernel(byName[winogradNames[i]]!.standardized)
         }
-        let packedNames = packedForSingleImages && T.self == Float.self ? names : []
+        let packedNames = packedForSingleImages != nil && T.self == Float.self ? names : []
         let packs = Slots<PackedMatrix?>(packedNames.count)
         Parallel.forEach(packedNames.count, workers: threads) { i in
-            packs[i] = PackedConv2D.pack(byName[packedNames[i]]!.standardized as! Tensor<Float>)
+            packs[i] = PackedConv2D.pack(byName[packedNames[i]]!.standardized as! Tensor<Float>, precision: packedForSingleImages!)
         }
         let packed = zip(packedNames, packs.values).compactMap { name, p in p.map { (name, $0) } }
         return StandardizedKernels(byName: byName, winograd: Dictionary(uniqueKeysWithValues: zip(winogradNames, transforms.values)),

@@ -8,6 +8,7 @@ import PackedGEMM
 /// image's time went to it) and its threads wait on each other; a packed kernel is read
 /// straight from memory, once per call.
 public enum PackedConv2D {
+
     /// Whether this CPU runs the packed kernel (it is AVX-512 code).
     public static let isSupported: Bool = BLASRuntime.cpuFlags().contains("avx512f")
 
@@ -32,11 +33,12 @@ public enum PackedConv2D {
         return rows(x, geometry: g) <= panelSplitMaxRows || k * cout * MemoryLayout<Float>.stride <= rowSplitMaxKernelBytes
     }
 
-    /// The HWIO kernel packed as the (kh·kw·cin) × cout matrix of `Conv2D`; nil when this CPU
-    /// lacks AVX-512 or cout is not a multiple of the kernel's panel width (32).
-    public static func pack(_ w: Tensor<Float>) -> PackedMatrix? {
+    /// The HWIO kernel packed as the (kh·kw·cin) × cout matrix of `Conv2D`, its values stored
+    /// at `precision`; nil when this CPU lacks AVX-512 or cout is not a multiple of the
+    /// kernel's panel width (32).
+    public static func pack(_ w: Tensor<Float>, precision: PackedMatrix.Precision = .float32) -> PackedMatrix? {
         guard isSupported, w.shape.count == 4 else { return nil }
-        return PackedMatrix(rowMajor: w.pointer, rows: w.shape[0] * w.shape[1] * w.shape[2], columns: w.shape[3])
+        return PackedMatrix(rowMajor: w.pointer, rows: w.shape[0] * w.shape[1] * w.shape[2], columns: w.shape[3], precision: precision)
     }
 
     /// Output positions of convolving `x` with geometry `g`: the rows of its product.

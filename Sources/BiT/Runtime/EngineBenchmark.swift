@@ -1,4 +1,5 @@
 import Foundation
+import PackedGEMM
 
 /// Measures the engine: inference and training-step throughput of one architecture.
 public enum EngineBenchmark {
@@ -17,10 +18,14 @@ public enum EngineBenchmark {
         public var resolution: Int
         public var classes: Int
         public var threads: Int
+        /// How the kernels packed for batch-1 inference store their values.
+        public var singleImagePrecision: PackedMatrix.Precision
 
         /// A set-up of `architecture` at `resolution`² on `threads` workers.
-        public init(architecture: ResNetV2Architecture, resolution: Int, classes: Int = 2, threads: Int) {
+        public init(architecture: ResNetV2Architecture, resolution: Int, classes: Int = 2, threads: Int,
+                    singleImagePrecision: PackedMatrix.Precision = .float32) {
             (self.architecture, self.resolution, self.classes, self.threads) = (architecture, resolution, classes, threads)
+            self.singleImagePrecision = singleImagePrecision
         }
 
         /// Forward GFLOP per image (2 × multiply-accumulates of convolutions and head).
@@ -37,6 +42,8 @@ public enum EngineBenchmark {
         public var imagesPerIteration: Int
         /// Images per second of each timed iteration, in order.
         public var iterations: [Double]
+        /// How the packed kernels stored their values (batch-1 inference only).
+        public var precision: PackedMatrix.Precision?
         /// The median of `iterations`.
         public var imagesPerSecond: Double
         /// Effective GFLOP/s: a direct convolution's arithmetic per image over the time (Winograd
@@ -53,8 +60,57 @@ public enum EngineBenchmark {
         public var blasCoreOrigin: String
         public var forwardGFLOPPerImage: Double
         public var measurements: [Measurement]
+        /// Batch-1 outputs on lower-precision kernels against float32 ones, when measured.
+        public var precisionDifference: PrecisionDifference?
         /// Peak resident memory of the process, bytes.
         public var peakMemoryBytes: Int
+    }
+
+    /// How far kernels stored at a lower precision move single images' outputs from the same
+    /// model's float32 outputs.
+    public struct PrecisionDifference: Sendable, Codable {
+        /// The lower precision.
+        public var precision: PackedMatrix.Precision
+        /// Images compared, each run alone (the path the packed kernels serve).
+        public var images: Int
+        /// Largest |logit difference| over the largest |float32 logit|.
+        public var maxRelativeLogitDifference: Double
+        /// Largest difference of a class probability.
+        public var maxProbabilityDifference: Double
+        /// Images whose predicted class is the same.
+        public var samePrediction: Int
+        /// Images predicted correctly with float32 kernels, when labels are known.
+        public var float32Correct: Int?
+        /// Images predicted correctly with the lower-precision kernels, when labels are known.
+        public var lowerCorrect: Int?
+    }
+
+    /// Runs each of `images` alone on `model` with kernels packed at float32 and at `precision`
+    /// and compares the outputs; `labels` (one per image) add each one's correct count.
+    public static func precisionDifference(
+        _ precision: PackedMatrix.Precision, model: ResNetV2<Float>, images: Tensor<Float>, labels: [Int]?, threads: Int
+    ) -> PrecisionDifference {
+        let exact = model.standardizedKernels(threads: threads, packedForSingleImages: .float32)
+        let lower = model.standardizedKernels(threads: threads, packedForSingleImages: precision)
+        let n = images.shape[0], k = model.classes
+        var reference: [Float] = [], got: [Float] = []
+        for i in 0..<n {
+            let image = images.slice(i..<(i + 1))
+            reference += model.logits(image, threads: threads, kernels: exact).array
+            got += model.logits(image, threads: threads, kernels: lower).array
+        }
+        let p = SoftmaxCrossEntropy.softmax(Tensor(shape: [n, k], values: reference)).array
+        let q = SoftmaxCrossEntropy.softmax(Tensor(shape: [n, k], values: got)).array
+        func top(_ v: [Float], _ i: Int) -> Int { (0..<k).max { v[i * k + $0] < v[i * k + $1] }! }
+        let scale = Double(reference.map(abs).max() ?? 0)
+        let logitDifference = zip(reference, got).map { Double(abs($0 - $1)) }.max() ?? 0
+        return PrecisionDifference(
+            precision: precision, images: n,
+            maxRelativeLogitDifference: scale > 0 ? logitDifference / scale : logitDifference,
+            maxProbabilityDifference: zip(p, q).map { Double(abs($0 - $1)) }.max() ?? 0,
+            samePrediction: (0..<n).filter { top(reference, $0) == top(got, $0) }.count,
+            float32Correct: labels.map { labels in (0..<n).filter { top(reference, $0) == labels[$0] }.count },
+            lowerCorrect: labels.map { labels in (0..<n).filter { top(got, $0) == labels[$0] }.count })
     }
 
     /// A randomly initialised model of `setup` with a small non-zero head, so that gradients
@@ -91,7 +147,7 @@ public enum EngineBenchmark {
         switch task {
         case .inference:
             // A server answering one image at a time would pack its kernels for that once, too.
-            let kernels = model.standardizedKernels(threads: threads, packedForSingleImages: batch == 1)
+            let kernels = model.standardizedKernels(threads: threads, packedForSingleImages: batch == 1 ? setup.singleImagePrecision : nil)
             run = { _ = model.logits(images, threads: threads, kernels: kernels) }
         case .training:
             var sgd = SGD<Float>()
@@ -113,21 +169,31 @@ public enum EngineBenchmark {
         let median = Self.median(rates)
         let flop = setup.forwardGFLOPPerImage * (task == .training ? 3 : 1)
         return Measurement(task: task, batch: batch, imagesPerIteration: batch * calls, iterations: rates,
+                           precision: task == .inference && batch == 1 ? setup.singleImagePrecision : nil,
                            imagesPerSecond: median, gflops: median * flop)
     }
 
-    /// Measures each (task, batch) in turn on one model (built once: initialising R50x1's
-    /// 23.5 million weights takes seconds).
+    /// Measures each (task, batch) in turn on one model: `model`, else a random one of `setup`
+    /// (built once: initialising R50x1's 23.5 million weights takes seconds). With batch-1
+    /// inference on kernels below float32, also compares its outputs to float32 ones on
+    /// `comparisonImages` (random ones when nil).
     public static func run(
-        _ cases: [(Task, Int)], setup: Setup, iterations: Int, progress: (String) -> Void = { _ in }
+        _ cases: [(Task, Int)], setup: Setup, iterations: Int, model: ResNetV2<Float>? = nil,
+        comparisonImages: (images: Tensor<Float>, labels: [Int]?)? = nil, progress: (String) -> Void = { _ in }
     ) -> Result {
-        let model = model(setup)
+        let model = model ?? Self.model(setup)
+        var difference: PrecisionDifference?
+        if setup.singleImagePrecision != .float32, cases.contains(where: { $0 == (.inference, 1) }) {
+            var rng = SeededRandom(seed: 4)
+            let images = comparisonImages ?? (Tensor<Float>(shape: [32, setup.resolution, setup.resolution, 3]) { _ in Float(rng.nextUnit() * 2 - 1) }, nil)
+            difference = precisionDifference(setup.singleImagePrecision, model: model, images: images.images, labels: images.labels, threads: setup.threads)
+        }
         let measurements = cases.map { measure($0.0, batch: $0.1, model: model, setup: setup, iterations: iterations, progress: progress) }
         return Result(
             architecture: setup.architecture.description, resolution: setup.resolution, threads: setup.threads,
             blasCore: BLASRuntime.coreName, blasCoreOrigin: BLASRuntime.kernelOrigin,
             forwardGFLOPPerImage: setup.forwardGFLOPPerImage, measurements: measurements,
-            peakMemoryBytes: peakResidentBytes())
+            precisionDifference: difference, peakMemoryBytes: peakResidentBytes())
     }
 
     /// The middle value (the upper one of an even count).

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// `bench --weights`: batch-1 inference on bfloat16-stored kernels, and its difference from
+/// float32 reported with the speed.
+@Suite struct BenchWeightsTests {
+    @Test func bf16IsTimedAndComparedWithFloat32() throws {
+        let r = try CLI.run(["bench", "--model", "R14x0.125", "--resolution", "32", "--batch", "1", "--task", "inference",
+                             "--iterations", "1", "--weights", "bf16", "--data", "/nonexistent", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        struct Measurement: Decodable { let batch: Int; let precision: String? }
+        struct Difference: Decodable { let precision: String; let images: Int; let samePrediction: Int; let maxRelativeLogitDifference: Double }
+        struct Engine: Decodable { let measurements: [Measurement]; let precisionDifference: Difference? }
+        struct Output: Decodable { let engine: Engine }
+        let out = try JSONDecoder().decode(Output.self, from: Data(r.stdout.utf8)).engine
+        #expect(out.measurements.map(\.precision) == ["bf16"])
+        let d = try #require(out.precisionDifference)
+        #expect(d.precision == "bf16" && d.images == 32 && d.samePrediction <= 32 && d.maxRelativeLogitDifference < 0.5)
+
+        let plain = try CLI.run(["bench", "--model", "R14x0.125", "--resolution", "32", "--batch", "1", "--task", "inference",
+                                 "--iterations", "1", "--data", "/nonexistent", "--json"])
+        #expect(plain.status == 0 && !plain.stdout.contains("precisionDifference"))
+    }
+
+    @Test func badWeightsOrCheckpointAreUsageErrors() throws {
+        let weights = try CLI.run(["bench", "--weights", "fp8"])
+        #expect(weights.status == 2 && weights.stderr.contains("fp8"))
+        let checkpoint = try CLI.run(["bench", "--checkpoint", "/nonexistent/model.npz", "--task", "inference"])
+        #expect(checkpoint.status == 2 && checkpoint.stderr.contains("/nonexistent/model.npz"))
+    }
+}
