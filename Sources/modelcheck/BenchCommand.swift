@@ -81,8 +81,8 @@ struct BenchCommand: ParsableCommand {
         }
         let setup = EngineBenchmark.Setup(architecture: loaded?.model.architecture ?? arch, resolution: resolution,
                                           classes: loaded?.model.classes ?? 2, threads: threads, singleImagePrecision: weights)
-        let r = EngineBenchmark.run(cases, setup: setup, iterations: iterations, model: loaded?.model,
-                                    comparisonImages: try loaded.flatMap { try comparisonImages($0.metadata) },
+        let realImages = try loaded.flatMap { try comparisonImages($0.metadata) }
+        let r = EngineBenchmark.run(cases, setup: setup, iterations: iterations, model: loaded?.model, comparisonImages: realImages,
                                     progress: { if verbose { Self.progress($0) } })
         // BiT-HyperRule's small-image pipeline: resize 160, random 128 crop, flips.
         let folder = URL(fileURLWithPath: data)
@@ -103,7 +103,8 @@ struct BenchCommand: ParsableCommand {
         }
         if let d = r.precisionDifference {
             let accuracy = d.float32Correct.map { f in d.lowerCorrect.map { ", correct \(f) vs \($0)" } ?? "" } ?? ""
-            print("bf16 vs f32 \(d.images) single images\(checkpoint == nil ? " (random model and images)" : ""): predictions the same in \(d.samePrediction)\(accuracy); "
+            let on = realImages != nil ? "images of \(data)" : checkpoint == nil ? "random images, random model" : "random images (no labelled \(data))"
+            print("\(d.precision.rawValue) vs float32, \(d.images) single \(on): predictions the same in \(d.samePrediction)\(accuracy); "
                   + String(format: "largest logit difference %.2g of the largest logit, probability difference %.2g", d.maxRelativeLogitDifference, d.maxProbabilityDifference))
         }
         print("peak mem   \(Self.gib(r.peakMemoryBytes)) resident")
