@@ -38,15 +38,15 @@ public enum PackedGEMM {
 
     /// How the micro-kernel reads a panel row's 32 values as two float32 vectors.
     protocol PanelRows {
-        /// Bytes of one panel row.
-        static var bytes: Int { get }
+        /// The storage these rows read.
+        static var precision: PackedMatrix.Precision { get }
         /// Columns 0..<16 and 16..<32 of the row at `row`.
         static func load(_ row: UnsafeRawPointer) -> (SIMD16<Float>, SIMD16<Float>)
     }
 
     /// float32 rows: two vector loads.
     enum Float32Rows: PanelRows {
-        static var bytes: Int { 128 }
+        static var precision: PackedMatrix.Precision { .float32 }
         @inline(__always) static func load(_ row: UnsafeRawPointer) -> (SIMD16<Float>, SIMD16<Float>) {
             (row.loadUnaligned(as: SIMD16<Float>.self), row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
         }
@@ -55,7 +55,7 @@ public enum PackedGEMM {
     /// bfloat16 rows: one vector load, then a shift (low halves) and a mask (high halves)
     /// make the two float32 vectors; a bfloat16 is a float32's top 16 bits.
     enum BFloat16Rows: PanelRows {
-        static var bytes: Int { 64 }
+        static var precision: PackedMatrix.Precision { .bfloat16 }
         @inline(__always) static func load(_ row: UnsafeRawPointer) -> (SIMD16<Float>, SIMD16<Float>) {
             let words = row.loadUnaligned(as: SIMD16<UInt32>.self)
             return (unsafeBitCast(words &<< 16, to: SIMD16<Float>.self),
@@ -77,10 +77,11 @@ public enum PackedGEMM {
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
         var c40 = V(), c41 = V(), c50 = V(), c51 = V(), c60 = V(), c61 = V(), c70 = V(), c71 = V()
         var bp = panel
+        let rowBytes = PackedMatrix.rowBytes(Row.precision)
         for k in 0..<depth {
             let (b0, b1) = Row.load(bp)
-            for line in stride(from: 0, to: Row.bytes, by: 64) { mc_prefetch(bp + prefetchDistance + line) }
-            bp += Row.bytes
+            for line in stride(from: 0, to: rowBytes, by: 64) { mc_prefetch(bp + prefetchDistance + line) }
+            bp += rowBytes
             var x = V(repeating: a0[k]); c00.addProduct(b0, x); c01.addProduct(b1, x)
             x = V(repeating: a1[k]); c10.addProduct(b0, x); c11.addProduct(b1, x)
             x = V(repeating: a2[k]); c20.addProduct(b0, x); c21.addProduct(b1, x)

@@ -31,8 +31,8 @@ public final class PackedMatrix: @unchecked Sendable {
     /// Number of column panels.
     public var panels: Int { columns / Self.panelWidth }
 
-    /// Bytes of one panel row.
-    var rowBytes: Int { Self.panelWidth * precision.bytes }
+    /// Bytes of one panel row stored at `precision`.
+    static func rowBytes(_ precision: Precision) -> Int { panelWidth * precision.bytes }
 
     /// Packs the row-major matrix at `source` ([rows, columns]); nil when `columns` is not a
     /// positive multiple of `panelWidth`.
@@ -58,7 +58,7 @@ public final class PackedMatrix: @unchecked Sendable {
     deinit { storage.deallocate() }
 
     /// The first byte of panel `index`.
-    func panel(_ index: Int) -> UnsafeRawPointer { UnsafeRawPointer(storage + index * rows * rowBytes) }
+    func panel(_ index: Int) -> UnsafeRawPointer { UnsafeRawPointer(storage + index * rows * Self.rowBytes(precision)) }
 
     /// `x` rounded to the nearest bfloat16 (ties to even), as its 16 bits; NaN stays NaN.
     public static func bfloat16(_ x: Float) -> UInt16 {

@@ -124,6 +124,12 @@ public enum EngineBenchmark {
         return model
     }
 
+    /// `count` images of uniform noise in [-1, 1] (the model's value range).
+    static func randomImages(_ count: Int, resolution: Int, seed: UInt64) -> Tensor<Float> {
+        var rng = SeededRandom(seed: seed)
+        return Tensor<Float>(shape: [count, resolution, resolution, 3]) { _ in Float(rng.nextUnit() * 2 - 1) }
+    }
+
     /// Images each timed iteration covers at least: a smaller batch is run that many times in
     /// a row (batch 1: 32 calls), so that one 20 ms call is never timed alone on a shared
     /// machine. Benchmarks/peers.py times its peers the same way.
@@ -138,8 +144,7 @@ public enum EngineBenchmark {
     public static func measure(
         _ task: Task, batch: Int, model: ResNetV2<Float>, setup: Setup, iterations: Int, progress: (String) -> Void = { _ in }
     ) -> Measurement {
-        var rng = SeededRandom(seed: 3)
-        let images = Tensor<Float>(shape: [batch, setup.resolution, setup.resolution, 3]) { _ in Float(rng.nextUnit() * 2 - 1) }
+        let images = randomImages(batch, resolution: setup.resolution, seed: 3)
         let labels = (0..<batch).map { $0 % setup.classes }
         let threads = setup.threads
 
@@ -184,8 +189,7 @@ public enum EngineBenchmark {
         let model = model ?? Self.model(setup)
         var difference: PrecisionDifference?
         if setup.singleImagePrecision != .float32, cases.contains(where: { $0 == (.inference, 1) }) {
-            var rng = SeededRandom(seed: 4)
-            let images = comparisonImages ?? (Tensor<Float>(shape: [32, setup.resolution, setup.resolution, 3]) { _ in Float(rng.nextUnit() * 2 - 1) }, nil)
+            let images = comparisonImages ?? (randomImages(32, resolution: setup.resolution, seed: 4), nil)
             difference = precisionDifference(setup.singleImagePrecision, model: model, images: images.images, labels: images.labels, threads: setup.threads)
         }
         let measurements = cases.map { measure($0.0, batch: $0.1, model: model, setup: setup, iterations: iterations, progress: progress) }
