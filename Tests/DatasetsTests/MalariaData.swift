@@ -2,25 +2,25 @@ import Foundation
 import Testing
 @testable import Datasets
 
-/// The real malaria cell images (10,000 PNGs of 160 patients) in shared/data/malaria, beside
-/// the repository; CI lays it there, so a missing folder fails rather than skips.
+/// The embedded malaria sample the repository ships (Specs/data/malaria-sample: 2,000 real NIH
+/// cell images, 1,000 per class, of 160 patients), so the tests run on any clone.
 enum MalariaData {
     static let patient = "^(C[0-9]+)"
     static let parasitized = [
-        "Parasitized/C100P61ThinF_IMG_20150918_144104_cell_162.png",
-        "Parasitized/C100P61ThinF_IMG_20150918_144104_cell_163.png",
-        "Parasitized/C101P62ThinF_IMG_20150918_151006_cell_61.png",
+        "Parasitized/C100P61ThinF_IMG_20150918_144104_cell_165.png",
+        "Parasitized/C100P61ThinF_IMG_20150918_144104_cell_170.png",
+        "Parasitized/C101P62ThinF_IMG_20150918_151149_cell_68.png",
     ]
 
     static func root() throws -> URL {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let root = repository.deletingLastPathComponent().appendingPathComponent("shared/data/malaria")
+        let root = repository.appendingPathComponent("Specs/data/malaria-sample")
         var isFolder: ObjCBool = false
         try #require(
             FileManager.default.fileExists(atPath: root.appendingPathComponent("Parasitized").path, isDirectory: &isFolder)
                 && isFolder.boolValue,
-            "the malaria data set is missing: expected \(root.path) (shared/data/malaria beside the repository)")
+            "the embedded sample is missing: expected \(root.path)")
         return root
     }
 
