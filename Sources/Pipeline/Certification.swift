@@ -14,9 +14,11 @@ public enum Certification {
     }
 
     /// Runs the pre-train checks on the model training starts from (a failure stops before any
-    /// training), trains (or resumes), then runs the post-train checks on the trained model.
+    /// training) and hands their result to `preTrainChecked` before training starts, trains (or
+    /// resumes), then runs the post-train checks on the trained model.
     public static func certify(spec: Spec, threads: Int, isCI: Bool, resume: Bool,
                                shouldStop: @escaping () -> Bool = { false },
+                               preTrainChecked: (VerificationResult) -> Void = { _ in },
                                observe: (TrainingEvent) -> Void = { _ in }) throws -> Outcome {
         let started = Date()
         let job = try TrainingJob(TrainingPlan(spec: spec, threads: threads))
@@ -26,10 +28,11 @@ public enum Certification {
                                                threads: job.plan.threads, isCI: isCI)
         let planned = SpecChecks(spec, modelSHA256: "", environment: env)
         let pre = try SpecChecks.run(planned.preTrain, on: initial)
+        let preResult = Verification.result(spec: spec, modelFile: run.model, modelHash: "", fingerprint: job.manifest.fingerprint,
+                                            environment: env, checks: pre)
+        preTrainChecked(preResult)
         if pre.contains(where: \.blocks) {
-            let result = Verification.result(spec: spec, modelFile: run.model, modelHash: "", fingerprint: job.manifest.fingerprint,
-                                             environment: env, checks: pre)
-            return Outcome(verification: .init(result: result, specName: spec.name, seconds: Date().timeIntervalSince(started), context: nil),
+            return Outcome(verification: .init(result: preResult, specName: spec.name, seconds: Date().timeIntervalSince(started), context: nil),
                            training: nil, run: run)
         }
         let trained = try job.run(resume: resume, shouldStop: shouldStop, observe: observe)

@@ -26,6 +26,39 @@ public struct RunFolder: Sendable {
     /// Validation accuracy per evaluation.
     public var accuracyPlot: URL { url.appendingPathComponent("accuracy.png") }
 
+    /// The signed certificate `certify` writes when every required check passed.
+    public var certificate: URL { url.appendingPathComponent("certificate.json") }
+
+    /// Keeps an earlier certified run before a new one starts, rather than overwriting it: the
+    /// whole folder (model, certificate, reports) moves to `NAME.<UTC time of its certificate>`
+    /// beside it, at the same depth, so the relative paths its certificate binds still resolve.
+    /// A resumed run keeps its folder and model, so only the certificate is renamed within it.
+    /// Returns where the earlier run or certificate went; nil when there was none.
+    public func setAsideCertifiedRun(resume: Bool) throws -> URL? {
+        let files = FileManager.default
+        guard files.fileExists(atPath: certificate.path) else { return nil }
+        let modified = (try? files.attributesOfItem(atPath: certificate.path)[.modificationDate] as? Date) ?? Date()
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let stamp = formatter.string(from: modified)
+        func free(_ name: (String) -> URL) -> URL {
+            var candidate = name(stamp), n = 2
+            while files.fileExists(atPath: candidate.path) { candidate = name("\(stamp)-\(n)"); n += 1 }
+            return candidate
+        }
+        let target = resume
+            ? free { url.appendingPathComponent("certificate.\($0).json") }
+            : free { url.deletingLastPathComponent().appendingPathComponent("\(url.lastPathComponent).\($0)") }
+        do {
+            try files.moveItem(at: resume ? certificate : url, to: target)
+        } catch {
+            throw RunFolderError(file: url.path, message: "cannot keep the earlier certified run at \(target.path): \(error.localizedDescription)")
+        }
+        return target
+    }
+
     /// Creates the folder if needed.
     public func create() throws {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

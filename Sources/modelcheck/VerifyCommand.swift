@@ -26,6 +26,9 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
         let run = TrainingPlanDefaults.runFolder(spec)
+        // Reports go into the run folder, and its model may be half-trained: never alongside a writer.
+        let lock = try RunFolderLock.acquire(run, purpose: "modelcheck verify")
+        defer { withExtendedLifetime(lock) {} }
         let modelFile = model.map { URL(fileURLWithPath: $0) } ?? run.appendingPathComponent("model.npz")
         guard FileManager.default.fileExists(atPath: modelFile.path) else {
             throw ValidationError("no model at \(modelFile.path); train it with `modelcheck train \(self.spec)` or give --model")
@@ -52,21 +55,26 @@ struct CertifyCommand: ParsableCommand {
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false
     @Option(help: "Ed25519 signing key file (default: $\(SigningKeys.environmentVariable), else ~/.modelcheck/signing.key, created on first use).")
     var key: String?
-    @Flag(help: "Replace an existing certificate in the run folder.") var replaceCertificate = false
     @OptionGroup var output: ReportOptions
 
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
-        // Refuse before any training, not after it: a certificate is never overwritten silently.
-        let existing = TrainingPlanDefaults.runFolder(spec).appendingPathComponent("certificate.json")
-        if FileManager.default.fileExists(atPath: existing.path) && !replaceCertificate {
-            throw ValidationError("\(existing.path) exists; move it away or pass --replace-certificate")
-        }
+        let runFolder = RunFolder(TrainingPlanDefaults.runFolder(spec))
+        let lock = try RunFolderLock.acquire(runFolder.url, purpose: "modelcheck certify")
+        defer { withExtendedLifetime(lock) {} }
+        // An earlier certificate is kept with the model it binds, never overwritten.
+        if let kept = try runFolder.setAsideCertifiedRun(resume: resume) { print("kept the earlier certified run: \(kept.path)") }
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let interrupt = InterruptFlag()
         var progress: TrainingProgress?
+        let colored = isatty(STDOUT_FILENO) != 0
         let outcome = try Certification.certify(spec: spec, threads: threads, isCI: CIEnvironment.isCI, resume: resume,
-                                                shouldStop: { interrupt.isRaised }, observe: { event in
+                                                shouldStop: { interrupt.isRaised },
+                                                preTrainChecked: { result in
+            print("pre-train checks, on the model training starts from:")
+            print(TerminalReport.render(result, specName: spec.name, colored: colored))
+            fflush(nil)
+        }, observe: { event in
             if case .started(_, let total, _) = event { progress = TrainingProgress(totalSteps: total) }
             progress?.handle(event)
         })
@@ -78,12 +86,12 @@ struct CertifyCommand: ParsableCommand {
         }
         try output.emit(outcome.verification, spec: spec, run: outcome.run)
         if outcome.verification.result.outcome == .passed {
-            let file = outcome.run.url.appendingPathComponent("certificate.json")
+            let file = outcome.run.certificate
             let goldens = spec.checks.compactMap { c -> URL? in if case .golden(let g) = c.kind { return g.file } else { return nil } }
             _ = try CertificateSigner.issue(
                 result: outcome.verification.result, specName: spec.name, modelFile: outcome.run.model, specFile: spec.file,
                 goldenFiles: goldens, datasetFolder: spec.data.folder, privateKey: try SigningKeyChoice.privateKey(file: key),
-                to: file, replacingExisting: replaceCertificate)
+                to: file)
             print("certificate: \(file.path) (check with `modelcheck verify-certificate \(file.path)`)")
         }
         try ReportOptions.exit(outcome.verification.result)
@@ -112,7 +120,10 @@ struct GoldenRecordCommand: ParsableCommand {
 
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
-        let modelFile = model.map { URL(fileURLWithPath: $0) } ?? TrainingPlanDefaults.runFolder(spec).appendingPathComponent("model.npz")
+        let run = TrainingPlanDefaults.runFolder(spec)
+        let lock = try RunFolderLock.acquire(run, purpose: "modelcheck golden record")
+        defer { withExtendedLifetime(lock) {} }
+        let modelFile = model.map { URL(fileURLWithPath: $0) } ?? run.appendingPathComponent("model.npz")
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let files = try GoldenRecorder.record(spec: spec, modelFile: modelFile, threads: threads, isCI: CIEnvironment.isCI)
         if files.isEmpty { print("the spec has no golden check") }

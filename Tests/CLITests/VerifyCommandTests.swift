@@ -105,14 +105,27 @@ import Testing
         #expect(try CLI.run(["keygen", "--private-key", key.path, "--public-key", pub.path]).status == 0)
         let certified = try CLI.run(["certify", spec.path, "--key", key.path])
         #expect(certified.status == 0, "\(certified.stdout)\(certified.stderr)")
+        // The set-up is judged on the screen before any training, not only at the end.
+        let preTable = try #require(certified.stdout.range(of: "pre-train checks"), "\(certified.stdout)")
+        let trainedLine = try #require(certified.stdout.range(of: "trained: "), "\(certified.stdout)")
+        #expect(preTable.lowerBound < trainedLine.lowerBound)
+        #expect(certified.stdout[preTable.lowerBound..<trainedLine.lowerBound].contains("no_leakage"))
         let certificate = run.appendingPathComponent("certificate.json")
         for report in ["report.html", "summary.md", "junit.xml", "verification.json", "certificate.json"] {
             #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(report).path), "\(report)")
         }
         let valid = try CLI.run(["verify-certificate", certificate.path, "--public-key", pub.path])
         #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
-        // A certificate is never overwritten silently.
-        #expect(try CLI.run(["certify", spec.path, "--key", key.path, "--resume"]).status == 2)
+        // Certifying again keeps the earlier run, certificate and model together, still verifiable.
+        let again = try CLI.run(["certify", spec.path, "--key", key.path])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("run.") }
+        #expect(kept.count == 1, "\(kept)")
+        let earlier = dir.appendingPathComponent(kept.first ?? "run.missing")
+        #expect(again.stdout.contains("kept the earlier certified run: \(earlier.path)"), "\(again.stdout)")
+        let earlierValid = try CLI.run(["verify-certificate", earlier.appendingPathComponent("certificate.json").path, "--public-key", pub.path])
+        #expect(earlierValid.status == 0, "\(earlierValid.stdout)\(earlierValid.stderr)")
+        #expect(try CLI.run(["verify-certificate", certificate.path, "--public-key", pub.path]).status == 0)
 
         // One byte of the model changed: detected and named.
         let model = run.appendingPathComponent("model.npz")
