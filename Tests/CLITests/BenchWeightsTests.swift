@@ -15,7 +15,10 @@ import Testing
         let out = try JSONDecoder().decode(Output.self, from: Data(r.stdout.utf8)).engine
         #expect(out.measurements.map(\.precision) == ["bf16"])
         let d = try #require(out.precisionDifference)
-        #expect(d.precision == "bf16" && d.images == 32 && d.samePrediction <= 32 && d.maxRelativeLogitDifference < 0.5)
+        // bfloat16 keeps 8 bits of mantissa (relative error 2^-9 per weight): on these seeded images the
+        // logits move about 1% and no prediction changes; a kernel that widened the halves wrongly moves them by far more.
+        #expect(d.precision == "bf16" && d.images == 32)
+        #expect(d.samePrediction >= 31 && d.maxRelativeLogitDifference < 0.05, "\(d)")
 
         let plain = try CLI.run(["bench", "--model", "R14x0.125", "--resolution", "32", "--batch", "1", "--task", "inference",
                                  "--iterations", "1", "--data", "/nonexistent", "--json"])
