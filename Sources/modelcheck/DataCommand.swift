@@ -25,7 +25,7 @@ struct DataFetchCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard name == "malaria" else { throw ValidationError("unknown dataset '\(name)'; known: malaria") }
-        let bar = ProgressLine()
+        let bar = ProgressLine(descriptor: STDERR_FILENO)
         let fetched = try await KnownDownloads.fetchMalaria(
             into: URL(fileURLWithPath: directory),
             downloadProgress: { p in bar.show("download", done: p.bytesDone, total: p.totalBytes, unit: "MB") },
@@ -83,31 +83,10 @@ struct ModelsFetchCommand: AsyncParsableCommand {
         guard KnownDownloads.checkpointNames.contains(name) else {
             throw ValidationError("unknown checkpoint '\(name)'; known: \(KnownDownloads.checkpointNames.joined(separator: ", "))")
         }
-        let bar = ProgressLine()
+        let bar = ProgressLine(descriptor: STDERR_FILENO)
         let r = try await KnownDownloads.fetchCheckpoint(named: name, into: URL(fileURLWithPath: directory), sha256: sha256,
                                                          progress: { p in bar.show("download", done: p.bytesDone, total: p.totalBytes, unit: "MB") })
         bar.finish()
         print("\(r.file.path)  \(r.byteCount) bytes, sha256 \(r.sha256)\(r.wasAlreadyPresent ? " (already present)" : "")\(sha256 == nil ? "" : " (verified)")")
     }
-}
-
-/// A throttled one-line progress display on a terminal; silent otherwise.
-final class ProgressLine: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last = Date.distantPast
-    private let interactive = isatty(STDERR_FILENO) != 0
-
-    func show(_ label: String, done: Int, total: Int?, unit: String) {
-        guard interactive else { return }
-        lock.withLock {
-            guard Date().timeIntervalSince(last) > 0.2 else { return }
-            last = Date()
-            let scale = unit == "MB" ? 1_048_576.0 : 1
-            let text = total.map { String(format: "%@ %.0f / %.0f %@ (%.0f%%)", label, Double(done) / scale, Double($0) / scale, unit, 100 * Double(done) / Double(max($0, 1))) }
-                ?? String(format: "%@ %.0f %@", label, Double(done) / scale, unit)
-            FileHandle.standardError.write(Data("\r\(text)    ".utf8))
-        }
-    }
-
-    func finish() { if interactive { FileHandle.standardError.write(Data("\n".utf8)) } }
 }

@@ -111,7 +111,7 @@ struct TrainCommand: ParsableCommand {
         let interrupt = InterruptFlag()
         var progress = TrainingProgress(totalSteps: rule.totalSteps)
         let outcome = try job.run(resume: resume, shouldStop: { interrupt.isRaised }, observe: { progress.handle($0) })
-        if progress.interactive { print("") }
+        progress.finish()
         if outcome.training.interrupted {
             print("stopped after step \(outcome.training.steps); continue with the same command and --resume")
             throw ExitCode(130)

@@ -4,7 +4,8 @@ import Training
 /// Renders training events: a live progress bar on a terminal, plain log lines otherwise (CI).
 struct TrainingProgress {
     let totalSteps: Int
-    let interactive = isatty(STDOUT_FILENO) != 0
+    private let line = ProgressLine(descriptor: STDOUT_FILENO)
+    var interactive: Bool { line.interactive }
     private var started = Date()
     private var firstStep = 0
 
@@ -23,14 +24,12 @@ struct TrainingProgress {
             let text = String(format: "step %d/%d  loss %.4f  lr %.2e  %.0f img/s  ETA %@",
                               e.step, totalSteps, e.loss ?? .nan, e.learningRate ?? 0, e.imagesPerSecond ?? 0, Self.duration(eta))
             if interactive {
-                let width = 24, filled = width * e.step / max(totalSteps, 1)
-                let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-                print("\r\(bar) \(text)", terminator: "")
+                line.show(text, fraction: Double(e.step) / Double(max(totalSteps, 1)), force: e.step == totalSteps)
             } else if e.step % 10 == 0 || e.step == totalSteps || e.step == firstStep + 1 {
                 print(text)
             }
         case .evaluated(let e, let improved):
-            if interactive { print("") }
+            line.finish()
             print(String(format: "step %d  validation loss %.4f  accuracy %.2f%%%@", e.step, e.validationLoss ?? .nan,
                          100 * (e.validationAccuracy ?? .nan), improved ? "  (best so far)" : ""))
         case .checkpointed:
@@ -39,6 +38,9 @@ struct TrainingProgress {
         // Piped output (CI logs) is block-buffered; flush so each line shows when it happens.
         fflush(nil)
     }
+
+    /// Ends the live line before other output.
+    func finish() { line.finish() }
 
     static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }

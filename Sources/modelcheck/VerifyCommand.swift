@@ -78,7 +78,7 @@ struct CertifyCommand: ParsableCommand {
             if case .started(_, let total, _) = event { progress = TrainingProgress(totalSteps: total) }
             progress?.handle(event)
         })
-        if progress?.interactive == true { print("") }
+        progress?.finish()
         if let training = outcome.training {
             print("trained: \(training.training.reason) after \(training.training.steps) steps in \(TrainingProgress.duration(training.seconds)); model \(outcome.run.model.path)")
         } else {
