@@ -2,7 +2,7 @@ import BiT
 import Imaging
 
 /// BiT's input pipeline: square resize, random crop and flips for training, resize only for
-/// evaluation, then scaling to the value range the weights expect (bit-reference.md §3).
+/// evaluation, then scaling to the value range the weights expect (docs/bit-reference.md §3).
 public struct Preprocessing: Sendable, Codable, Equatable {
     /// Side training images are resized to before the random crop.
     public var resize: Int

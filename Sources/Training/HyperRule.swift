@@ -1,4 +1,4 @@
-/// BiT-HyperRule: the fine-tuning schedule derived from the dataset's size (bit-reference.md §3.3).
+/// BiT-HyperRule: the fine-tuning schedule derived from the dataset's size (docs/bit-reference.md §3.3).
 ///
 /// SGD with momentum 0.9, base learning rate 0.003 at batch 512, no weight decay, linear
 /// warm-up from 0, then ÷10 after each decay step, MixUp from 20k examples. Every field can be

@@ -159,7 +159,7 @@ import Testing
     }
 
     @Test func r50x1MatchesTheReferenceCounts() throws {
-        // Numbers from bit-reference.md §2.3 and §5, computed there independently of this engine.
+        // Numbers from docs/bit-reference.md §2.3 and §5, computed there independently of this engine.
         let arch = try ResNetV2Architecture(named: "BiT-M-R50x1")
         let shapes = ResNetV2<Float>.parameterShapes(arch, classes: 21843)
         #expect(shapes.count == 153)

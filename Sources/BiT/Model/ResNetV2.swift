@@ -1,7 +1,7 @@
 import PackedGEMM
 
 /// The BiT ResNet-v2: pre-activation bottlenecks with GroupNorm and weight-standardised
-/// convolutions, a zero-padded max-pool stem and a linear head (bit-reference.md §1).
+/// convolutions, a zero-padded max-pool stem and a linear head (docs/bit-reference.md §1).
 ///
 /// The whole network lives in this file: the forward pass, the tape it records when training,
 /// and the backward pass that walks the tape in reverse. Parameters carry the official

@@ -3,7 +3,7 @@
 float64 NumPy reference forward pass (NHWC activations, HWIO kernels).
 
 Run from this folder:  python3 make_tiny_bit.py
-Follows /work/shared/docs/bit-reference.md sections 1 and 2.
+Follows docs/bit-reference.md (at the repository root) sections 1 and 2.
 """
 import os
 import zipfile
