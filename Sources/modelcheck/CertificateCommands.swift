@@ -10,8 +10,8 @@ struct KeygenCommand: ParsableCommand {
         commandName: "keygen",
         abstract: "Make an Ed25519 key pair for signing certificates.",
         discussion: """
-            The private key file is created with mode 0600 and never overwritten. Give the public
-            key to whoever checks certificates (`verify-certificate --public-key`). In CI, put the
+            The private key file is created with mode 0600 and never overwritten. Give the public \
+            key to whoever checks certificates (`verify-certificate --public-key`). In CI, put the \
             private key's base64 line in the \(SigningKeys.environmentVariable) secret instead of a file.
             """)
 
@@ -32,8 +32,8 @@ struct VerifyCertificateCommand: ParsableCommand {
         commandName: "verify-certificate",
         abstract: "Check a certificate's signature and that the model, spec, data and goldens it binds are unchanged.",
         discussion: """
-            Exit 0 when valid; 1 naming every change found (a file whose SHA-256 differs, a missing
-            golden, a changed dataset, an edited certificate, another signer). Without
+            Exit 0 when valid; 1 naming every change found (a file whose SHA-256 differs, a missing \
+            golden, a changed dataset, an edited certificate, another signer). Without \
             --public-key the certificate's own key is trusted, which only proves integrity.
             Example: modelcheck verify-certificate runs/malaria-embedded/certificate.json --public-key key.pub
             """)

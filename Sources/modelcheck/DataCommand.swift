@@ -14,8 +14,8 @@ struct DataFetchCommand: AsyncParsableCommand {
         commandName: "fetch",
         abstract: "Download a public dataset, verify its size and SHA-256, and unpack it safely.",
         discussion: """
-            Datasets: malaria (the NIH/NLM thin-smear cell images, cell_images.zip, 353 MB).
-            An interrupted download resumes; a file that fails verification is set aside as
+            Datasets: malaria (the NIH/NLM thin-smear cell images, cell_images.zip, 353 MB). \
+            An interrupted download resumes; a file that fails verification is set aside as \
             <name>.rejected. Set \(KnownDownloads.mirrorVariable) to fetch from a mirror.
             Example: modelcheck data fetch malaria data/
             """)
@@ -70,7 +70,7 @@ struct ModelsFetchCommand: AsyncParsableCommand {
         commandName: "fetch",
         abstract: "Download a released BiT checkpoint (.npz), verifying its size and, when given, its SHA-256.",
         discussion: """
-            The BiT authors publish no checksums: the size is checked against the server's, and
+            The BiT authors publish no checksums: the size is checked against the server's, and \
             the SHA-256 is printed so you can pin it with --sha256 next time.
             Example: modelcheck models fetch BiT-M-R50x1 models/
             """)

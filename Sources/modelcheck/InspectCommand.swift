@@ -7,7 +7,7 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Describe a BiT checkpoint: architecture, parameters, classes, preprocessing, keys.",
         discussion: """
-            Reads official BiT .npz files (e.g. BiT-M-R50x1.npz) and models written by modelcheck.
+            Reads official BiT .npz files (e.g. BiT-M-R50x1.npz) and models written by modelcheck. \
             The architecture is inferred from the keys; every key and shape is validated.
             """)
 

@@ -9,7 +9,7 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Classify images with a model: predicted class and class probabilities.",
         discussion: """
-            Images are resized to the model's resolution and scaled to its value range, both
+            Images are resized to the model's resolution and scaled to its value range, both \
             read from the checkpoint (official checkpoints: 128x128 and [-1, 1]).
             Example: modelcheck predict --model runs/malaria/model.npz cell1.png cell2.png --json
             """)

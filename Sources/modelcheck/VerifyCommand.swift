@@ -10,11 +10,11 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Run every check of a spec on a trained model and gate CI on the result.",
         discussion: """
-            The model defaults to the spec's last trained run (<training.run>/model.npz).
-            Prints a table, and writes a JUnit XML file (one test case per check) and a JSON
+            The model defaults to the spec's last trained run (<training.run>/model.npz). \
+            Prints a table, and writes a JUnit XML file (one test case per check) and a JSON \
             result with every number, the spec hash, model hash and dataset fingerprint.
 
-            Exit codes: 0 every required check passed; 1 a required check failed;
+            Exit codes: 0 every required check passed; 1 a required check failed; \
             2 a usage, spec or input error; 3 inconclusive (too few samples to decide).
             Example: modelcheck verify Specs/malaria-embedded.spec --junit reports/junit.xml
             """)
@@ -45,9 +45,11 @@ struct CertifyCommand: ParsableCommand {
         commandName: "certify",
         abstract: "Check the set-up, train with BiT-HyperRule, then verify: one command.",
         discussion: """
-            Pre-train checks run first, on the model training starts from; a failure stops
-            before any training. Then the spec's training runs (resumable with --resume), and
-            every post-train check runs on the trained model. Exit codes as for verify.
+            Pre-train checks run first, on the model training starts from; a failure stops \
+            before any training. Then the spec's training runs (resumable with --resume), and \
+            every post-train check runs on the trained model. Exit codes as for verify. \
+            A run folder that already holds a certificate is kept, moved to <run>.<UTC time>, \
+            and the new run starts fresh (with --resume only the certificate is renamed).
             Example: modelcheck certify Specs/malaria-embedded.spec
             """)
 
@@ -110,8 +112,8 @@ struct GoldenRecordCommand: ParsableCommand {
         commandName: "record",
         abstract: "Write the spec's golden files from a model's current outputs (never under CI).",
         discussion: """
-            For each golden check, stores the probabilities of the first N test images with the
-            model's hash and the environment (modelcheck version, BLAS core, threads). Commit the
+            For each golden check, stores the probabilities of the first N test images with the \
+            model's hash and the environment (modelcheck version, BLAS core, threads). Commit the \
             files; `verify` compares against them and CI never records (a missing golden fails).
             """)
 
