@@ -1,9 +1,13 @@
 /// A check definition as a value, so catalogues can list, compare and inject them.
 public struct CheckKind: Sendable, Equatable, CustomStringConvertible {
+    /// How the spec names it after `check:`.
     public let name: String
     public let phase: CheckPhase
+    /// What it asserts, in one line.
     public let doc: String
+    /// Its own keys, in the order the docs list them.
     public let keys: [CheckKey]
+    /// Keys whose value no two entries of this kind may share.
     public let distinctKeys: [String]
     let defaultID: @Sendable (Spec.Check) -> String?
     let validate: @Sendable (Spec.Check, inout SpecReader) -> Bool
