@@ -49,8 +49,8 @@ import Testing
         for kind in CheckCatalogue.standard.kinds {
             #expect(listing.contains("\(kind.name) (\(kind.phase.rawValue))"))
             for key in kind.keys {
-                #expect(listing.contains("\(key.name)  \(key.type); default: \(key.defaultDescription)")
-                    || listing.contains(" \(key.name) "), "\(kind.name).\(key.name) missing")
+                #expect(listing.contains("  \(key.name) "), "\(kind.name).\(key.name) missing")
+                #expect(listing.contains("\(key.type); default: \(key.defaultDescription)"), "\(kind.name).\(key.name)")
                 #expect(listing.contains(key.doc))
             }
         }
