@@ -7,10 +7,12 @@ import Imaging
 /// data with its split. Predictions are computed once and shared between checks.
 public final class CheckContext: @unchecked Sendable {
     /// The model being verified (trained).
-    public let model: ResNetV2<Float>
+    public let model: any Classifier
     public let metadata: ModelMetadata
     /// Builds the model a training run starts from (fresh or freshly loaded), for pre-train checks.
-    public let initialModel: () throws -> ResNetV2<Float>
+    public let initialModel: () throws -> any TrainableClassifier
+    /// Reads another model file (a baseline to compare with).
+    public let loadModel: (URL) throws -> any Classifier
     public let manifest: DatasetManifest
     public let split: DatasetSplit
     /// Evaluation preprocessing (resize to the crop side, value range).
@@ -25,10 +27,11 @@ public final class CheckContext: @unchecked Sendable {
     private var predictionCache: [String: DatasetPredictions] = [:]
 
     /// A context over the given model and data.
-    public init(model: ResNetV2<Float>, metadata: ModelMetadata, initialModel: @escaping () throws -> ResNetV2<Float>,
-                manifest: DatasetManifest, split: DatasetSplit, preprocessing: Preprocessing, positiveClass: Int,
-                threads: Int, isCI: Bool) {
-        (self.model, self.metadata, self.initialModel, self.manifest, self.split) = (model, metadata, initialModel, manifest, split)
+    public init(model: any Classifier, metadata: ModelMetadata, initialModel: @escaping () throws -> any TrainableClassifier,
+                loadModel: @escaping (URL) throws -> any Classifier, manifest: DatasetManifest, split: DatasetSplit,
+                preprocessing: Preprocessing, positiveClass: Int, threads: Int, isCI: Bool) {
+        (self.model, self.metadata, self.initialModel, self.loadModel) = (model, metadata, initialModel, loadModel)
+        (self.manifest, self.split) = (manifest, split)
         (self.preprocessing, self.positiveClass, self.threads, self.isCI) = (preprocessing, positiveClass, threads, isCI)
     }
 
@@ -42,12 +45,12 @@ public final class CheckContext: @unchecked Sendable {
 
     /// The model's predictions on a split, optionally with every image rotated or flipped; cached.
     public func predictions(_ part: DatasetSplit.Part, transform: ImageTransform = .identity,
-                            model other: ResNetV2<Float>? = nil, key: String = "model") throws -> DatasetPredictions {
+                            model other: (any Classifier)? = nil, key: String = "model") throws -> DatasetPredictions {
         let cacheKey = "\(key)/\(part.rawValue)/\(transform.rawValue)"
         if let hit = lock.withLock({ predictionCache[cacheKey] }) { return hit }
         let loader = BatchLoader(samples: samples(part), preprocessing: preprocessing, batchSize: 64,
                                  mode: transform == .identity ? .evaluation : .transformed(transform), threads: threads)
-        let result = try DatasetPredictions(model: other ?? model, loader: loader, threads: threads)
+        let result = try (other ?? model).predictions(loader, threads: threads)
         lock.withLock { predictionCache[cacheKey] = result }
         return result
     }

@@ -11,7 +11,7 @@ public struct CheckResult: Codable, Sendable, Equatable {
     }
 
     /// Whether a failure gates the run or is only reported.
-    public enum Severity: String, Codable, Sendable {
+    public enum Severity: String, Codable, Sendable, CaseIterable {
         case required
         case warn
     }

@@ -30,9 +30,8 @@ public enum ReportBuilder {
         }
 
         var gallery: [InvarianceGalleryItem] = []
-        for check in spec.checks {
-            guard case .invariance(let config) = check.kind else { continue }
-            for transform in config.transforms {
+        for check in spec.checks where check.kind.name == InvarianceCheck.name {
+            for transform in InvarianceCheck.transforms(of: check) {
                 let moved = try context.predictions(.test, transform: transform.composed)
                 let after = moved.predictedClasses, p1 = moved.probabilities
                 for i in (0..<predicted.count).filter({ predicted[$0] != after[$0] }).prefix(6) {

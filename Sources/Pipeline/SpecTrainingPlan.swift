@@ -17,16 +17,26 @@ extension TrainingPlan {
         }
         self.init(
             data: spec.data.folder, classes: spec.data.classes, groupPattern: split.groupPattern, split: rule, model: model,
-            run: t?.run ?? spec.file.deletingLastPathComponent().appendingPathComponent("../runs/\(spec.name)").standardized,
+            run: t?.run ?? Spec.defaultRunFolder(specFolder: spec.file.deletingLastPathComponent(), name: spec.name),
             rule: .init(totalSteps: t?.steps, warmupSteps: t?.warmup, decaySteps: t?.decay, mixupAlpha: t?.mixup,
                         batchSize: t?.batch, baseLearningRate: t?.learningRate, momentum: t?.momentum),
             resize: spec.data.preprocessing.resize, crop: spec.data.preprocessing.crop,
             valueRange: spec.data.preprocessing.valueRange ?? .minusOneToOne,
             horizontalFlip: spec.data.preprocessing.randomHorizontalFlip, verticalFlip: spec.data.preprocessing.randomVerticalFlip,
             transpose: spec.data.preprocessing.randomTranspose,
-            microBatchSize: t?.microBatch ?? 32, evaluateEvery: t?.evalEvery ?? 10,
-            patience: t == nil ? 10 : t!.patience, checkpointEvery: t?.checkpointEvery ?? 10,
-            seed: t?.seed ?? 0, threads: t?.threads ?? defaultThreads)
+            microBatchSize: t?.microBatch ?? TrainingOptions.Default.microBatchSize,
+            evaluateEvery: t?.evalEvery ?? TrainingOptions.Default.evaluateEvery, patience: Self.patience(t?.patience ?? .unset),
+            checkpointEvery: t?.checkpointEvery ?? TrainingOptions.Default.checkpointEvery,
+            seed: t?.seed ?? TrainingOptions.Default.seed, threads: t?.threads ?? defaultThreads)
         unreadable = spec.data.unreadable
+    }
+
+    /// Evaluations without improvement before stopping; nil for none.
+    private static func patience(_ setting: Spec.Training.Patience) -> Int? {
+        switch setting {
+        case .unset: TrainingOptions.Default.patience
+        case .after(let evaluations): evaluations
+        case .off: nil
+        }
     }
 }

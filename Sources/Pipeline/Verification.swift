@@ -43,7 +43,7 @@ public enum Verification {
         let evaluation = Preprocessing(resize: metadata.resolution, crop: metadata.resolution, valueRange: metadata.valueRange)
         let positive = spec.data.positiveClass.flatMap { job.manifest.classNames.firstIndex(of: $0) } ?? 0
         return CheckContext(model: model, metadata: metadata, initialModel: { try job.initialModel() },
-                            manifest: job.manifest, split: job.split, preprocessing: evaluation, positiveClass: positive,
+                            loadModel: ResNetV2<Float>.classifier(contentsOf:), manifest: job.manifest, split: job.split, preprocessing: evaluation, positiveClass: positive,
                             threads: threads, isCI: isCI)
     }
 

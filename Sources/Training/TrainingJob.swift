@@ -40,13 +40,14 @@ public struct TrainingPlan: Codable, Sendable {
     /// What to do with images that cannot be decoded: stop (the default) or leave them out, listed.
     public var unreadable: UnreadableImagePolicy = .fail
 
-    /// A plan with BiT's defaults: random horizontal flips, [-1, 1], micro-batches of 32,
-    /// evaluation every 10 steps, patience 10 (the tutorial's), checkpoints every 10 steps.
+    /// A plan with BiT's defaults (random horizontal flips, [-1, 1]) and `TrainingOptions.Default`'s.
     public init(data: URL, classes: [String]? = nil, groupPattern: String? = nil, split: SplitRule, model: ModelSource,
                 run: URL, rule: HyperRule.Overrides = .init(), resize: Int? = nil, crop: Int? = nil,
                 valueRange: ModelMetadata.ValueRange = .minusOneToOne, horizontalFlip: Bool = true, verticalFlip: Bool = false, transpose: Bool = false,
-                microBatchSize: Int = 32, evaluateEvery: Int = 10, patience: Int? = 10, checkpointEvery: Int = 10,
-                seed: UInt64 = 0, threads: Int = 2) {
+                microBatchSize: Int = TrainingOptions.Default.microBatchSize,
+                evaluateEvery: Int = TrainingOptions.Default.evaluateEvery, patience: Int? = TrainingOptions.Default.patience,
+                checkpointEvery: Int = TrainingOptions.Default.checkpointEvery, seed: UInt64 = TrainingOptions.Default.seed,
+                threads: Int = 2) {
         (self.data, self.classes, self.groupPattern, self.split, self.model, self.run) = (data, classes, groupPattern, split, model, run)
         (self.rule, self.resize, self.crop, self.valueRange) = (rule, resize, crop, valueRange)
         (self.horizontalFlip, self.verticalFlip, self.transpose, self.microBatchSize) = (horizontalFlip, verticalFlip, transpose, microBatchSize)

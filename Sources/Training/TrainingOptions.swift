@@ -18,9 +18,19 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// Keep decoded images in memory.
     public var cacheImages: Bool
 
+    /// The values a run takes where neither a spec nor the command line sets one; written only here.
+    public enum Default {
+        public static let microBatchSize = 32
+        public static let evaluateEvery = 10
+        /// The tutorial's patience.
+        public static let patience = 10
+        public static let checkpointEvery = 10
+        public static let seed: UInt64 = 0
+    }
+
     /// Options with every value given.
-    public init(rule: HyperRule, microBatchSize: Int = 32, evaluateEvery: Int = 25, patience: Int? = 10,
-                checkpointEvery: Int = 25, seed: UInt64 = 0, threads: Int = 2, cacheImages: Bool = true) {
+    public init(rule: HyperRule, microBatchSize: Int, evaluateEvery: Int, patience: Int?, checkpointEvery: Int, seed: UInt64,
+                threads: Int, cacheImages: Bool = true) {
         (self.rule, self.microBatchSize, self.evaluateEvery, self.patience) = (rule, microBatchSize, evaluateEvery, patience)
         (self.checkpointEvery, self.seed, self.threads, self.cacheImages) = (checkpointEvery, seed, threads, cacheImages)
     }

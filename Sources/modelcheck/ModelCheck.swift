@@ -14,7 +14,7 @@ struct ModelCheck: ParsableCommand {
             """,
         subcommands: [CertifyCommand.self, VerifyCommand.self, VerifyCertificateCommand.self, KeygenCommand.self, TrainCommand.self,
                       GoldenCommand.self, PredictCommand.self,
-                      InspectCommand.self, DataCommand.self, ModelsCommand.self, BenchCommand.self])
+                      InspectCommand.self, DataCommand.self, ModelsCommand.self, BenchCommand.self, ChecksCommand.self])
 
     static func main() async {
         BLASRuntime.ensureFastKernel()

@@ -34,7 +34,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Class folder order, comma-separated (default: sorted names).") var classes: String?
     @Option(help: "Regular expression over file names whose first group names the group (patient), e.g. '^(C[0-9]+)'.") var groupPattern: String?
     @Option(help: "Train,validation,test fractions.") var split = "0.8,0.1,0.1"
-    @Option(help: "Seed for the split, data order, augmentation and MixUp.") var seed: UInt64 = 0
+    @Option(help: "Seed for the split, data order, augmentation and MixUp.") var seed: UInt64 = TrainingOptions.Default.seed
     @Option(help: "Optimiser steps (HyperRule: 500 / 10k / 20k by dataset size).") var steps: Int?
     @Option(help: "Images per step (HyperRule: 512).") var batch: Int?
     @Option(help: "Base learning rate (HyperRule: 0.003).") var lr: Double?
@@ -47,10 +47,10 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Also flip training images top-bottom at random.") var flipVertical = false
     @Flag(help: "Do not flip training images left-right.") var noFlipHorizontal = false
     @Flag(help: "Also transpose training images at random (with both flips: all 8 symmetries of the square).") var transpose = false
-    @Option(help: "Images per forward/backward pass (gradients accumulate to --batch).") var microBatch = 32
-    @Option(help: "Validate every this many steps.") var evalEvery = 10
-    @Option(help: "Early-stopping patience in evaluations (0: train the whole schedule).") var patience = 10
-    @Option(help: "Checkpoint every this many steps.") var checkpointEvery = 10
+    @Option(help: "Images per forward/backward pass (gradients accumulate to --batch).") var microBatch = TrainingOptions.Default.microBatchSize
+    @Option(help: "Validate every this many steps.") var evalEvery = TrainingOptions.Default.evaluateEvery
+    @Option(help: "Early-stopping patience in evaluations (0: train the whole schedule).") var patience = TrainingOptions.Default.patience
+    @Option(help: "Checkpoint every this many steps.") var checkpointEvery = TrainingOptions.Default.checkpointEvery
     @Option(help: "Worker threads (bit-identical results need the same count).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Images that cannot be decoded: fail (stop) or skip (leave out, listed).") var unreadable: UnreadableImagePolicy = .fail
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false

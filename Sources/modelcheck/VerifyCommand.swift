@@ -89,7 +89,7 @@ struct CertifyCommand: ParsableCommand {
         try output.emit(outcome.verification, spec: spec, run: outcome.run)
         if outcome.verification.result.outcome == .passed {
             let file = outcome.run.certificate
-            let goldens = spec.checks.compactMap { c -> URL? in if case .golden(let g) = c.kind { return g.file } else { return nil } }
+            let goldens = GoldenCheck.files(in: spec)
             _ = try CertificateSigner.issue(
                 result: outcome.verification.result, specName: spec.name, modelFile: outcome.run.model, specFile: spec.file,
                 goldenFiles: goldens, datasetFolder: spec.data.folder, privateKey: try SigningKeyChoice.privateKey(file: key),

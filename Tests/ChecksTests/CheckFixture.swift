@@ -79,7 +79,7 @@ final class CheckFixture: @unchecked Sendable {
         let start = initial ?? ResNetV2<Float>(architecture: goodModel.architecture, classes: 2, seed: 9)
         return CheckContext(model: model, metadata: metadata,
                             initialModel: { try ResNetV2(architecture: start.architecture, classes: start.classes, parameters: start.parameters.copy()) },
-                            manifest: manifest, split: split ?? (position ? positionSplit : dotSplit),
+                            loadModel: ResNetV2<Float>.classifier(contentsOf:), manifest: manifest, split: split ?? (position ? positionSplit : dotSplit),
                             preprocessing: Preprocessing(resize: 16, crop: 16), positiveClass: 0, threads: 2, isCI: isCI)
     }
 

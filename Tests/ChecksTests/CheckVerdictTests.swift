@@ -18,26 +18,26 @@ import Testing
 
     @Test func finiteOutputsAndSoftmax() throws {
         #expect(try FiniteOutputsCheck().run(f.context(f.goodModel)).verdict == .pass)
-        #expect(try SoftmaxCheck().run(f.context(f.goodModel)).verdict == .pass)
+        #expect(try SoftmaxCheck(tolerance: 1e-5, sample: 32).run(f.context(f.goodModel)).verdict == .pass)
         // A model whose outputs are NaN: its "probabilities" do not sum to 1.
         let broken = CheckFixture.edited(f.goodModel) { name, t in if name.hasSuffix("head/conv2d/bias") { t[0] = .nan } }
         #expect(try FiniteOutputsCheck().run(f.context(broken)).verdict == .fail)
-        #expect(try SoftmaxCheck().run(f.context(broken)).verdict == .fail)
+        #expect(try SoftmaxCheck(tolerance: 1e-5, sample: 32).run(f.context(broken)).verdict == .fail)
     }
 
     @Test func initialLoss() throws {
         // The fresh model's zero head gives ln 2; a randomly initialised head does not.
-        #expect(try InitialLossCheck(tolerance: 1e-4).run(f.context(f.goodModel)).verdict == .pass)
+        #expect(try InitialLossCheck(tolerance: 1e-4, sample: 32).run(f.context(f.goodModel)).verdict == .pass)
         var rng = SeededRandom(seed: 1)
         let randomHead = CheckFixture.edited(ResNetV2<Float>(architecture: f.goodModel.architecture, classes: 2, seed: 9)) { name, t in
             if name.hasPrefix("resnet/head/") { for i in 0..<t.count { t[i] = Float(rng.nextNormal()) } }
         }
-        let r = try InitialLossCheck(tolerance: 1e-4).run(f.context(f.goodModel, initial: randomHead))
+        let r = try InitialLossCheck(tolerance: 1e-4, sample: 32).run(f.context(f.goodModel, initial: randomHead))
         #expect(r.verdict == .fail)
     }
 
     @Test func determinism() throws {
-        let r = try DeterminismCheck().run(f.context(f.goodModel))
+        let r = try DeterminismCheck(sample: 8).run(f.context(f.goodModel))
         #expect(r.verdict == .pass && r.details["repeatsIdentical"] == 1)
         // Too strict a batch tolerance is a real constraint, not decoration: zero still holds here?
         #expect(r.value! <= 1e-4)
@@ -67,7 +67,8 @@ import Testing
 
     @Test func invariance() throws {
         for t in [ImageTransform.flipHorizontal, .flipVertical, .rotate180] {
-            let r = try InvarianceCheck(id: "inv", transform: t, transformName: t.rawValue, minAgreement: 0.8, gateLowerBound: false, minSamples: 10)
+            let r = try InvarianceCheck(id: "inv", transform: t, transformName: t.rawValue, minAgreement: 0.8, gateLowerBound: false,
+                                        confidence: 0.95, worst: 8, minSamples: 10)
                 .run(f.context(f.goodModel))
             #expect(r.verdict == .pass, "\(t): \(r.message)")
         }
@@ -75,15 +76,16 @@ import Testing
         let upright = f.context(f.uprightModel, position: true)
         let accuracy = try upright.predictions(.test).accuracy
         #expect(accuracy >= 0.8, "the upright model should have learned its cue: \(accuracy)")
-        let r = try InvarianceCheck(id: "inv", transform: .rotate180, transformName: "rotate180", minAgreement: 0.8, gateLowerBound: true, minSamples: 10)
+        let r = try InvarianceCheck(id: "inv", transform: .rotate180, transformName: "rotate180", minAgreement: 0.8, gateLowerBound: true,
+                                    confidence: 0.95, worst: 8, minSamples: 10)
             .run(upright)
         #expect(r.verdict == .fail && r.evidence.contains { $0.contains("class changed") })
         #expect(r.interval!.count == 2 && r.interval![0] <= r.estimate! && r.estimate! <= r.interval![1])
     }
 
-    static func gate(_ metric: Spec.Metric, min: Double? = nil, max: Double? = nil, bound: Spec.Bound = .point, minSamples: Int = 10) -> Spec.Check.MetricGate {
-        Spec.Check.MetricGate(metric: metric, threshold: min ?? max!, comparison: min != nil ? .atLeast : .atMost,
-                              bound: bound, confidence: 0.95, minSamples: minSamples)
+    static func gate(_ metric: Spec.Metric, min: Double? = nil, max: Double? = nil, bound: Spec.Bound = .point, minSamples: Int = 10) -> MetricCheck.Gate {
+        MetricCheck.Gate(metric: metric, threshold: min ?? max!, comparison: min != nil ? .atLeast : .atMost,
+                         bound: bound, confidence: 0.95, minSamples: minSamples)
     }
 
     @Test func metricGates() throws {
@@ -121,7 +123,7 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("baseline.npz")
         try BiTCheckpoint.save(f.goodModel, metadata: f.metadata, to: file)
-        let config = Spec.Check.BaselineConfig(model: file, metric: .accuracy, maxDrop: 0.02, significance: 0.05, onMissing: .fail)
+        let config = BaselineCheck.Config(model: file, metric: .accuracy, maxDrop: 0.02, significance: 0.05, onMissing: .fail)
         #expect(try BaselineCheck(id: "b", config: config).run(f.context(f.goodModel)).verdict == .pass)
         let worse = try BaselineCheck(id: "b", config: config).run(f.context(f.swappedModel))
         #expect(worse.verdict == .fail, "\(worse.message)")

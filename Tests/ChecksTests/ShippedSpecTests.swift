@@ -12,7 +12,7 @@ import Testing
         #expect(spec.name == "malaria-embedded")
         #expect(spec.data.split.by == .group && spec.data.split.groupPattern == "^(C[0-9]+)")
         #expect(spec.checks.count == 15)
-        #expect(spec.training?.threads == 2 && spec.training?.patience == nil)
+        #expect(spec.training?.threads == 2 && spec.training?.patience == .off)
     }
 
     @Test func tutorialSpecIsValidBeforeItsDataIsFetched() throws {
@@ -20,7 +20,7 @@ import Testing
         guard case .upstream(let url) = spec.model else { Issue.record("expected an upstream checkpoint"); return }
         #expect(url.lastPathComponent == "BiT-M-R50x1.npz")
         #expect(spec.data.split.train == 0.9 && spec.data.split.validation == 0.09 && spec.data.split.test == 0.01)
-        #expect(spec.training?.patience == 10 && spec.training?.steps == nil)
+        #expect(spec.training?.patience == .after(10) && spec.training?.steps == nil)
         // With files checked, the missing download is reported with its position.
         #expect { try Spec.load(contentsOf: Self.specs.appendingPathComponent("malaria.spec")) } throws: { error in
             let text = "\(error)"

@@ -66,11 +66,12 @@ import Testing
         #expect(spec.data.folder.path == root + "/Specs/data/sample")
         // Outputs need not exist yet: the run folder and the golden file.
         #expect(spec.training?.run.path == root + "/runs/malaria")
-        guard case .baseline(let baseline) = spec.checks[0].kind, case .golden(let golden) = spec.checks[1].kind else {
+        guard let baseline = spec.checks[0].checks(SpecTesting.inputs).first as? BaselineCheck,
+              let golden = spec.checks[1].checks(SpecTesting.inputs).first as? GoldenCheck else {
             Issue.record("unexpected kinds \(spec.checks.map(\.kind.name))")
             return
         }
-        #expect(baseline.model.path == root + "/runs/baseline/model.npz")
+        #expect(baseline.config.model.path == root + "/runs/baseline/model.npz")
         #expect(golden.file.path == root + "/golden/malaria.json")
     }
 
@@ -108,12 +109,12 @@ import Testing
         let text = Self.spec.replacingOccurrences(of: "model: ../runs/baseline/model.npz",
                                                   with: "model: ../runs/old/model.npz\n    on_missing: skip")
         let spec = try Spec.load(contentsOf: try project.write(text))
-        guard case .baseline(let baseline) = spec.checks[0].kind else {
+        guard let baseline = spec.checks[0].checks(SpecTesting.inputs).first as? BaselineCheck else {
             Issue.record("not a baseline check")
             return
         }
-        #expect(baseline.onMissing == .skip)
-        #expect(baseline.model.lastPathComponent == "model.npz")
+        #expect(baseline.config.onMissing == .skip)
+        #expect(baseline.config.model.lastPathComponent == "model.npz")
     }
 
     @Test func dataFolderMustBeAFolder() throws {

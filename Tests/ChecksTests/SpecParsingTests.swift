@@ -35,7 +35,7 @@ import Testing
           steps: 600
           batch: 64
           micro_batch: 32
-          learning_rate: 0.05
+          learning_rate: 0.01
           warmup: 30
           decay: [300, 450, 550]
           mixup: 0
@@ -111,54 +111,52 @@ import Testing
                                        unreadable: .skip, split: split, preprocessing: preprocessing))
 
         #expect(spec.training == Spec.Training(
-            run: root.appendingPathComponent("runs/custom"), steps: 600, batch: 64, microBatch: 32, learningRate: 0.05,
-            warmup: 30, decay: [300, 450, 550], mixup: 0, momentum: 0.9, evalEvery: 25, patience: 12,
+            run: root.appendingPathComponent("runs/custom"), steps: 600, batch: 64, microBatch: 32, learningRate: 0.01,
+            warmup: 30, decay: [300, 450, 550], mixup: 0, momentum: 0.9, evalEvery: 25, patience: .after(12),
             checkpointEvery: 50, seed: 7, threads: 2))
 
+        let checks = spec.checks
+        #expect(checks.map(\.id) == ["output_shape", "finite_outputs", "softmax_sums_to_one", "initial_loss", "deterministic",
+                                     "overfit_batch", "no_leakage", "invariance", "metric.accuracy", "fnr", "baseline.sensitivity", "golden"])
+        #expect(checks.map(\.position) == [39, 40, 42, 45, 48, 50, 53, 55, 62, 68, 73, 79].map { SpecPosition(line: $0, column: 5) })
+        #expect(checks.map(\.severity) == [.required, .warn] + Array(repeating: .required, count: 10))
+        #expect(checks.map(\.onEmpty) == Array(repeating: .inconclusive, count: 6) + [.fail] + Array(repeating: .inconclusive, count: 4) + [.skip])
+        func built<T: Check>(_ i: Int, _ type: T.Type) -> [T]? { checks[i].checks(SpecTesting.inputs) as? [T] }
+        #expect(built(0, OutputShapeCheck.self) == [OutputShapeCheck(id: "output_shape")])
+        #expect(built(1, FiniteOutputsCheck.self) == [FiniteOutputsCheck(id: "finite_outputs", severity: .warn)])
+        #expect(built(2, SoftmaxCheck.self) == [SoftmaxCheck(id: "softmax_sums_to_one", tolerance: 1e-5, sample: 64)])
+        #expect(built(3, InitialLossCheck.self) == [InitialLossCheck(id: "initial_loss", tolerance: 0.05, sample: 16)])
+        #expect(built(4, DeterminismCheck.self) == [DeterminismCheck(id: "deterministic", sample: 8)])
+        // The overfit check trains at the spec's learning rate.
+        #expect(built(5, OverfitBatchCheck.self) == [OverfitBatchCheck(id: "overfit_batch", steps: 40, images: 4, learningRate: 0.01)])
+        #expect(built(6, LeakageCheck.self) == [LeakageCheck(id: "no_leakage")])
         let transforms = [Spec.Transform(steps: [.rotate90]), Spec.Transform(steps: [.flipVertical]),
                           Spec.Transform(steps: [.rotate90, .flipHorizontal])]
-        let expected: [Spec.Check] = [
-            .init(id: "output_shape", kind: .outputShape, position: .init(line: 39, column: 5)),
-            .init(id: "finite_outputs", severity: .warn, kind: .finiteOutputs, position: .init(line: 40, column: 5)),
-            .init(id: "softmax_sums_to_one", kind: .softmaxSumsToOne(tolerance: 1e-5, sample: 64),
-                  position: .init(line: 42, column: 5)),
-            .init(id: "initial_loss", kind: .initialLoss(tolerance: 0.05, sample: 16), position: .init(line: 45, column: 5)),
-            .init(id: "deterministic", kind: .deterministic(sample: 8), position: .init(line: 48, column: 5)),
-            .init(id: "overfit_batch", kind: .overfitBatch(steps: 40, images: 4), position: .init(line: 50, column: 5)),
-            .init(id: "no_leakage", onEmpty: .fail, kind: .noLeakage, position: .init(line: 53, column: 5)),
-            .init(id: "invariance", kind: .invariance(.init(transforms: transforms, minAgreement: 0.95, bound: .lower,
-                                                              confidence: 0.9, worst: 4, minSamples: 50)),
-                  position: .init(line: 55, column: 5)),
-            .init(id: "metric.accuracy", kind: .metric(.init(metric: .accuracy, threshold: 0.93, comparison: .atLeast,
-                                                              bound: .lower, confidence: 0.99, minSamples: 100)),
-                  position: .init(line: 62, column: 5)),
-            .init(id: "fnr", kind: .metric(.init(metric: .falseNegativeRate, threshold: 0.1, comparison: .atMost,
-                                                  bound: .upper)),
-                  position: .init(line: 68, column: 5)),
-            .init(id: "baseline.sensitivity",
-                  kind: .baseline(.init(model: root.appendingPathComponent("runs/baseline/model.npz"), metric: .sensitivity,
-                                        maxDrop: 0.02, significance: 0.01, onMissing: .skip)),
-                  position: .init(line: 73, column: 5)),
-            .init(id: "golden", onEmpty: .skip,
-                  kind: .golden(.init(file: root.appendingPathComponent("golden/malaria-embedded.json"), tolerance: 1e-4,
-                                      images: 6)),
-                  position: .init(line: 79, column: 5)),
-        ]
-        #expect(spec.checks.count == expected.count)
-        for (got, want) in zip(spec.checks, expected) { #expect(got == want) }
+        #expect(built(7, InvarianceCheck.self) == transforms.map {
+            InvarianceCheck(id: "invariance.\($0.name)", transform: $0.composed, transformName: $0.name, minAgreement: 0.95,
+                            gateLowerBound: true, confidence: 0.9, worst: 4, minSamples: 50)
+        })
+        #expect(built(8, MetricCheck.self) == [MetricCheck(id: "metric.accuracy", gate: .init(
+            metric: .accuracy, threshold: 0.93, comparison: .atLeast, bound: .lower, confidence: 0.99, minSamples: 100))])
+        #expect(built(9, MetricCheck.self) == [MetricCheck(id: "fnr", gate: .init(
+            metric: .falseNegativeRate, threshold: 0.1, comparison: .atMost, bound: .upper, confidence: 0.95, minSamples: 30))])
+        #expect(built(10, BaselineCheck.self) == [BaselineCheck(id: "baseline.sensitivity", config: .init(
+            model: root.appendingPathComponent("runs/baseline/model.npz"), metric: .sensitivity, maxDrop: 0.02, significance: 0.01,
+            onMissing: .skip))])
+        #expect(built(11, GoldenCheck.self) == [GoldenCheck(
+            id: "golden", file: root.appendingPathComponent("golden/malaria-embedded.json"), tolerance: 1e-4, images: 6,
+            modelSHA256: SpecTesting.inputs.modelSHA256, environment: SpecTesting.inputs.environment)])
+        #expect(checks.map(\.kind.phase) == Array(repeating: .preTrain, count: 7) + Array(repeating: .postTrain, count: 5))
     }
 
     @Test func transformsComposeLeftToRight() throws {
         let spec = try SpecTesting.parse(Self.full)
-        guard case .invariance(let config) = spec.checks[7].kind else {
-            Issue.record("check 8 is not invariance")
-            return
-        }
-        #expect(config.transforms.map(\.name) == ["rotate90", "flip_vertical", "rotate90+flip_horizontal"])
+        let transforms = InvarianceCheck.transforms(of: spec.checks[7])
+        #expect(transforms.map(\.name) == ["rotate90", "flip_vertical", "rotate90+flip_horizontal"])
         // Rotating a quarter turn, then mirroring left-right, mirrors about the anti-diagonal.
-        #expect(config.transforms[2].steps == [.rotate90, .flipHorizontal])
-        #expect(config.transforms[2].composed == ImageTransform.rotate90.then(.flipHorizontal))
-        #expect(config.transforms[2].composed == .antiTranspose)
+        #expect(transforms[2].steps == [.rotate90, .flipHorizontal])
+        #expect(transforms[2].composed == ImageTransform.rotate90.then(.flipHorizontal))
+        #expect(transforms[2].composed == .antiTranspose)
     }
 
     static let minimal = """
@@ -205,20 +203,23 @@ import Testing
                                           "overfit_batch", "invariance", "baseline.accuracy", "golden"])
         #expect(spec.checks.allSatisfy { $0.severity == .required && $0.onEmpty == .inconclusive })
         #expect(Spec.Check.OnEmpty.allCases.map(\.verdict) == [.fail, .skipped, .inconclusive])
-        #expect(spec.checks.map(\.kind) == [
-            .metric(.init(metric: .balancedAccuracy, threshold: 0.9, comparison: .atLeast, bound: .point, confidence: 0.95,
-                          minSamples: 30)),
-            .softmaxSumsToOne(tolerance: 1e-5, sample: 32),
-            .initialLoss(tolerance: 0.02, sample: 32),
-            .deterministic(sample: 8),
-            .overfitBatch(steps: 30, images: 8),
-            .invariance(.init(transforms: [.init(steps: [.rotate180])], minAgreement: 0.9, bound: .point, confidence: 0.95,
-                              worst: 8, minSamples: 30)),
-            .baseline(.init(model: root.appendingPathComponent("runs/old/model.npz"), metric: .accuracy, maxDrop: 0,
-                            significance: 0.05, onMissing: .fail)),
-            // The golden file is named after the spec, beside the runs.
-            .golden(.init(file: root.appendingPathComponent("golden/minimal.json"), tolerance: 1e-4, images: 8)),
-        ])
+        let built = spec.checks.map { $0.checks(SpecTesting.inputs) }
+        #expect(built[0] as? [MetricCheck] == [MetricCheck(id: "metric.balanced_accuracy", gate: .init(
+            metric: .balancedAccuracy, threshold: 0.9, comparison: .atLeast, bound: .point, confidence: 0.95, minSamples: 30))])
+        #expect(built[1] as? [SoftmaxCheck] == [SoftmaxCheck(tolerance: 1e-5, sample: 32)])
+        #expect(built[2] as? [InitialLossCheck] == [InitialLossCheck(tolerance: 0.02, sample: 32)])
+        #expect(built[3] as? [DeterminismCheck] == [DeterminismCheck(sample: 8)])
+        // Without a training learning rate, the overfit check's own.
+        #expect(built[4] as? [OverfitBatchCheck] == [OverfitBatchCheck(steps: 30, images: 8, learningRate: 0.05)])
+        #expect(built[5] as? [InvarianceCheck] == [InvarianceCheck(
+            id: "invariance.rotate180", transform: .rotate180, transformName: "rotate180", minAgreement: 0.9, gateLowerBound: false,
+            confidence: 0.95, worst: 8, minSamples: 30)])
+        #expect(built[6] as? [BaselineCheck] == [BaselineCheck(id: "baseline.accuracy", config: .init(
+            model: root.appendingPathComponent("runs/old/model.npz"), metric: .accuracy, maxDrop: 0, significance: 0.05, onMissing: .fail))])
+        // The golden file is named after the spec, beside the runs.
+        #expect(built[7] as? [GoldenCheck] == [GoldenCheck(
+            file: root.appendingPathComponent("golden/minimal.json"), tolerance: 1e-4, images: 8,
+            modelSHA256: SpecTesting.inputs.modelSHA256, environment: SpecTesting.inputs.environment)])
     }
 
     @Test func trainingDefaultsToTheRunFolderNamedAfterTheSpec() throws {
@@ -230,7 +231,7 @@ import Testing
               - check: no_leakage
 
             """))
-        #expect(spec.training == Spec.Training(run: root.appendingPathComponent("runs/t"), steps: 100, patience: nil))
+        #expect(spec.training == Spec.Training(run: root.appendingPathComponent("runs/t"), steps: 100, patience: .off))
         let defaults = try SpecTesting.parse(SpecTesting.header.replacingOccurrences(of: "checks:\n", with: """
             training:
               steps: 100
@@ -238,7 +239,8 @@ import Testing
               - check: no_leakage
 
             """))
-        #expect(defaults.training?.patience == 10)
+        // Left to the trainer's default.
+        #expect(defaults.training?.patience == .unset)
     }
 
     @Test func valueRangeMayBeWrittenUnquoted() throws {

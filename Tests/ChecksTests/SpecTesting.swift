@@ -23,6 +23,9 @@ enum SpecTesting {
 
         """
 
+    /// What checks are built with in tests that look at built checks.
+    static let inputs = CheckBuildInputs(modelSHA256: "model-sha", environment: ["threads": "2"])
+
     static func parse(_ text: String, checkFiles: Bool = false) throws -> Spec {
         try Spec.parse(text, file: "t.spec", baseDirectory: folder, checkFiles: checkFiles)
     }

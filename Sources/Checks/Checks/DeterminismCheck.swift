@@ -2,7 +2,7 @@ import BiT
 
 /// Inference is deterministic: the same images give bit-identical outputs twice, and an image
 /// alone gives the same outputs as in a batch (GroupNorm has no batch statistics).
-public struct DeterminismCheck: Check {
+public struct DeterminismCheck: Check, Equatable {
     public let id: String
     public let severity: CheckResult.Severity
     public let sample: Int
@@ -10,7 +10,7 @@ public struct DeterminismCheck: Check {
     public let batchTolerance: Double
 
     /// A check over `sample` training images.
-    public init(id: String = "deterministic", severity: CheckResult.Severity = .required, sample: Int = 8, batchTolerance: Double = 1e-4) {
+    public init(id: String = Self.name, severity: CheckResult.Severity = .required, sample: Int, batchTolerance: Double = 1e-4) {
         (self.id, self.severity, self.sample, self.batchTolerance) = (id, severity, sample, batchTolerance)
     }
 
@@ -24,11 +24,23 @@ public struct DeterminismCheck: Check {
         let difference = zip(alone, first.prefix(k)).map { Double(abs($0 - $1)) / max(1, Double(abs($1))) }.max() ?? 0
         let pass = repeats && difference <= batchTolerance
         return CheckResult(
-            id: id, kind: "deterministic", title: "same input, same output", severity: severity,
+            id: id, kind: Self.name, title: "same input, same output", severity: severity,
             verdict: pass ? .pass : .fail, value: difference, threshold: batchTolerance, comparison: .atMost,
             samples: batch.labels.count,
             message: !repeats ? "two runs on the same \(batch.labels.count) images gave different outputs"
                 : "repeated runs bit-identical; image alone vs in a batch differs by \(difference) (relative)",
             details: ["repeatsIdentical": repeats ? 1 : 0])
+    }
+}
+
+extension DeterminismCheck: CheckDefinition {
+    public static let name = "deterministic"
+    public static let phase = CheckPhase.preTrain
+    public static let doc = "same input, bit-identical output; an image alone = in a batch"
+    static let sample = CheckKey.integer("sample", .defaultValue(.integer(8)), atLeast: 1, doc: "training images looked at")
+    public static let keys = [sample]
+
+    public static func make(_ entry: Spec.Check, _ inputs: CheckBuildInputs) -> [any Check] {
+        [DeterminismCheck(id: entry.id, severity: entry.severity, sample: entry.integer(sample))]
     }
 }

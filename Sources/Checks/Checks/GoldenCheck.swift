@@ -4,7 +4,7 @@ import Foundation
 /// The model's probabilities for fixed test images equal the stored golden ones within a
 /// tolerance. Recording is explicit (`modelcheck golden record`); under CI a missing golden
 /// fails instead of being written, so a CI retry can never bless its own output.
-public struct GoldenCheck: Check {
+public struct GoldenCheck: Check, Equatable {
     public let id: String
     public let severity: CheckResult.Severity
     public let file: URL
@@ -15,8 +15,8 @@ public struct GoldenCheck: Check {
     public let environment: [String: String]
 
     /// A check against the golden `file`.
-    public init(id: String = "golden", severity: CheckResult.Severity = .required, file: URL, tolerance: Double = 1e-4,
-                images: Int = 8, modelSHA256: String, environment: [String: String]) {
+    public init(id: String = Self.name, severity: CheckResult.Severity = .required, file: URL, tolerance: Double,
+                images: Int, modelSHA256: String, environment: [String: String]) {
         (self.id, self.severity, self.file, self.tolerance, self.images) = (id, severity, file, tolerance, images)
         (self.modelSHA256, self.environment) = (modelSHA256, environment)
     }
@@ -38,7 +38,7 @@ public struct GoldenCheck: Check {
         let title = "outputs match \(file.lastPathComponent) within \(tolerance)"
         guard FileManager.default.fileExists(atPath: file.path) else {
             let how = "record it with `modelcheck golden record SPEC` and commit it"
-            return CheckResult(id: id, kind: "golden", title: title, severity: severity, verdict: context.isCI ? .fail : .inconclusive,
+            return CheckResult(id: id, kind: Self.name, title: title, severity: severity, verdict: context.isCI ? .fail : .inconclusive,
                                message: context.isCI ? "golden file \(file.path) is missing, and CI never records one: \(how)"
                                                      : "golden file \(file.path) does not exist yet: \(how)")
         }
@@ -63,9 +63,36 @@ public struct GoldenCheck: Check {
         let pass = problems.isEmpty && !rows.isEmpty && worst <= tolerance
         let environmentNote = stored.environment == environment ? "" : " (recorded in another environment: \(stored.environment))"
         return CheckResult(
-            id: id, kind: "golden", title: title, severity: severity, verdict: pass ? .pass : .fail,
+            id: id, kind: Self.name, title: title, severity: severity, verdict: pass ? .pass : .fail,
             value: rows.isEmpty ? nil : worst, threshold: tolerance, comparison: .atMost, samples: rows.count,
             message: (problems.first ?? "largest probability difference \(worst) over \(rows.count) images") + environmentNote,
             evidence: problems + rows.sorted { $0.1 > $1.1 }.prefix(5).map { "\($0.0): max |Δp| = \($0.1)" })
+    }
+}
+
+extension GoldenCheck: CheckDefinition {
+    public static let name = "golden"
+    public static let phase = CheckPhase.postTrain
+    public static let doc = "probabilities for fixed test images equal stored ones within `tolerance`; the file records the model hash "
+        + "and environment (version, BLAS core, threads); `modelcheck golden record` writes it, CI never does "
+        + "(missing = failure under `CI=true`)"
+    static let file = CheckKey.path("file", .derived("golden/<spec name>.json beside the spec's folder") { context in
+        context.specName.map { .path(context.specFolder.deletingLastPathComponent().appendingPathComponent("golden")
+            .appendingPathComponent("\($0).json")) }
+    }, doc: "the golden file (written by `modelcheck golden record`)")
+    static let tolerance = CheckKey.number("tolerance", .defaultValue(.number(1e-4)), "greater than 0",
+                                           doc: "absolute tolerance on each probability") { $0 > 0 }
+    static let images = CheckKey.integer("images", .defaultValue(.integer(8)), atLeast: 1, doc: "test images the file holds")
+    public static let keys = [file, tolerance, images]
+    public static let distinctKeys = [file.name]
+
+    /// The golden files a spec's golden checks compare with.
+    public static func files(in spec: Spec) -> [URL] {
+        spec.checks.filter { $0.kind.name == name }.map { $0.path(file) }
+    }
+
+    public static func make(_ entry: Spec.Check, _ inputs: CheckBuildInputs) -> [any Check] {
+        [GoldenCheck(id: entry.id, severity: entry.severity, file: entry.path(file), tolerance: entry.number(tolerance),
+                     images: entry.integer(images), modelSHA256: inputs.modelSHA256, environment: inputs.environment)]
     }
 }

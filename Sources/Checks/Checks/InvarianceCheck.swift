@@ -1,11 +1,12 @@
 import Foundation
 import Datasets
 import Imaging
+import Yams
 
 /// The predicted class does not change when a test image is rotated or flipped (exact pixel
 /// permutations of the model's input), gated per transform on the share of unchanged images or
 /// on its lower Wilson bound. Lists the images whose probabilities moved most.
-public struct InvarianceCheck: Check {
+public struct InvarianceCheck: Check, Equatable {
     public let id: String
     public let severity: CheckResult.Severity
     /// The transform, and the name it has in the spec (e.g. "rotate90+flip_horizontal").
@@ -22,7 +23,7 @@ public struct InvarianceCheck: Check {
 
     /// A check of one transform.
     public init(id: String, severity: CheckResult.Severity = .required, transform: ImageTransform, transformName: String,
-                minAgreement: Double, gateLowerBound: Bool, confidence: Double = 0.95, worst: Int = 8, minSamples: Int = 30,
+                minAgreement: Double, gateLowerBound: Bool, confidence: Double, worst: Int, minSamples: Int,
                 onEmpty: CheckResult.Verdict = .inconclusive) {
         (self.id, self.severity, self.transform, self.transformName) = (id, severity, transform, transformName)
         (self.minAgreement, self.gateLowerBound, self.confidence, self.worst) = (minAgreement, gateLowerBound, confidence, worst)
@@ -34,7 +35,7 @@ public struct InvarianceCheck: Check {
         let original = try context.predictions(.test)
         let n = original.labels.count
         guard n > 0 else {
-            return CheckResult(id: id, kind: "invariance", title: title, severity: severity, verdict: onEmpty, samples: 0,
+            return CheckResult(id: id, kind: Self.name, title: title, severity: severity, verdict: onEmpty, samples: 0,
                                message: "the test split is empty")
         }
         let moved = try context.predictions(.test, transform: transform)
@@ -55,7 +56,7 @@ public struct InvarianceCheck: Check {
                 + (before[i] == after[i] ? "" : " (class changed)")
         }
         return CheckResult(
-            id: id, kind: "invariance", title: title, severity: severity, verdict: verdict, value: value, estimate: share,
+            id: id, kind: Self.name, title: title, severity: severity, verdict: verdict, value: value, estimate: share,
             threshold: minAgreement, comparison: .atLeast, interval: [interval.lower, interval.upper], confidence: confidence,
             samples: n,
             message: n < minSamples ? "only \(n) test images, fewer than the \(minSamples) needed to decide"
@@ -66,4 +67,77 @@ public struct InvarianceCheck: Check {
 
     static func percent(_ p: Float) -> String { String(format: "%.1f%%", 100 * p) }
     static func round(_ x: Double) -> String { String(format: "%.3f", x) }
+}
+
+extension InvarianceCheck: CheckDefinition {
+    public static let name = "invariance"
+    public static let phase = CheckPhase.postTrain
+    public static let doc = "the predicted class survives each transform (`rotate90/180/270`, `flip_horizontal/vertical`, `transpose`, "
+        + "compositions like `rotate90+flip_horizontal`); Wilson interval; worst images listed"
+    static let transforms = CheckKey("transforms", type: "list of transforms", .required,
+                                     doc: "each checked on its own, as invariance.<transform>") { node, reader in
+        readTransforms(node, &reader).map { .list($0.map { .text($0.name) }) }
+    }
+    static let minAgreement = CheckKey.number("min_agreement", .required, "in (0, 1]",
+                                              doc: "share of test images whose class must stay") { $0 > 0 && $0 <= 1 }
+    static let bound = CheckKey.choice("bound", .defaultValue(.text(Spec.Bound.point.rawValue)),
+                                       among: [Spec.Bound.point.rawValue, Spec.Bound.lower.rawValue],
+                                       doc: "gate the share itself or its lower confidence bound")
+    static let confidence = CheckKey.number("confidence", .defaultValue(.number(0.95)), "in (0, 1)",
+                                            doc: "level of the Wilson interval") { $0 > 0 && $0 < 1 }
+    static let worst = CheckKey.integer("worst", .defaultValue(.integer(8)), atLeast: 0, doc: "images listed per transform")
+    static let minSamples = CheckKey.integer("min_samples", .defaultValue(.integer(30)), atLeast: 1,
+                                             doc: "fewer test images give INCONCLUSIVE")
+    public static let keys = [transforms, minAgreement, bound, confidence, worst, minSamples]
+
+    /// The transforms an invariance entry names, in order.
+    public static func transforms(of entry: Spec.Check) -> [Spec.Transform] {
+        guard case .list(let items)? = entry.value(transforms) else { return [] }
+        return items.compactMap { item in if case .text(let name) = item { Spec.Transform(parsing: name) } else { nil } }
+    }
+
+    public static func make(_ entry: Spec.Check, _ inputs: CheckBuildInputs) -> [any Check] {
+        transforms(of: entry).map { transform in
+            InvarianceCheck(id: "\(entry.id).\(transform.name)", severity: entry.severity, transform: transform.composed,
+                            transformName: transform.name, minAgreement: entry.number(minAgreement),
+                            gateLowerBound: entry.text(bound) == Spec.Bound.lower.rawValue, confidence: entry.number(confidence),
+                            worst: entry.integer(worst), minSamples: entry.integer(minSamples), onEmpty: entry.onEmpty.verdict)
+        }
+    }
+
+    /// Known, distinct and not the identity: a transform that changes nothing can never fail.
+    private static func readTransforms(_ node: Node, _ reader: inout SpecReader) -> [Spec.Transform]? {
+        guard let items = reader.list(node, "transforms", of: "transforms") else { return nil }
+        guard !items.isEmpty else {
+            reader.report(node, "transforms: list at least one transform")
+            return nil
+        }
+        let names = ImageTransform.allCases.compactMap { Spec.Transform.spelling[$0] }
+        var result: [Spec.Transform] = [], ok = true
+        for item in items {
+            guard let text = reader.string(item, "transforms") else { ok = false; continue }
+            var steps: [ImageTransform] = [], known = true
+            for part in text.split(separator: "+", omittingEmptySubsequences: false) {
+                let word = part.trimmingCharacters(in: .whitespaces)
+                if let step = Spec.Transform.step(named: word) {
+                    steps.append(step)
+                } else {
+                    reader.report(item, "transforms: unknown transform '\(word)'" + Suggestion.hint(for: word, among: names))
+                    known = false
+                }
+            }
+            guard known else { ok = false; continue }
+            let transform = Spec.Transform(steps: steps)
+            if transform.composed == .identity {
+                reader.report(item, "transforms: '\(text)' leaves every image as it is, so it can never fail")
+                ok = false
+            } else if let same = result.first(where: { $0.composed == transform.composed }) {
+                reader.report(item, "transforms: '\(text)' is the same transform as '\(same.name)'")
+                ok = false
+            } else {
+                result.append(transform)
+            }
+        }
+        return ok ? result : nil
+    }
 }

@@ -1,17 +1,39 @@
 import Datasets
 import Foundation
+import Yams
 
 /// A metric on the test split against a threshold, on its point value or a confidence bound
 /// (Wilson for rates, DeLong for ROC-AUC, a seeded stratified bootstrap otherwise). Below
 /// `minSamples` the verdict is INCONCLUSIVE rather than a coin flip.
-public struct MetricCheck: Check {
+public struct MetricCheck: Check, Equatable {
     public let id: String
     public let severity: CheckResult.Severity
-    public let gate: Spec.Check.MetricGate
+    public let gate: Gate
     public let onEmpty: CheckResult.Verdict
 
+    /// A threshold on a test-set metric.
+    public struct Gate: Sendable, Equatable {
+        public var metric: Spec.Metric
+        /// Strictly inside the metric's range, so that the gate can both pass and fail.
+        public var threshold: Double
+        /// `.atLeast` for `min:`, `.atMost` for `max:`.
+        public var comparison: CheckResult.Comparison
+        /// `.lower` only with `.atLeast`, `.upper` only with `.atMost`.
+        public var bound: Spec.Bound
+        public var confidence: Double
+        /// Below this many test images the verdict is inconclusive.
+        public var minSamples: Int
+
+        /// A gate with every value given.
+        public init(metric: Spec.Metric, threshold: Double, comparison: CheckResult.Comparison, bound: Spec.Bound,
+                    confidence: Double, minSamples: Int) {
+            (self.metric, self.threshold, self.comparison) = (metric, threshold, comparison)
+            (self.bound, self.confidence, self.minSamples) = (bound, confidence, minSamples)
+        }
+    }
+
     /// A check of one metric gate.
-    public init(id: String, severity: CheckResult.Severity = .required, gate: Spec.Check.MetricGate, onEmpty: CheckResult.Verdict = .inconclusive) {
+    public init(id: String, severity: CheckResult.Severity = .required, gate: Gate, onEmpty: CheckResult.Verdict = .inconclusive) {
         (self.id, self.severity, self.gate, self.onEmpty) = (id, severity, gate, onEmpty)
     }
 
@@ -23,7 +45,7 @@ public struct MetricCheck: Check {
         let predictions = try context.predictions(.test)
         func result(_ verdict: CheckResult.Verdict, _ message: String, _ m: MetricMeasurement? = nil, value: Double? = nil,
                     evidence: [String] = []) -> CheckResult {
-            CheckResult(id: id, kind: "metric", title: title, severity: severity, verdict: verdict, value: value,
+            CheckResult(id: id, kind: Self.name, title: title, severity: severity, verdict: verdict, value: value,
                         estimate: m?.value, threshold: gate.threshold, comparison: gate.comparison,
                         interval: m?.interval.map { [$0.lower, $0.upper] }, confidence: m?.interval == nil ? nil : gate.confidence,
                         samples: m?.samples ?? predictions.labels.count, message: message, details: m?.details ?? [:], evidence: evidence)
@@ -68,5 +90,94 @@ public struct MetricCheck: Check {
         return wrong.sorted { probs[$0 * k + predicted[$0]] > probs[$1 * k + predicted[$1]] }.prefix(8).map { i in
             String(format: "%@: %@ predicted %@ (p %.3f)", paths[i], names[p.labels[i]], names[predicted[i]], probs[i * k + predicted[i]])
         }
+    }
+}
+
+extension MetricCheck: CheckDefinition {
+    public static let name = "metric"
+    public static let phase = CheckPhase.postTrain
+    public static let doc = Spec.Metric.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
+        + " on the test split against `min` or `max`, on the point value or a confidence bound "
+        + "(Wilson for rates, DeLong for ROC-AUC, seeded stratified bootstrap otherwise); INCONCLUSIVE below `min_samples`"
+    static let metric = CheckKey.metric("metric", doc: "what is measured")
+    static let min = CheckKey.number("min", .optional, doc: "the value must be at least this (give `min` or `max`)")
+    static let max = CheckKey.number("max", .optional, doc: "the value must be at most this (give `min` or `max`)")
+    static let bound = CheckKey.choice("bound", .defaultValue(.text(Spec.Bound.point.rawValue)), among: Spec.Bound.allCases.map(\.rawValue),
+                                       doc: "gate the value, its lower bound (with `min`) or its upper bound (with `max`)")
+    static let confidence = CheckKey.number("confidence", .defaultValue(.number(0.95)), "in (0, 1)",
+                                            doc: "level of the confidence interval") { $0 > 0 && $0 < 1 }
+    static let minSamples = CheckKey.integer("min_samples", .defaultValue(.integer(30)), atLeast: 1,
+                                             doc: "fewer samples give INCONCLUSIVE")
+    public static let keys = [metric, min, max, bound, confidence, minSamples]
+
+    /// "metric.<the metric>", so that gates on different metrics need no ids.
+    public static func defaultID(_ entry: Spec.Check) -> String? {
+        entry.value(metric).map { "\(name).\($0.spelling)" }
+    }
+
+    /// Exactly one of `min` and `max`, a bound on its side, a threshold that can both pass and fail.
+    public static func validate(_ entry: Spec.Check, _ reader: inout SpecReader) -> Bool {
+        var ok = CheckKey.metricHasItsPositiveClass(entry, metric, &reader)
+        let gate: (key: CheckKey, threshold: Double?, comparison: CheckResult.Comparison)
+        switch (entry.valuePositions[min.name], entry.valuePositions[max.name]) {
+        case (nil, nil):
+            reader.report(at: entry.position, "metric check: give 'min' or 'max'")
+            return false
+        case (.some, .some(let position)):
+            reader.report(at: position, "metric check: give either 'min' or 'max', not both")
+            return false
+        case (.some, nil): gate = (min, entry.value(min).flatMap(number), .atLeast)
+        case (nil, .some): gate = (max, entry.value(max).flatMap(number), .atMost)
+        }
+        if case .text(let text)? = entry.value(bound), let value = Spec.Bound(rawValue: text),
+           value == .upper && gate.comparison == .atLeast || value == .lower && gate.comparison == .atMost {
+            reader.report(at: entry.position(of: bound), "bound: '\(text)' goes with '\(value == .upper ? "max" : "min")', not '\(gate.key.name)'")
+            ok = false
+        }
+        guard let threshold = gate.threshold else { return false }
+        let metricName = entry.value(metric)?.spelling ?? "the metric"
+        let written = CheckValue.number(threshold).spelling
+        if gate.comparison == .atLeast ? threshold <= 0 : threshold >= 1 {
+            reader.report(at: entry.position(of: gate.key), "\(gate.key.name): threshold \(written) can never fail; \(metricName) lies in [0, 1]")
+            ok = false
+        } else if gate.comparison == .atLeast ? threshold > 1 : threshold < 0 {
+            reader.report(at: entry.position(of: gate.key), "\(gate.key.name): threshold \(written) can never pass; \(metricName) lies in [0, 1]")
+            ok = false
+        }
+        return ok
+    }
+
+    public static func make(_ entry: Spec.Check, _ inputs: CheckBuildInputs) -> [any Check] {
+        let atLeast = entry.value(min) != nil
+        guard case .number(let threshold)? = entry.value(atLeast ? min : max),
+              let measured = Spec.Metric(rawValue: entry.text(metric)), let bound = Spec.Bound(rawValue: entry.text(bound))
+        else { preconditionFailure("metric check '\(entry.id)' was built without validation") }
+        let gate = Gate(metric: measured, threshold: threshold, comparison: atLeast ? .atLeast : .atMost, bound: bound,
+                        confidence: entry.number(confidence), minSamples: entry.integer(minSamples))
+        return [MetricCheck(id: entry.id, severity: entry.severity, gate: gate, onEmpty: entry.onEmpty.verdict)]
+    }
+
+    private static func number(_ value: CheckValue) -> Double? { if case .number(let x) = value { x } else { nil } }
+}
+
+extension CheckKey {
+    /// A metric's name; a misspelt one gets a suggestion.
+    static func metric(_ name: String, doc: String) -> CheckKey {
+        CheckKey(name, type: "a metric: " + Spec.Metric.allCases.map(\.rawValue).joined(separator: ", "), .required, doc: doc) { node, reader in
+            guard let text = reader.string(node, name) else { return nil }
+            guard Spec.Metric(rawValue: text) != nil else {
+                reader.report(node, "unknown metric '\(text)'" + Suggestion.hint(for: text, among: Spec.Metric.allCases.map(\.rawValue)))
+                return nil
+            }
+            return .text(text)
+        }
+    }
+
+    /// False after reporting a one-against-the-rest metric in a spec without `data.positive_class`.
+    static func metricHasItsPositiveClass(_ entry: Spec.Check, _ key: CheckKey, _ reader: inout SpecReader) -> Bool {
+        guard case .text(let text)? = entry.value(key), let metric = Spec.Metric(rawValue: text),
+              metric.needsPositiveClass, !entry.context.positiveClassGiven else { return true }
+        reader.report(at: entry.position(of: key), "\(key.name): \(text) needs data.positive_class, the class that counts as positive")
+        return false
     }
 }

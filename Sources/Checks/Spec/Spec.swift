@@ -106,175 +106,31 @@ public struct Spec: Sendable, Equatable {
         public var mixup: Double?
         public var momentum: Double?
         public var evalEvery: Int?
-        /// Evaluations without improvement before stopping; nil: no early stopping (`patience: null`).
-        public var patience: Int?
+        /// Evaluations without improvement before stopping.
+        public var patience: Patience
         public var checkpointEvery: Int?
         public var seed: UInt64?
         /// nil: all cores.
         public var threads: Int?
 
-        /// Training settings as parsed; patience defaults to 10 evaluations.
+        /// Training settings as parsed; what is not given is nil (or `.unset`).
         public init(run: URL, steps: Int? = nil, batch: Int? = nil, microBatch: Int? = nil, learningRate: Double? = nil,
                     warmup: Int? = nil, decay: [Int]? = nil, mixup: Double? = nil, momentum: Double? = nil,
-                    evalEvery: Int? = nil, patience: Int? = 10, checkpointEvery: Int? = nil, seed: UInt64? = nil,
+                    evalEvery: Int? = nil, patience: Patience = .unset, checkpointEvery: Int? = nil, seed: UInt64? = nil,
                     threads: Int? = nil) {
             (self.run, self.steps, self.batch, self.microBatch, self.learningRate) = (run, steps, batch, microBatch, learningRate)
             (self.warmup, self.decay, self.mixup, self.momentum, self.evalEvery) = (warmup, decay, mixup, momentum, evalEvery)
             (self.patience, self.checkpointEvery, self.seed, self.threads) = (patience, checkpointEvery, seed, threads)
         }
-    }
 
-    /// One check the model must pass, with the settings common to all kinds.
-    public struct Check: Sendable, Equatable {
-        /// Unique within the spec; names the check in results and reports.
-        public var id: String
-        public var severity: CheckResult.Severity
-        public var onEmpty: OnEmpty
-        public var kind: Kind
-        /// Where the check's entry starts in the spec file, for reports that point back to it.
-        public var position: SpecPosition
-
-        /// A check as parsed.
-        public init(id: String, severity: CheckResult.Severity = .required, onEmpty: OnEmpty = .inconclusive, kind: Kind,
-                    position: SpecPosition) {
-            (self.id, self.severity, self.onEmpty, self.kind, self.position) = (id, severity, onEmpty, kind, position)
-        }
-
-        /// The verdict when the data a check needs is empty (no test images of a class, say).
-        public enum OnEmpty: String, Sendable, CaseIterable {
-            case fail
-            case skip
-            case inconclusive
-
-            /// The verdict a check returns for empty data.
-            public var verdict: CheckResult.Verdict {
-                switch self {
-                case .fail: .fail
-                case .skip: .skipped
-                case .inconclusive: .inconclusive
-                }
-            }
-        }
-
-        /// What is checked, with the kind's own settings.
-        public enum Kind: Sendable, Equatable {
-            /// Logits have one value per class for every image.
-            case outputShape
-            /// No NaN or infinity in the outputs.
-            case finiteOutputs
-            /// Each softmax row sums to 1 within `tolerance`, on `sample` images.
-            case softmaxSumsToOne(tolerance: Double, sample: Int)
-            /// The untrained model's loss is ln(classes) within `tolerance` (absolute, in nats).
-            case initialLoss(tolerance: Double, sample: Int)
-            /// Two inferences on the same `sample` images give identical outputs.
-            case deterministic(sample: Int)
-            /// Training on `images` images for `steps` steps fits them.
-            case overfitBatch(steps: Int, images: Int)
-            /// No image (by content) and no group is in two splits.
-            case noLeakage
-            case invariance(InvarianceConfig)
-            case metric(MetricGate)
-            case baseline(BaselineConfig)
-            case golden(GoldenConfig)
-
-            /// The kind as the spec writes it after `check:`.
-            public var name: String {
-                switch self {
-                case .outputShape: "output_shape"
-                case .finiteOutputs: "finite_outputs"
-                case .softmaxSumsToOne: "softmax_sums_to_one"
-                case .initialLoss: "initial_loss"
-                case .deterministic: "deterministic"
-                case .overfitBatch: "overfit_batch"
-                case .noLeakage: "no_leakage"
-                case .invariance: "invariance"
-                case .metric: "metric"
-                case .baseline: "baseline"
-                case .golden: "golden"
-                }
-            }
-        }
-
-        /// Predictions must not change under exact rotations and flips.
-        public struct InvarianceConfig: Sendable, Equatable {
-            /// Each distinct and none the identity.
-            public var transforms: [Transform]
-            /// Share of test images whose prediction must stay the same, in (0, 1].
-            public var minAgreement: Double
-            /// `.point` gates the share itself, `.lower` its lower confidence bound.
-            public var bound: Bound
-            public var confidence: Double
-            /// How many disagreeing images to list per transform.
-            public var worst: Int
-            /// Below this many test images the verdict is inconclusive.
-            public var minSamples: Int
-
-            /// Invariance settings as parsed.
-            public init(transforms: [Transform], minAgreement: Double, bound: Bound = .point, confidence: Double = 0.95,
-                        worst: Int = 8, minSamples: Int = 30) {
-                (self.transforms, self.minAgreement, self.bound, self.confidence, self.worst, self.minSamples) =
-                    (transforms, minAgreement, bound, confidence, worst, minSamples)
-            }
-        }
-
-        /// A threshold on a test-set metric.
-        public struct MetricGate: Sendable, Equatable {
-            public var metric: Metric
-            /// Strictly inside the metric's range, so that the gate can both pass and fail.
-            public var threshold: Double
-            /// `.atLeast` for `min:`, `.atMost` for `max:`.
-            public var comparison: CheckResult.Comparison
-            /// `.lower` only with `.atLeast`, `.upper` only with `.atMost`.
-            public var bound: Bound
-            public var confidence: Double
-            /// Below this many test images the verdict is inconclusive.
-            public var minSamples: Int
-
-            /// A gate as parsed.
-            public init(metric: Metric, threshold: Double, comparison: CheckResult.Comparison, bound: Bound = .point,
-                        confidence: Double = 0.95, minSamples: Int = 30) {
-                (self.metric, self.threshold, self.comparison) = (metric, threshold, comparison)
-                (self.bound, self.confidence, self.minSamples) = (bound, confidence, minSamples)
-            }
-        }
-
-        /// The candidate may be worse than a baseline model by at most `maxDrop`.
-        public struct BaselineConfig: Sendable, Equatable {
-            public var model: URL
-            public var metric: Metric
-            /// How much worse the candidate may be, in the metric's units (≥ 0).
-            public var maxDrop: Double
-            /// McNemar test level, in (0, 1).
-            public var significance: Double
-            public var onMissing: OnMissing
-
-            /// Baseline settings as parsed.
-            public init(model: URL, metric: Metric, maxDrop: Double = 0, significance: Double = 0.05,
-                        onMissing: OnMissing = .fail) {
-                (self.model, self.metric, self.maxDrop, self.significance, self.onMissing) =
-                    (model, metric, maxDrop, significance, onMissing)
-            }
-
-            /// What to do when the baseline model file is missing (the first run has none).
-            public enum OnMissing: String, Sendable, CaseIterable {
-                case fail
-                case skip
-            }
-        }
-
-        /// Probabilities on fixed test images must match a stored golden file.
-        public struct GoldenConfig: Sendable, Equatable {
-            /// The golden file (an output: it need not exist yet).
-            public var file: URL
-            /// Absolute tolerance on each probability.
-            public var tolerance: Double
-            /// How many test images the golden file holds.
-            public var images: Int
-
-            /// Golden settings as parsed.
-            public init(file: URL, tolerance: Double = 1e-4, images: Int = 8) {
-                (self.file, self.tolerance, self.images) = (file, tolerance, images)
-            }
+        /// Early stopping as the spec sets it; the trainer's default stands for `.unset`.
+        public enum Patience: Sendable, Equatable {
+            /// Not given.
+            case unset
+            /// Stop after this many evaluations without improvement.
+            case after(Int)
+            /// `patience: null`: train the whole schedule.
+            case off
         }
     }
 
@@ -335,6 +191,19 @@ public struct Spec: Sendable, Equatable {
         /// The single transform the steps amount to.
         public var composed: ImageTransform { steps.reduce(.identity) { $0.then($1) } }
 
+        /// The transform a name like `rotate90+flip_horizontal` writes; nil when a step is unknown.
+        public init?(parsing name: String) {
+            var steps: [ImageTransform] = []
+            for part in name.split(separator: "+", omittingEmptySubsequences: false) {
+                guard let step = Self.step(named: part.trimmingCharacters(in: .whitespaces)) else { return nil }
+                steps.append(step)
+            }
+            self.init(steps: steps)
+        }
+
+        /// The single step the spec spells `word`.
+        public static func step(named word: String) -> ImageTransform? { spelling.first { $0.value == word }?.key }
+
         /// The spec's snake_case name of each transform a step may be.
         public static let spelling: [ImageTransform: String] = [
             .rotate90: "rotate90", .rotate180: "rotate180", .rotate270: "rotate270",
@@ -345,10 +214,16 @@ public struct Spec: Sendable, Equatable {
 }
 
 extension Spec {
-    /// Reads, parses and validates the spec at `url`; with `checkFiles`, inputs it names (the data
-    /// folder, an upstream checkpoint, a baseline model that must exist) are checked to exist.
+    /// Where a spec's run goes when it does not say: `<spec folder>/../runs/<name>`.
+    public static func defaultRunFolder(specFolder: URL, name: String) -> URL {
+        specFolder.deletingLastPathComponent().appendingPathComponent("runs").appendingPathComponent(name).standardizedFileURL
+    }
+
+    /// Reads, parses and validates the spec at `url` against the checks of `catalogue`; with
+    /// `checkFiles`, inputs it names (the data folder, an upstream checkpoint, a baseline model
+    /// that must exist) are checked to exist.
     /// Throws `SpecErrors` listing every problem.
-    public static func load(contentsOf url: URL, checkFiles: Bool = true) throws -> Spec {
+    public static func load(contentsOf url: URL, checkFiles: Bool = true, catalogue: CheckCatalogue = .standard) throws -> Spec {
         // As given (relative to the working directory when it was), as the user typed it.
         let name = url.relativePath
         let bytes: Foundation.Data
@@ -361,15 +236,16 @@ extension Spec {
         guard let text = String(data: bytes, encoding: .utf8) else {
             throw SpecErrors([SpecError(file: name, line: 0, column: 0, message: "the spec is not UTF-8 text")])
         }
-        var parser = SpecParser(file: name, baseDirectory: url.deletingLastPathComponent(), checkFiles: checkFiles)
+        var parser = SpecParser(file: name, baseDirectory: url.deletingLastPathComponent(), checkFiles: checkFiles, catalogue: catalogue)
         return try parser.parse(text, specFile: url.absoluteURL.standardizedFileURL, sha256: hex(SHA256.hash(data: bytes)))
     }
 
     /// Parses and validates spec text; `file` names it in messages and relative paths resolve
     /// against `baseDirectory`, where the spec is taken to lie; `sha256` is of the text's UTF-8
-    /// bytes. Throws `SpecErrors`.
-    public static func parse(_ text: String, file: String, baseDirectory: URL, checkFiles: Bool) throws -> Spec {
-        var parser = SpecParser(file: file, baseDirectory: baseDirectory, checkFiles: checkFiles)
+    /// bytes; `catalogue` lists the checks it may name. Throws `SpecErrors`.
+    public static func parse(_ text: String, file: String, baseDirectory: URL, checkFiles: Bool,
+                             catalogue: CheckCatalogue = .standard) throws -> Spec {
+        var parser = SpecParser(file: file, baseDirectory: baseDirectory, checkFiles: checkFiles, catalogue: catalogue)
         let specFile = baseDirectory.appendingPathComponent((file as NSString).lastPathComponent).absoluteURL.standardizedFileURL
         return try parser.parse(text, specFile: specFile, sha256: hex(SHA256.hash(data: Array(text.utf8))))
     }
