@@ -8,8 +8,8 @@ struct ModelCheck: ParsableCommand {
         commandName: "modelcheck",
         abstract: "Train, test and certify BiT image classifiers.",
         discussion: """
-            Exit codes: 0 success (every required check passed); 1 a required check failed;
-            2 a usage, spec or input error (the message names the file, and the line and column
+            Exit codes: 0 success (every required check passed); 1 a required check failed; \
+            2 a usage, spec or input error (the message names the file, and the line and column \
             for specs); 3 inconclusive (too few samples to decide); 130 stopped by Ctrl-C.
             """,
         subcommands: [CertifyCommand.self, VerifyCommand.self, VerifyCertificateCommand.self, KeygenCommand.self, TrainCommand.self,

@@ -11,15 +11,15 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Fine-tune or train a BiT model with BiT-HyperRule, from a spec or an image folder.",
         discussion: """
-            `modelcheck train SPEC` trains what the spec describes (data, split, recipe, run folder).
-            Without a spec, --data DIR names a folder with one subfolder per class. The data is split into train/validation/test
-            (by group when --group-pattern names one, e.g. the patient), the HyperRule picks
-            the schedule from the training split's size and the resolution from its images'
-            size, and every value can be overridden. The run folder gets the model (official
-            BiT npz), the best checkpoint, a resumable checkpoint, log.jsonl, the resolved
+            `modelcheck train SPEC` trains what the spec describes (data, split, recipe, run folder). \
+            Without a spec, --data DIR names a folder with one subfolder per class. The data is split into train/validation/test \
+            (by group when --group-pattern names one, e.g. the patient), the HyperRule picks \
+            the schedule from the training split's size and the resolution from its images' \
+            size, and every value can be overridden. The run folder gets the model (official \
+            BiT npz), the best checkpoint, a resumable checkpoint, log.jsonl, the resolved \
             hyper-parameters, the dataset fingerprint and split, and loss/accuracy plots.
 
-            Ctrl-C stops after the current step and writes a checkpoint; --resume continues a
+            Ctrl-C stops after the current step and writes a checkpoint; --resume continues a \
             stopped or killed run and ends with the same weights as an uninterrupted one.
 
             Example (the embedded default, from scratch on the shipped malaria sample):
