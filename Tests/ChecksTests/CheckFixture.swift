@@ -73,11 +73,12 @@ final class CheckFixture: @unchecked Sendable {
     }
 
     /// A context for `model` on the dot data (or the position data).
-    func context(_ model: ResNetV2<Float>, position: Bool = false, initial: ResNetV2<Float>? = nil,
-                 split: DatasetSplit? = nil, isCI: Bool = false) -> CheckContext {
+    /// A context over `model`; `classifier` stands in for it where a test needs another kind of model.
+    func context(_ model: ResNetV2<Float>, model classifier: (any Classifier)? = nil, position: Bool = false,
+                 initial: ResNetV2<Float>? = nil, split: DatasetSplit? = nil, isCI: Bool = false) -> CheckContext {
         let manifest = position ? positionManifest : dotManifest
         let start = initial ?? ResNetV2<Float>(architecture: goodModel.architecture, classes: 2, seed: 9)
-        return CheckContext(model: model, metadata: metadata,
+        return CheckContext(model: classifier ?? model, metadata: metadata,
                             initialModel: { try ResNetV2(architecture: start.architecture, classes: start.classes, parameters: start.parameters.copy()) },
                             loadModel: ResNetV2<Float>.classifier(contentsOf:), manifest: manifest, split: split ?? (position ? positionSplit : dotSplit),
                             preprocessing: Preprocessing(resize: 16, crop: 16), positiveClass: 0, threads: 2, isCI: isCI)

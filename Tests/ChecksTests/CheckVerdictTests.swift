@@ -39,8 +39,15 @@ import Testing
     @Test func determinism() throws {
         let r = try DeterminismCheck(sample: 8).run(f.context(f.goodModel))
         #expect(r.verdict == .pass && r.details["repeatsIdentical"] == 1)
-        // Too strict a batch tolerance is a real constraint, not decoration: zero still holds here?
-        #expect(r.value! <= 1e-4)
+        #expect(try #require(r.value) <= 1e-4)
+
+        // Outputs that drift between two calls on the same images: found by the repeat.
+        let drifting = try DeterminismCheck(sample: 8).run(f.context(f.goodModel, model: DriftingClassifier(base: f.goodModel)))
+        #expect(drifting.verdict == .fail && drifting.details["repeatsIdentical"] == 0, "\(drifting.message)")
+        // An image's output depending on the rest of its batch (batch statistics): found by the image alone.
+        let batchDependent = try DeterminismCheck(sample: 8).run(f.context(f.goodModel, model: BatchDependentClassifier(base: f.goodModel)))
+        #expect(batchDependent.verdict == .fail && batchDependent.details["repeatsIdentical"] == 1)
+        #expect(try #require(batchDependent.value) > 1e-4, "\(batchDependent.message)")
     }
 
     @Test func overfitBatch() throws {
@@ -134,4 +141,34 @@ import Testing
         missing.onMissing = .fail
         #expect(try BaselineCheck(id: "b", config: missing).run(f.context(f.goodModel)).verdict == .fail)
     }
+}
+
+/// A classifier whose outputs move a little on every call, as a stateful layer or a racy reduction would.
+final class DriftingClassifier: Classifier, @unchecked Sendable {
+    let base: ResNetV2<Float>
+    private let lock = NSLock()
+    private var calls = 0
+    init(base: ResNetV2<Float>) { self.base = base }
+    var classCount: Int { base.classCount }
+    func logits(_ images: Tensor<Float>, threads: Int) -> Tensor<Float> {
+        let out = base.logits(images, threads: threads)
+        let shift = lock.withLock { calls += 1; return Float(calls) * 1e-3 }
+        for i in 0..<out.count { out[i] += shift }
+        return out
+    }
+    func predictions(_ loader: BatchLoader, threads: Int) throws -> DatasetPredictions { try base.predictions(loader, threads: threads) }
+}
+
+/// A classifier whose outputs depend on how many images share the batch (a sum where a mean was
+/// meant, batch statistics), so an image alone scores otherwise than in a batch.
+struct BatchDependentClassifier: Classifier {
+    let base: ResNetV2<Float>
+    var classCount: Int { base.classCount }
+    func logits(_ images: Tensor<Float>, threads: Int) -> Tensor<Float> {
+        let out = base.logits(images, threads: threads)
+        let others = Float(images.shape[0] - 1) * 0.5
+        for i in 0..<out.count { out[i] += others }
+        return out
+    }
+    func predictions(_ loader: BatchLoader, threads: Int) throws -> DatasetPredictions { try base.predictions(loader, threads: threads) }
 }
