@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Training"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FormattingTests", dependencies: ["Formatting"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Charts", "Formatting", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Charts", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built executable; depending on it makes `swift test` build it first.
         .testTarget(name: "CLITests", dependencies: ["modelcheck", "BiT", "Imaging", "Datasets", "TestSupport"]),
     ]

@@ -215,7 +215,7 @@ public struct BarChart: Sendable {
     private func labelledCategories(_ layout: Layout) -> StrideTo<Int> {
         let thinnest = categorySlots(in: layout.plot).map(\.length).min() ?? 1
         let needed = orientation == .horizontal || layout.labelsUpward ? style.fontSize + 2 : 1
-        let every = thinnest > 0 ? Int((needed / thinnest).rounded(.up)) : bars.count
+        let every = thinnest > 0 ? Int(min(Double(bars.count), (needed / thinnest).rounded(.up))) : bars.count
         return stride(from: 0, to: bars.count, by: max(1, every))
     }
 

@@ -27,7 +27,8 @@ struct ChartFrame {
         covering range: ClosedRange<Double>, fixed: Bool, style tickStyle: AxisTicks.Style, length: Double,
         preferredSpacing: Double, labelExtent: (AxisTicks) -> Double
     ) -> AxisTicks {
-        var target = max(2, Int(max(0, length) / preferredSpacing) + 1)
+        // AxisTicks makes at most 50 ticks, so larger targets change nothing.
+        var target = max(2, Int(min(50, max(0, length) / preferredSpacing)) + 1)
         while true {
             let ticks = AxisTicks(covering: range, targetCount: target, fixed: fixed, style: tickStyle)
             let scale = LinearScale(range: ticks.range, start: 0, end: max(1, length))

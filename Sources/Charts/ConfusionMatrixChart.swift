@@ -187,7 +187,7 @@ public struct ConfusionMatrixChart: Sendable {
         let frame = ChartFrame(style: style)
         let k = classCount, grid = layout.grid, cell = layout.pitch
         var widestRowName = 0.0
-        let every = cell > 0 ? max(1, Int(((style.lineHeight + 2) / cell).rounded(.up))) : max(1, k)
+        let every = cell > 0 ? max(1, Int(min(Double(k), ((style.lineHeight + 2) / cell).rounded(.up)))) : max(1, k)
         let rowLimit = grid.x - style.padding - style.lineHeight - 2 * style.gap
         let columnLimit = layout.columnLabelsUpward ? height / 4 : cell - 4
         let columnTop = grid.maxY + style.gap

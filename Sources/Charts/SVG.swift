@@ -11,8 +11,8 @@ public struct SVG: Sendable {
     /// The elements inside the root `<svg>`.
     let body: String
 
-    /// The `<svg>` element for inline use in HTML, which needs no namespace declaration; it scales down
-    /// with its container and keeps its proportions.
+    /// The `<svg>` element for inline use in HTML, which needs no namespace declaration; its view box lets
+    /// a stylesheet scale it (`max-width: 100%; height: auto`) without losing proportions or sharpness.
     public var markup: String { element(namespace: false) }
 
     /// A standalone `.svg` file: XML declaration, namespace, the same drawing.

@@ -19,6 +19,11 @@ import Testing
         #expect(html.contains("exit code 1"))
         let checks = try #require(html.range(of: "<h2>Checks</h2>"))
         #expect(verdict.lowerBound < checks.lowerBound)
+        // Sections can be linked to: report.html#confusion-matrix opens the page there.
+        for id in ["checks", "confusion-matrix", "roc-curve", "training", "invariance", "misclassified-test-images", "data-splits",
+                   "hyper-parameters", "hashes"] {
+            #expect(html.contains("<section id=\"\(id)\"><h2>"), "\(id)")
+        }
 
         let passed = ReportInputs(result: SampleResults.result([SampleResults.accuracy]), specName: "m")
         #expect(try HTMLReport.render(passed).contains("<div class=\"word\">PASSED</div>"))

@@ -218,8 +218,10 @@ public enum HTMLReport {
 
     // MARK: Building blocks
 
+    /// A titled section whose id (the title in lower case, words joined by "-") lets a link open the page at it.
     private static func section(_ title: String, _ content: String) -> String {
-        "<section><h2>\(escape(title))</h2>\n\(content)\n</section>"
+        let id = title.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: "-")
+        return "<section id=\"\(escape(id))\"><h2>\(escape(title))</h2>\n\(content)\n</section>"
     }
 
     private static func notAvailable(_ sentence: String) -> String {
