@@ -59,11 +59,14 @@ let package = Package(
             swiftSettings: vectorSwift
         ),
         .target(name: "Imaging", dependencies: ["CCodecs"], swiftSettings: vectorSwift),
+        // Text for people and markup: table layout, escaping; charts drawn as SVG.
+        .target(name: "Formatting"),
+        .target(name: "Charts", dependencies: ["Formatting"]),
         .target(
             name: "Datasets",
-            dependencies: ["BiT", "Imaging", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["BiT", "Imaging", "Formatting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
-        .target(name: "Training", dependencies: ["BiT", "Datasets", "Imaging"], swiftSettings: vectorSwift),
+        .target(name: "Training", dependencies: ["BiT", "Datasets", "Imaging", "Charts"], swiftSettings: vectorSwift),
         .target(
             name: "Checks",
             dependencies: ["BiT", "Datasets", "Imaging", .product(name: "Yams", package: "Yams"),
@@ -71,7 +74,7 @@ let package = Package(
             swiftSettings: vectorSwift),
         .target(
             name: "Reports",
-            dependencies: ["Checks", "Imaging", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Checks", "Imaging", "Charts", "Formatting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
         // Spec → training plan, checks, verification and certification: what the CLI commands run.
         .target(name: "Pipeline", dependencies: ["BiT", "Datasets", "Training", "Checks", "Reports", "Imaging",
@@ -92,7 +95,9 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Training"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "FormattingTests", dependencies: ["Formatting"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Charts", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built executable; depending on it makes `swift test` build it first.
         .testTarget(name: "CLITests", dependencies: ["modelcheck", "BiT", "Imaging", "Datasets", "TestSupport"]),
     ]

@@ -1,3 +1,4 @@
+import Formatting
 import Imaging
 
 /// What `modelcheck data inspect` reports about a scanned dataset: classes and their counts,

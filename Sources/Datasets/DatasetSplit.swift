@@ -1,5 +1,6 @@
 import BiT
 import Foundation
+import Formatting
 
 /// A division of a manifest's images into train, validation and test, with its counts per
 /// split × class and split × group.

@@ -1,4 +1,5 @@
 import Checks
+import Formatting
 import Foundation
 
 /// A verification result as JUnit XML, the format CI systems (Jenkins, GitLab, GitHub Actions test reporters)
@@ -29,11 +30,11 @@ public enum JUnitReport {
 
         var xml = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>"]
         xml.append("<testsuites name=\"modelcheck\" \(counts)>")
-        xml.append("  <testsuite name=\"\(escaped("modelcheck: " + specName))\" \(counts) "
-            + "timestamp=\"\(escaped(result.date))\">")
+        xml.append("  <testsuite name=\"\(MarkupText.escaped("modelcheck: " + specName))\" \(counts) "
+            + "timestamp=\"\(MarkupText.escaped(result.date))\">")
         xml.append("    <properties>")
         for (name, value) in properties(result) {
-            xml.append("      <property name=\"\(escaped(name))\" value=\"\(escaped(value))\"/>")
+            xml.append("      <property name=\"\(MarkupText.escaped(name))\" value=\"\(MarkupText.escaped(value))\"/>")
         }
         xml.append("    </properties>")
         for check in checks { xml += testcase(check) }
@@ -55,34 +56,34 @@ public enum JUnitReport {
     }
 
     private static func testcase(_ check: CheckResult) -> [String] {
-        let open = "    <testcase classname=\"\(escaped("modelcheck." + check.kind))\" name=\"\(escaped(check.id))\">"
+        let open = "    <testcase classname=\"\(MarkupText.escaped("modelcheck." + check.kind))\" name=\"\(MarkupText.escaped(check.id))\">"
         let close = "    </testcase>"
         switch (check.verdict, check.severity) {
         case (.fail, .required):
-            return [open, "      <failure message=\"\(escaped(failureMessage(check)))\" type=\"\(escaped(check.kind))\">"
-                + escaped(body(check), inAttribute: false) + "</failure>", close]
+            return [open, "      <failure message=\"\(MarkupText.escaped(failureMessage(check)))\" type=\"\(MarkupText.escaped(check.kind))\">"
+                + MarkupText.escaped(body(check), inAttribute: false) + "</failure>", close]
         case (.fail, .warn):
             let warning = "WARNING: failed, but its severity is warn, so it does not fail the run: "
             return [open, systemOut(warning + failureMessage(check) + "\n\n" + body(check)), close]
         case (.inconclusive, _):
-            return [open, "      <skipped message=\"\(escaped("inconclusive: " + check.message))\"/>",
+            return [open, "      <skipped message=\"\(MarkupText.escaped("inconclusive: " + check.message))\"/>",
                     systemOut(body(check)), close]
         case (.skipped, _):
-            return [open, "      <skipped message=\"\(escaped(check.message))\"/>", close]
+            return [open, "      <skipped message=\"\(MarkupText.escaped(check.message))\"/>", close]
         case (.pass, _):
             return [open, systemOut(body(check)), close]
         }
     }
 
     private static func systemOut(_ text: String) -> String {
-        "      <system-out>\(escaped(text, inAttribute: false))</system-out>"
+        "      <system-out>\(MarkupText.escaped(text, inAttribute: false))</system-out>"
     }
 
     /// `value 0.912, required ≥ 0.93: <message>`; the message alone when the check measured no number.
     private static func failureMessage(_ check: CheckResult) -> String {
         var numbers: [String] = []
-        if let value = check.value { numbers.append("value \(TerminalReport.number(value))") }
-        if check.threshold != nil { numbers.append("required \(TerminalReport.boundText(check))") }
+        if let value = check.value { numbers.append("value \(CheckText.number(value))") }
+        if check.threshold != nil { numbers.append("required \(CheckText.bound(check))") }
         return numbers.isEmpty ? check.message : numbers.joined(separator: ", ") + ": " + check.message
     }
 
@@ -90,45 +91,20 @@ public enum JUnitReport {
     private static func body(_ check: CheckResult) -> String {
         var lines = [check.title]
         var numbers: [String] = []
-        if let value = check.value { numbers.append("value \(TerminalReport.number(value))") }
-        if let estimate = check.estimate { numbers.append("estimate \(TerminalReport.number(estimate))") }
+        if let value = check.value { numbers.append("value \(CheckText.number(value))") }
+        if let estimate = check.estimate { numbers.append("estimate \(CheckText.number(estimate))") }
         if let interval = check.interval, interval.count == 2 {
-            let level = check.confidence.map { TerminalReport.threshold($0 * 100) + "% " } ?? ""
-            numbers.append("\(level)interval [\(TerminalReport.number(interval[0])), \(TerminalReport.number(interval[1]))]")
+            let level = check.confidence.map { CheckText.threshold($0 * 100) + "% " } ?? ""
+            numbers.append("\(level)interval [\(CheckText.number(interval[0])), \(CheckText.number(interval[1]))]")
         }
-        if check.threshold != nil { numbers.append("required \(TerminalReport.boundText(check))") }
+        if check.threshold != nil { numbers.append("required \(CheckText.bound(check))") }
         if let samples = check.samples { numbers.append("\(samples) samples") }
         if !numbers.isEmpty { lines.append(numbers.joined(separator: ", ")) }
         lines.append(check.message)
         if !check.evidence.isEmpty { lines += ["evidence:"] + check.evidence.map { "  " + $0 } }
         if !check.details.isEmpty {
-            lines += ["details:"] + check.details.sorted { $0.key < $1.key }.map { "  \($0.key) = \(TerminalReport.number($0.value))" }
+            lines += ["details:"] + check.details.sorted { $0.key < $1.key }.map { "  \($0.key) = \(CheckText.number($0.value))" }
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// Text safe in attribute values (or, with `inAttribute: false`, element content): the five markup characters
-    /// as entities; tab and line feed as character references in attributes, where parsers would normalise them
-    /// to spaces, and carriage return everywhere, as parsers turn it into a line feed; and the characters XML 1.0
-    /// forbids even as references (the other C0 controls, U+FFFE, U+FFFF) replaced by U+FFFD, as no escape can
-    /// carry them.
-    static func escaped(_ text: String, inAttribute: Bool = true) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t": out += inAttribute ? "&#9;" : "\t"
-            case "\n": out += inAttribute ? "&#10;" : "\n"
-            case "\r": out += "&#13;"
-            case "\u{0}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out.unicodeScalars.append("\u{FFFD}")
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }

@@ -21,10 +21,10 @@ public struct RunFolder: Sendable {
     public var hyperparameters: URL { url.appendingPathComponent("hyperparameters.json") }
     /// The dataset's fingerprint and the split used.
     public var dataset: URL { url.appendingPathComponent("dataset.json") }
-    /// Training and validation loss per step.
-    public var lossPlot: URL { url.appendingPathComponent("loss.png") }
-    /// Validation accuracy per evaluation.
-    public var accuracyPlot: URL { url.appendingPathComponent("accuracy.png") }
+    /// Training and validation loss per step, as an SVG chart.
+    public var lossPlot: URL { url.appendingPathComponent("loss.svg") }
+    /// Validation accuracy per evaluation, as an SVG chart.
+    public var accuracyPlot: URL { url.appendingPathComponent("accuracy.svg") }
 
     /// The signed certificate `certify` writes when every required check passed.
     public var certificate: URL { url.appendingPathComponent("certificate.json") }

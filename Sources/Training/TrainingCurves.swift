@@ -1,21 +1,16 @@
+import Charts
 import Foundation
 import Imaging
 
-/// The run's loss and accuracy curves as PNGs (the tutorial's validation-loss plot, and more).
+/// The run's loss and accuracy curves as SVG files (the tutorial's validation-loss plot, and more).
 public enum TrainingCurves {
-    /// Draws `loss.png` (training loss per step, validation loss per evaluation) and
-    /// `accuracy.png` (validation accuracy per evaluation) into the run folder.
+    /// Writes `loss.svg` (training loss per step, validation loss per evaluation) and
+    /// `accuracy.svg` (validation accuracy per evaluation) into the run folder, drawn as the HTML report draws them.
     public static func write(_ log: [TrainingLogEntry], to run: RunFolder) throws {
-        var loss = LineChart(title: "Loss", xLabel: "step", yLabel: "cross-entropy")
-        loss.add(series: .init(name: "train", points: log.compactMap { e in e.loss.map { (Double(e.step), $0) } }, color: .blue))
-        loss.add(series: .init(name: "validation", points: log.compactMap { e in e.validationLoss.map { (Double(e.step), $0) } },
-                               color: .orange, marker: .circle))
-        try PNGEncoder.write(loss.render(width: 640, height: 400), to: run.lossPlot)
-
-        var accuracy = LineChart(title: "Validation accuracy", xLabel: "step", yLabel: "accuracy")
-        accuracy.yTickStyle = .percent
-        accuracy.add(series: .init(name: "validation", points: log.compactMap { e in e.validationAccuracy.map { (Double(e.step), $0) } },
-                                   color: .orange, marker: .circle))
-        try PNGEncoder.write(accuracy.render(width: 640, height: 400), to: run.accuracyPlot)
+        let entries = log.map { ($0.step, $0.loss, $0.validationLoss, $0.validationAccuracy) }
+        let loss = TrainingCurveCharts.loss(entries).render(width: 640, height: 400)
+        try AtomicFile.replace(run.lossPlot, with: Data(loss.document.utf8))
+        let accuracy = TrainingCurveCharts.accuracy(entries).render(width: 640, height: 400)
+        try AtomicFile.replace(run.accuracyPlot, with: Data(accuracy.document.utf8))
     }
 }

@@ -64,7 +64,7 @@ import Testing
         for name in a.parameters.names {
             #expect(a.parameters.tensor(name).array.map(\.bitPattern) == b.parameters.tensor(name).array.map(\.bitPattern), "\(name)")
         }
-        for file in ["best.npz", "checkpoint.npz", "log.jsonl", "hyperparameters.json", "dataset.json", "loss.png", "accuracy.png"] {
+        for file in ["best.npz", "checkpoint.npz", "log.jsonl", "hyperparameters.json", "dataset.json", "loss.svg", "accuracy.svg"] {
             #expect(FileManager.default.fileExists(atPath: killed.appendingPathComponent(file).path), "\(file)")
         }
     }

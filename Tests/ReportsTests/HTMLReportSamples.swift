@@ -15,7 +15,8 @@ enum HTMLReportSamples {
         return RGBImage(width: size, height: size, pixels: pixels)
     }
 
-    static let classNames = ["parasitized", "uninfected"]
+    /// Names a chart must show as text: letters outside ASCII, and markup characters that must be escaped.
+    static let classNames = ["Plasmodium ovale – Ünïcode", "uninfected <&>"]
 
     /// Everything a report can show, around `SampleResults.everything` plus the invariance checks it pictures.
     static var full: ReportInputs {

@@ -19,6 +19,11 @@ import Testing
         #expect(html.contains("exit code 1"))
         let checks = try #require(html.range(of: "<h2>Checks</h2>"))
         #expect(verdict.lowerBound < checks.lowerBound)
+        // Sections can be linked to: report.html#confusion-matrix opens the page there.
+        for id in ["checks", "confusion-matrix", "roc-curve", "training", "invariance", "misclassified-test-images", "data-splits",
+                   "hyper-parameters", "hashes"] {
+            #expect(html.contains("<section id=\"\(id)\"><h2>"), "\(id)")
+        }
 
         let passed = ReportInputs(result: SampleResults.result([SampleResults.accuracy]), specName: "m")
         #expect(try HTMLReport.render(passed).contains("<div class=\"word\">PASSED</div>"))
@@ -45,11 +50,11 @@ import Testing
         #expect(!html.contains("<link"))
     }
 
-    @Test func everyImageIsAnEmbeddedPNG() throws {
+    @Test func picturesAreEmbeddedPNGs() throws {
         let html = try HTMLReport.render(HTMLReportSamples.full)
         let sources = Self.imageSources(html)
-        // Confusion matrix, ROC, loss, accuracy, invariance bars, 2 changed pairs, 3 misclassified.
-        #expect(sources.count == 5 + 4 + 3)
+        // Only real images: 2 changed pairs and 3 misclassified; charts are not images.
+        #expect(sources.count == 4 + 3)
         let prefix = "data:image/png;base64,"
         for source in sources {
             #expect(source.hasPrefix(prefix))
@@ -57,10 +62,30 @@ import Testing
             let image = try ImageDecoder.decode([UInt8](data), name: "embedded")
             #expect(image.width > 0 && image.height > 0)
         }
-        let thumbnail = try ImageDecoder.decode([UInt8](try #require(Data(base64Encoded: String(sources[5].dropFirst(prefix.count))))),
+        // Transforms come in the order their checks ran: rotate90 first, whose changed pair starts with image 5.
+        let thumbnail = try ImageDecoder.decode([UInt8](try #require(Data(base64Encoded: String(sources[0].dropFirst(prefix.count))))),
                                                 name: "first original")
         #expect(thumbnail == HTMLReportSamples.image(seed: 5))
         #expect(html.contains("image-rendering: pixelated"))
+    }
+
+    @Test func chartsAreInlineSVG() throws {
+        let html = try HTMLReport.render(HTMLReportSamples.full)
+        let figures = html.components(separatedBy: "<figure class=\"chart\">").dropFirst().map { $0.components(separatedBy: "</figure>")[0] }
+        // Confusion matrix, ROC, loss, accuracy, invariance bars.
+        #expect(figures.count == 5)
+        #expect(figures.allSatisfy { $0.hasPrefix("<svg ") && !$0.contains("<img") })
+        #expect(html.components(separatedBy: "role=\"img\"").count - 1 == 5)
+        #expect(!html.contains("xmlns"), "inline SVG needs no namespace, and the page names no address")
+        for title in ["Test split", "ROC curve (test split)", "Loss", "Validation accuracy", "Predictions unchanged"] {
+            #expect(html.contains("<title>\(title)</title>"), "\(title)")
+        }
+        // Class names are real text in the chart, escaped where they hold markup characters.
+        #expect(html.contains(">Plasmodium ovale – Ünïcode</text>"))
+        #expect(html.contains(">uninfected &lt;&amp;&gt;</text>"))
+        for axis in [">false positive rate</text>", ">cross-entropy</text>", ">predicted</text>", ">share of test images</text>"] {
+            #expect(html.contains(axis), "\(axis)")
+        }
     }
 
     @Test func escapesText() throws {
@@ -76,7 +101,7 @@ import Testing
         #expect(html.contains("a&amp;b") && html.contains("&lt;i&gt;"))
         #expect(Self.imageSources(html).isEmpty)
         let hostile = try HTMLReport.render(HTMLReportSamples.full)
-        #expect(hostile.contains("message a&lt;b &amp; c&gt;d &quot;q&quot; &#39;a&#39; \u{FFFD}end second line"))
+        #expect(hostile.contains("message a&lt;b &amp; c&gt;d &quot;q&quot; &apos;a&apos; \u{FFFD}end second line"))
         #expect(!hostile.contains("\u{1}"))
     }
 

@@ -119,14 +119,6 @@ import Testing
         #expect(testcase.failure?["text"]?.contains("\n  evidence \(readable)\n  line\nbreak") == true)
     }
 
-    @Test func escapingCoversMarkupBreaksAndForbiddenCharacters() {
-        #expect(JUnitReport.escaped(SampleResults.hostile) == "a&lt;b &amp; c&gt;d &quot;q&quot; &apos;a&apos; \u{FFFD}end")
-        #expect(JUnitReport.escaped("a\tb\nc\r\nd") == "a&#9;b&#10;c&#13;&#10;d")
-        #expect(JUnitReport.escaped("a\tb\nc\r\nd", inAttribute: false) == "a\tb\nc&#13;\nd")
-        #expect(JUnitReport.escaped("\u{0}\u{8}\u{B}\u{C}\u{1F}\u{FFFE}\u{FFFF}") == String(repeating: "\u{FFFD}", count: 7))
-        #expect(JUnitReport.escaped("ünïcödé ≥ 0.9 😀 \u{7F}\u{85}") == "ünïcödé ≥ 0.9 😀 \u{7F}\u{85}")
-    }
-
     @Test func passingResultHasNoFailures() throws {
         let parsed = try parse(SampleResults.result([SampleResults.accuracy, SampleResults.golden]))
         #expect(parsed.suite["tests"] == "2" && parsed.suite["failures"] == "0" && parsed.suite["skipped"] == "0")

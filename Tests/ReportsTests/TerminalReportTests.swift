@@ -109,33 +109,6 @@ import Testing
         #expect(text.contains("\n  line break\n"))
     }
 
-    @Test func numbersKeepTheDigitsThatMatter() {
-        let numbers: [(Double, String)] = [
-            (0, "0"), (1, "1"), (412, "412"), (0.5, "0.500"), (0.9624, "0.962"), (0.99996, "1.000"), (-0.25, "-0.250"),
-            (0.0123, "0.012"), (0.004, "4e-3"), (3.2e-6, "3.2e-6"), (1.234567e-9, "1.23e-9"), (12.3456, "12.35"),
-            (123.456, "123.5"), (2.5e7 + 0.5, "2.5e7"), (.nan, "nan"), (-.infinity, "-inf"),
-        ]
-        for (x, text) in numbers { #expect(TerminalReport.number(x) == text, "\(x)") }
-        let thresholds: [(Double, String)] = [(0.93, "0.93"), (0.9, "0.9"), (50, "50"), (1e-5, "1e-5"), (0.0001, "0.0001"),
-                                              (0.123456789, "0.123")]
-        for (x, text) in thresholds { #expect(TerminalReport.threshold(x) == text, "\(x)") }
-    }
-
-    @Test func valueShowsTheBoundItRestsOn() {
-        func check(value: Double?, estimate: Double?, interval: [Double]?) -> CheckResult {
-            CheckResult(id: "x", kind: "metric", title: "x", severity: .required, verdict: .pass, value: value,
-                        estimate: estimate, interval: interval, message: "")
-        }
-        #expect(TerminalReport.valueText(check(value: 0.931, estimate: 0.962, interval: [0.931, 0.98])) == "0.962 [0.931, 0.980]")
-        #expect(TerminalReport.valueText(check(value: 0.98, estimate: 0.962, interval: [0.931, 0.98])) == "0.962 [0.931, 0.980]")
-        // A bound that is not an end of the interval stays in front, where the verdict's number belongs.
-        #expect(TerminalReport.valueText(check(value: 0.9, estimate: 0.95, interval: [0.91, 0.99]))
-            == "0.900 (estimate 0.950 [0.910, 0.990])")
-        #expect(TerminalReport.valueText(check(value: 0.9, estimate: 0.95, interval: nil)) == "0.900 (estimate 0.950)")
-        #expect(TerminalReport.valueText(check(value: nil, estimate: 0.95, interval: nil)) == "0.950")
-        #expect(TerminalReport.valueText(check(value: nil, estimate: nil, interval: nil)) == "-")
-    }
-
     private func strippingEscapes(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var inEscape = false

@@ -1,12 +1,14 @@
+import Charts
 import Checks
+import Formatting
 import Foundation
 import Imaging
 
 /// A verification as one self-contained HTML page for people: the verdict, the checks, and the pictures behind them.
 ///
 /// The page fetches nothing and runs nothing (a content security policy says so to the browser): styles are
-/// inline and every image, charts included, is a PNG data URI, so the file can be archived, mailed or opened
-/// from a CI artifact as it is.
+/// inline, charts are inline SVG (sharp at any zoom, their text searchable) and pictures of test images are PNG
+/// data URIs, so the file can be archived, mailed or opened from a CI artifact as it is.
 public enum HTMLReport {
     /// The whole page, in the order a reviewer reads it: verdict, checks, then the evidence.
     public static func render(_ inputs: ReportInputs) throws -> String {
@@ -48,27 +50,22 @@ public enum HTMLReport {
 
     private static func verdict(_ result: VerificationResult) -> String {
         let outcome = result.outcome
-        let word = outcome.rawValue.uppercased()
-        // The terminal's summary line, less the word and exit code this banner shows on their own.
-        var reason = TerminalReport.summary(result, style: .init(colored: false))
-        if reason.hasPrefix(word + ": ") { reason.removeFirst(word.count + 2) }
-        if reason.hasSuffix(" (exit \(outcome.exitCode))") { reason.removeLast(" (exit \(outcome.exitCode))".count) }
         return """
-            <section class="verdict \(outcome.rawValue)"><div class="word">\(word)</div>
-            <div class="reason">\(escape(reason))</div><div class="exit">exit code \(outcome.exitCode)</div></section>
+            <section class="verdict \(outcome.rawValue)"><div class="word">\(CheckText.outcome(result))</div>
+            <div class="reason">\(escape(CheckText.outcomeReason(result)))</div><div class="exit">exit code \(outcome.exitCode)</div></section>
             """
     }
 
     private static func checks(_ result: VerificationResult) -> String {
         guard !result.checks.isEmpty else { return section("Checks", notAvailable("No checks were run.")) }
         let rows = result.checks.map { check -> String in
-            let label = TerminalReport.verdict(check)
+            let label = CheckText.verdict(check)
             let samples = check.samples.map(String.init) ?? "–"
             return """
                 <tr class="row-\(label.lowercased())"><td class="id"><code>\(escape(check.id))</code>\
                 <div class="title">\(escape(check.title))</div></td>\
-                <td class="num">\(escape(TerminalReport.valueText(check)))</td>\
-                <td class="num">\(escape(TerminalReport.boundText(check)))</td><td class="num">\(samples)</td>\
+                <td class="num">\(escape(CheckText.value(check)))</td>\
+                <td class="num">\(escape(CheckText.bound(check)))</td><td class="num">\(samples)</td>\
                 <td><span class="badge \(label.lowercased())">\(label)</span></td><td class="detail">\(checkDetails(check))</td></tr>
                 """
         }
@@ -88,7 +85,7 @@ public enum HTMLReport {
         if !check.details.isEmpty {
             // Sorted, as dictionaries come in a different order each run and reports should diff cleanly.
             let items = check.details.sorted { $0.key < $1.key }
-                .map { "<span><b>\(escape($0.key))</b> \(escape(TerminalReport.number($0.value)))</span>" }
+                .map { "<span><b>\(escape($0.key))</b> \(escape(CheckText.number($0.value)))</span>" }
             parts.append("<p class=\"numbers\">\(items.joined(separator: " "))</p>")
         }
         if !check.evidence.isEmpty {
@@ -99,43 +96,29 @@ public enum HTMLReport {
         return parts.joined()
     }
 
-    private static func confusion(_ inputs: ReportInputs) throws -> String {
+    private static func confusion(_ inputs: ReportInputs) -> String {
         guard !inputs.confusion.isEmpty else { return section("Confusion matrix", notAvailable("No confusion matrix is available.")) }
         let chart = ConfusionMatrixChart(classNames: inputs.classNames, counts: inputs.confusion, title: "Test split")
         let note = "<p class=\"note\">Rows are true classes, columns predicted ones; shading is the share of the row.</p>"
-        return section("Confusion matrix", try figure(chart.render(width: 640, height: 440), alt: "confusion matrix") + note)
+        return section("Confusion matrix", figure(chart.render(width: 640, height: 440)) + note)
     }
 
-    private static func roc(_ inputs: ReportInputs) throws -> String {
+    private static func roc(_ inputs: ReportInputs) -> String {
         guard !inputs.roc.isEmpty else { return section("ROC curve", notAvailable("No ROC curve is available.")) }
         var chart = LineChart.roc(title: "ROC curve (test split)")
-        let name = inputs.auc.map { "AUC " + TerminalReport.number($0) } ?? "test split"
+        let name = inputs.auc.map { "AUC " + CheckText.number($0) } ?? "test split"
         chart.add(series: .init(name: name, points: inputs.roc.map { ($0.falsePositiveRate, $0.truePositiveRate) }, color: .blue))
-        let auc = inputs.auc.map { "<p class=\"figure-number\">ROC-AUC <b>\(escape(TerminalReport.number($0)))</b></p>" }
+        let auc = inputs.auc.map { "<p class=\"figure-number\">ROC-AUC <b>\(escape(CheckText.number($0)))</b></p>" }
             ?? "<p class=\"note\">AUC not available.</p>"
-        return section("ROC curve", auc + (try figure(chart.render(width: 640, height: 480), alt: "ROC curve")))
+        return section("ROC curve", auc + figure(chart.render(width: 640, height: 480)))
     }
 
-    private static func training(_ inputs: ReportInputs) throws -> String {
+    private static func training(_ inputs: ReportInputs) -> String {
         let log = inputs.trainingCurves
-        let loss = log.compactMap { entry in entry.loss.map { (x: Double(entry.step), y: $0) } }
-        let validationLoss = log.compactMap { entry in entry.validationLoss.map { (x: Double(entry.step), y: $0) } }
-        let accuracy = log.compactMap { entry in entry.validationAccuracy.map { (x: Double(entry.step), y: $0) } }
         var figures: [String] = []
-        if !loss.isEmpty || !validationLoss.isEmpty {
-            var chart = LineChart(title: "Loss", xLabel: "step", yLabel: "cross-entropy")
-            if !loss.isEmpty { chart.add(series: .init(name: "training", points: loss, color: .blue)) }
-            if !validationLoss.isEmpty {
-                chart.add(series: .init(name: "validation", points: validationLoss, color: .orange, marker: .circle))
-            }
-            figures.append(try figure(chart.render(width: 500, height: 360), alt: "loss curves"))
-        }
-        if !accuracy.isEmpty {
-            var chart = LineChart(title: "Validation accuracy", xLabel: "step", yLabel: "accuracy")
-            chart.yRange = 0...1
-            chart.yTickStyle = .percent
-            chart.add(series: .init(name: "validation", points: accuracy, color: .green, marker: .circle))
-            figures.append(try figure(chart.render(width: 500, height: 360), alt: "validation accuracy curve"))
+        if TrainingCurveCharts.hasLoss(log) { figures.append(figure(TrainingCurveCharts.loss(log).render(width: 500, height: 360))) }
+        if TrainingCurveCharts.hasAccuracy(log) {
+            figures.append(figure(TrainingCurveCharts.accuracy(log).render(width: 500, height: 360)))
         }
         guard !figures.isEmpty else { return section("Training", notAvailable("No training curves are available.")) }
         return section("Training", "<div class=\"charts\">\(figures.joined())</div>")
@@ -157,12 +140,12 @@ public enum HTMLReport {
             chart.valueRange = 0...1
             chart.valueStyle = .percent
             for (name, share) in rated { chart.add(name, share) }
-            parts.append(try figure(chart.render(width: 640, height: 100 + 40 * rated.count), alt: "invariance by transform"))
+            parts.append(figure(chart.render(width: 640, height: 100 + 40 * Double(rated.count))))
         }
         for name in transforms {
             var heading = "<h3><code>\(escape(name))</code>"
             if let check = checks.first(where: { transformName($0) == name }) {
-                let label = TerminalReport.verdict(check)
+                let label = CheckText.verdict(check)
                 heading += " <span class=\"badge \(label.lowercased())\">\(label)</span></h3><p>\(escape(check.message))</p>"
             } else {
                 heading += "</h3>"
@@ -235,8 +218,10 @@ public enum HTMLReport {
 
     // MARK: Building blocks
 
+    /// A titled section whose id (the title in lower case, words joined by "-") lets a link open the page at it.
     private static func section(_ title: String, _ content: String) -> String {
-        "<section><h2>\(escape(title))</h2>\n\(content)\n</section>"
+        let id = title.lowercased().split { !$0.isLetter && !$0.isNumber }.joined(separator: "-")
+        return "<section id=\"\(escape(id))\"><h2>\(escape(title))</h2>\n\(content)\n</section>"
     }
 
     private static func notAvailable(_ sentence: String) -> String {
@@ -249,8 +234,8 @@ public enum HTMLReport {
     }
 
     /// A chart at its drawn size, shrinking with narrow windows.
-    private static func figure(_ image: RGBImage, alt: String) throws -> String {
-        "<figure class=\"chart\">\(try imageTag(image, alt: alt, width: image.width, height: image.height, pixelated: false))</figure>"
+    private static func figure(_ chart: SVG) -> String {
+        "<figure class=\"chart\">\(chart.markup)</figure>"
     }
 
     /// A photo-sized image: small ones are scaled up by a whole factor, blocky rather than blurred, so
@@ -271,21 +256,9 @@ public enum HTMLReport {
         return "<img\(style) src=\"data:image/png;base64,\(data)\" width=\"\(width)\" height=\"\(height)\" alt=\"\(escape(alt))\">"
     }
 
-    /// Text for an element or a quoted attribute: markup characters become references and control characters
-    /// go as the terminal report sends them, since HTML cannot carry most of them.
+    /// Text for an element or a quoted attribute, on one line as the terminal report shows it.
     static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in TerminalReport.clean(text) {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
+        MarkupText.escaped(PlainText.oneLine(text))
     }
 
     private static let stylesheet = """
@@ -333,7 +306,7 @@ public enum HTMLReport {
         figure { margin: 0; }
         figure.chart { margin: 8px 0 16px; }
         .charts { display: flex; flex-wrap: wrap; gap: 16px; }
-        figure.chart img { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
+        figure.chart svg { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
         .figure-number { font-size: 17px; margin: 0 0 8px; }
         .gallery { display: flex; flex-wrap: wrap; gap: 14px; }
         .gallery figure { padding: 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--soft);

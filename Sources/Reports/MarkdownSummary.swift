@@ -1,4 +1,5 @@
 import Checks
+import Formatting
 
 /// A verification in a few lines of GitHub Markdown, for a pull-request comment:
 ///
@@ -18,13 +19,8 @@ import Checks
 public enum MarkdownSummary {
     /// The verdict, the checks that did not pass, key metrics and shortened hashes, in under 40 lines.
     public static func render(_ result: VerificationResult, specName: String) -> String {
-        let outcome = result.outcome
-        let word = outcome.rawValue.uppercased()
-        var lines = ["### modelcheck \(inline(specName)): \(word) (exit \(outcome.exitCode))", ""]
-        var reason = TerminalReport.summary(result, style: .init(colored: false))
-        if reason.hasPrefix(word + ": ") { reason.removeFirst(word.count + 2) }
-        if reason.hasSuffix(" (exit \(outcome.exitCode))") { reason.removeLast(" (exit \(outcome.exitCode))".count) }
-        lines += [inline(reason), ""]
+        var lines = ["### modelcheck \(inline(specName)): \(CheckText.outcome(result)) (exit \(result.outcome.exitCode))", ""]
+        lines += [inline(CheckText.outcomeReason(result)), ""]
 
         let open = result.checks.filter { $0.verdict == .fail || $0.verdict == .inconclusive }
         if open.isEmpty {
@@ -33,8 +29,8 @@ public enum MarkdownSummary {
         } else {
             lines += ["| check | value | bound | samples | verdict |", "| --- | --- | --- | ---: | --- |"]
             for check in open.prefix(rowLimit) {
-                let cells = ["`\(code(check.id))`", inline(TerminalReport.valueText(check)), inline(TerminalReport.boundText(check)),
-                             check.samples.map(String.init) ?? "-", TerminalReport.verdict(check)]
+                let cells = ["`\(code(check.id))`", inline(CheckText.value(check)), inline(CheckText.bound(check)),
+                             check.samples.map(String.init) ?? "-", CheckText.verdict(check)]
                 lines.append("| " + cells.joined(separator: " | ") + " |")
             }
             if open.count > rowLimit { lines += ["", "… and \(open.count - rowLimit) more; see the full report."] }
@@ -43,9 +39,9 @@ public enum MarkdownSummary {
         let metrics = keyMetrics.compactMap { name, label -> String? in
             guard let check = result.checks.first(where: { $0.kind == "metric" && $0.title.hasPrefix(name + " ") }),
                   let value = check.estimate ?? check.value else { return nil }
-            var text = "\(label) \(TerminalReport.number(value))"
+            var text = "\(label) \(CheckText.number(value))"
             if check.estimate != nil, let interval = check.interval, interval.count == 2 {
-                text += " [\(TerminalReport.number(interval[0])), \(TerminalReport.number(interval[1]))]"
+                text += " [\(CheckText.number(interval[0])), \(CheckText.number(interval[1]))]"
             }
             return text
         }
@@ -68,7 +64,7 @@ public enum MarkdownSummary {
     /// Text in a table cell or paragraph: one line, no raw HTML, no column breaks.
     private static func inline(_ text: String) -> String {
         var escaped = ""
-        for character in TerminalReport.clean(text) {
+        for character in PlainText.oneLine(text) {
             switch character {
             case "&": escaped += "&amp;"
             case "<": escaped += "&lt;"
@@ -83,6 +79,6 @@ public enum MarkdownSummary {
     /// Text inside a code span, where references are not decoded: a backtick would end the span and a bar
     /// would end the cell, so both are replaced by look-alikes.
     private static func code(_ text: String) -> String {
-        String(TerminalReport.clean(text).map { $0 == "`" ? "ʼ" : $0 == "|" ? "¦" : $0 })
+        String(PlainText.oneLine(text).map { $0 == "`" ? "ʼ" : $0 == "|" ? "¦" : $0 })
     }
 }
