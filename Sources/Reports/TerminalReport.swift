@@ -17,10 +17,14 @@ import Formatting
 /// FAILED: 1 of 3 required checks failed (exit 1)
 /// ```
 public enum TerminalReport {
+    /// What a table stands for: a finished verification, or certify's pre-train checks, shown
+    /// before training starts (no model file and no exit code yet).
+    public enum Stage: Sendable { case verification, preTrain }
+
     /// The header line, the table of checks, the failed and inconclusive checks' messages and evidence, and the outcome line.
-    public static func render(_ result: VerificationResult, specName: String, colored: Bool) -> String {
+    public static func render(_ result: VerificationResult, specName: String, colored: Bool, stage: Stage = .verification) -> String {
         let style = Style(colored: colored)
-        var lines = [header(result, specName: specName), ""]
+        var lines = [stage == .preTrain ? preTrainHeader(result, specName: specName) : header(result, specName: specName), ""]
         let rows = [["check", "value", "bound", "samples", "verdict"]] + result.checks.map { check in
             [PlainText.oneLine(check.id), CheckText.value(check), CheckText.bound(check), check.samples.map(String.init) ?? "-", CheckText.verdict(check)]
         }
@@ -43,8 +47,19 @@ public enum TerminalReport {
             }
         }
         lines.append("")
-        lines.append(summary(result, style: style))
+        lines.append(stage == .preTrain ? preTrainSummary(result, style: style) : summary(result, style: style))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `PASSED: 7 of 7 required checks passed; training starts`, or why it does not.
+    static func preTrainSummary(_ result: VerificationResult, style: Style) -> String {
+        let next = result.checks.contains(where: \.blocks) ? "training does not start" : "training starts"
+        return "pre-train \(style.outcome(CheckText.outcome(result), result.outcome)): \(CheckText.outcomeReason(result)); \(next)"
+    }
+
+    private static func preTrainHeader(_ result: VerificationResult, specName: String) -> String {
+        "\(PlainText.oneLine(specName)): pre-train checks on the model training starts from, "
+            + "dataset \(PlainText.oneLine(String(result.datasetFingerprint.prefix(12)))), modelcheck \(PlainText.oneLine(result.modelcheckVersion))"
     }
 
     /// Evidence lines shown per check; the JUnit and JSON reports carry all of them.

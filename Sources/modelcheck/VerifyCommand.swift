@@ -73,8 +73,7 @@ struct CertifyCommand: ParsableCommand {
         let outcome = try Certification.certify(spec: spec, threads: threads, isCI: CIEnvironment.isCI, resume: resume,
                                                 shouldStop: { interrupt.isRaised },
                                                 preTrainChecked: { result in
-            print("pre-train checks, on the model training starts from:")
-            print(TerminalReport.render(result, specName: spec.name, colored: colored))
+            print(TerminalReport.render(result, specName: spec.name, colored: colored, stage: .preTrain))
             fflush(nil)
         }, observe: { event in
             if case .started(_, let total, _) = event { progress = TrainingProgress(totalSteps: total) }

@@ -106,7 +106,8 @@ import Testing
         let certified = try CLI.run(["certify", spec.path, "--key", key.path])
         #expect(certified.status == 0, "\(certified.stdout)\(certified.stderr)")
         // The set-up is judged on the screen before any training, not only at the end.
-        let preTable = try #require(certified.stdout.range(of: "pre-train checks"), "\(certified.stdout)")
+        let preTable = try #require(certified.stdout.range(of: "cells: pre-train checks on the model training starts from"), "\(certified.stdout)")
+        #expect(certified.stdout.contains("pre-train PASSED: 1 of 1 required check passed; training starts"), "\(certified.stdout)")
         let trainedLine = try #require(certified.stdout.range(of: "trained: "), "\(certified.stdout)")
         #expect(preTable.lowerBound < trainedLine.lowerBound)
         #expect(certified.stdout[preTable.lowerBound..<trainedLine.lowerBound].contains("no_leakage"))

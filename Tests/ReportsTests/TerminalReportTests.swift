@@ -37,6 +37,17 @@ import Testing
         #expect(TerminalReport.render(SampleResults.oneFailure, specName: "malaria", colored: false) == expected)
     }
 
+    @Test func preTrainTablesSayWhetherTrainingStarts() {
+        let blocked = TerminalReport.render(SampleResults.oneFailure, specName: "malaria", colored: false, stage: .preTrain)
+        #expect(blocked.hasPrefix("malaria: pre-train checks on the model training starts from, dataset 9c9c9c9c9c9c, modelcheck 0.1.0\n"))
+        #expect(blocked.hasSuffix("pre-train FAILED: 1 of 3 required checks failed; training does not start\n"), "\(blocked)")
+        #expect(!blocked.contains("(exit"))
+        var passing = SampleResults.oneFailure
+        passing.checks.removeAll { $0.verdict == .fail }
+        let starts = TerminalReport.render(passing, specName: "malaria", colored: false, stage: .preTrain)
+        #expect(starts.hasSuffix("pre-train PASSED: 2 of 2 required checks passed; training starts\n"), "\(starts)")
+    }
+
     @Test func everyVerdictAndSeverityHasItsRow() {
         let rows = Array(lines(SampleResults.everything)[2...12]).map(cells)
         #expect(rows == [
