@@ -50,6 +50,11 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
         .systemLibrary(name: "CProcessorHints", path: "Sources/CProcessorHints"),
+        // Reads the CPU's features (cpuid); no -march flags, so it runs on any x86-64 CPU.
+        .target(name: "CCPUFeatures"),
+        // Before main: a CPU without the build's x86-64-v3 instructions gets a message and exit code 2, not SIGILL.
+        // No -march flags either, and linked into the executable only.
+        .target(name: "CBaselineCheck", dependencies: ["CCPUFeatures"]),
         // Temporary file, fsync, rename, fsync of the folder: the one atomic write everything uses.
         .target(name: "AtomicWrite"),
         // ZIP (read and write), .npy and .npz: general file formats the engine and dataset extraction share.
@@ -58,7 +63,7 @@ let package = Package(
         .target(
             name: "BiT",
             dependencies: [
-                "CBLAS", "CProcessorHints", "PackedGEMM", "FileFormats",
+                "CBLAS", "CProcessorHints", "CCPUFeatures", "PackedGEMM", "FileFormats",
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "Atomics", package: "swift-atomics"),
             ],
@@ -79,13 +84,16 @@ let package = Package(
             name: "Reports",
             dependencies: ["Checks", "Imaging", "AtomicWrite", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
+        // Measuring the engine, the image loader and peer frameworks (with Benchmarks/peers.py): what `bench` runs.
+        .target(name: "Benchmarking", dependencies: ["BiT", "PackedGEMM", "Datasets"], swiftSettings: vectorSwift),
         // Spec → training plan, checks, verification and certification: what the CLI commands run.
         .target(name: "Pipeline", dependencies: ["BiT", "Datasets", "Training", "Checks", "Reports", "Imaging",
                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: vectorSwift),
         .executableTarget(
             name: "modelcheck",
             dependencies: [
-                "BiT", "PackedGEMM", "Imaging", "Datasets", "Training", "Checks", "Pipeline", "Reports",
+                "CBaselineCheck", "BiT", "PackedGEMM", "Imaging", "Datasets", "Training", "Checks", "Pipeline", "Reports",
+                "Benchmarking",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -96,6 +104,7 @@ let package = Package(
         .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),
         .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BiTTests", dependencies: ["BiT", "FileFormats", "PackedGEMM", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "BiT", "PackedGEMM"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileFormats", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
