@@ -24,7 +24,7 @@ public final class AtomicFileWriter {
         let folder = url.deletingLastPathComponent().path(percentEncoded: false)
         temporary = (folder.hasSuffix("/") ? folder : folder + "/") + ".\(url.lastPathComponent).\(UUID().uuidString).tmp"
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .system("creating the temporary file \(temporary)", file: destination) }
+        guard descriptor >= 0 else { throw .system("create a temporary file \(temporary)", file: destination) }
     }
 
     deinit {
@@ -40,7 +40,7 @@ public final class AtomicFileWriter {
             let written = writeOnce(descriptor, cursor, remaining)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw .system("writing the temporary file \(temporary)", file: destination)
+                throw .system("write \(temporary)", file: destination)
             }
             cursor += written
             remaining -= written
@@ -55,7 +55,7 @@ public final class AtomicFileWriter {
             let written = pwrite(descriptor, base + done, bytes.count - done, off_t(offset + done))
             if written < 0 {
                 if errno == EINTR { continue }
-                throw .system("writing the temporary file \(temporary)", file: destination)
+                throw .system("write \(temporary)", file: destination)
             }
             done += written
         }

@@ -22,14 +22,14 @@ public enum DurablePlacement {
     @discardableResult
     public static func place(descriptor: Int32, at source: String, as destination: String, mode: Mode) throws(FileWriteError) -> Bool {
         // Without this fsync a crash can leave a renamed but empty file.
-        guard fsync(descriptor) == 0 else { throw .system("flushing \(source) to disk", file: destination) }
+        guard fsync(descriptor) == 0 else { throw .system("flush \(source) to disk", file: destination) }
         switch mode {
         case .replace:
-            guard rename(source, destination) == 0 else { throw .system("renaming \(source) onto it", file: destination) }
+            guard rename(source, destination) == 0 else { throw .system("rename \(source) into place", file: destination) }
         case .createIfAbsent:
             if link(source, destination) != 0 {
                 if errno == EEXIST { return false }
-                throw .system("linking \(source) into place", file: destination)
+                throw .system("link \(source) into place", file: destination)
             }
         }
         syncFolder(of: destination)

@@ -19,10 +19,10 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatabl
         self.reason = reason
     }
 
-    /// Captures `errno` immediately, before anything else can overwrite it.
-    static func system(_ operation: String, file: String) -> FileWriteError {
+    /// "cannot <action>: <the system's reason>"; captures `errno` immediately, before anything else can overwrite it.
+    static func system(_ action: String, file: String) -> FileWriteError {
         let code = errno
-        return FileWriteError(file: file, reason: "\(operation) failed: \(String(cString: strerror(code))) (errno \(code))")
+        return FileWriteError(file: file, reason: "cannot \(action): \(String(cString: strerror(code)))")
     }
 
     /// "file: reason".

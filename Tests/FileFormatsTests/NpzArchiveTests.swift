@@ -201,7 +201,7 @@ private func expectReadError(_ url: URL, _ kind: FileFormatError.Kind, mentions 
             archive.set(NpyArray(shape: [3], floats: [1, 2, 3]), forKey: "w")
             let error = #expect(throws: FileFormatError.self) { try archive.write(to: url) }
             #expect(error?.kind == .io)
-            #expect(error?.description.contains("renaming") == true)
+            #expect(error?.description.contains("cannot rename") == true)
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path(percentEncoded: false)) == ["model.npz"])
         }
     }
