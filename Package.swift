@@ -24,6 +24,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "modelcheck", targets: ["modelcheck"]),
+        .library(name: "AtomicWrite", targets: ["AtomicWrite"]),
+        .library(name: "FileFormats", targets: ["FileFormats"]),
         .library(name: "BiT", targets: ["BiT"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Datasets", targets: ["Datasets"]),
@@ -48,41 +50,53 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
         .systemLibrary(name: "CProcessorHints", path: "Sources/CProcessorHints"),
+        // Reads the CPU's features (cpuid); no -march flags, so it runs on any x86-64 CPU.
+        .target(name: "CCPUFeatures"),
+        // Before main: a CPU without the build's x86-64-v3 instructions gets a message and exit code 2, not SIGILL.
+        // No -march flags either, and linked into the executable only.
+        .target(name: "CBaselineCheck", dependencies: ["CCPUFeatures"]),
+        // Temporary file, fsync, rename, fsync of the folder: the one atomic write everything uses.
+        .target(name: "AtomicWrite"),
+        // ZIP (read and write), .npy and .npz: general file formats the engine and dataset extraction share.
+        .target(name: "FileFormats", dependencies: ["CZlib", "AtomicWrite"]),
         .target(name: "PackedGEMM", dependencies: ["CProcessorHints"], swiftSettings: avx512Swift),
         .target(
             name: "BiT",
             dependencies: [
-                "CBLAS", "CZlib", "CProcessorHints", "PackedGEMM",
+                "CBLAS", "CProcessorHints", "CCPUFeatures", "PackedGEMM", "FileFormats",
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "Atomics", package: "swift-atomics"),
             ],
             swiftSettings: vectorSwift
         ),
-        .target(name: "Imaging", dependencies: ["CCodecs"], swiftSettings: vectorSwift),
+        .target(name: "Imaging", dependencies: ["CCodecs", "AtomicWrite"], swiftSettings: vectorSwift),
         // Text for people and markup: table layout, escaping; charts drawn as SVG.
         .target(name: "Formatting"),
         .target(name: "Charts", dependencies: ["Formatting"]),
         .target(
             name: "Datasets",
-            dependencies: ["BiT", "Imaging", "Formatting", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["BiT", "Imaging", "FileFormats", "AtomicWrite", "Formatting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
-        .target(name: "Training", dependencies: ["BiT", "Datasets", "Imaging", "Charts"], swiftSettings: vectorSwift),
+        .target(name: "Training", dependencies: ["BiT", "FileFormats", "AtomicWrite", "Datasets", "Imaging", "Charts"], swiftSettings: vectorSwift),
         .target(
             name: "Checks",
-            dependencies: ["BiT", "Datasets", "Imaging", .product(name: "Yams", package: "Yams"),
+            dependencies: ["BiT", "Datasets", "Imaging", "AtomicWrite", .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
         .target(
             name: "Reports",
-            dependencies: ["Checks", "Imaging", "Charts", "Formatting", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Checks", "Imaging", "AtomicWrite", "Charts", "Formatting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
+        // Measuring the engine, the image loader and peer frameworks (with Benchmarks/peers.py): what `bench` runs.
+        .target(name: "Benchmarking", dependencies: ["BiT", "PackedGEMM", "Datasets"], swiftSettings: vectorSwift),
         // Spec → training plan, checks, verification and certification: what the CLI commands run.
         .target(name: "Pipeline", dependencies: ["BiT", "Datasets", "Training", "Checks", "Reports", "Imaging",
                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: vectorSwift),
         .executableTarget(
             name: "modelcheck",
             dependencies: [
-                "BiT", "PackedGEMM", "Imaging", "Datasets", "Training", "Checks", "Pipeline", "Reports",
+                "CBaselineCheck", "BiT", "PackedGEMM", "Imaging", "Datasets", "Training", "Checks", "Pipeline", "Reports",
+                "Benchmarking",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -90,9 +104,12 @@ let package = Package(
         ),
         // What several test targets share (running python3 and other programs); linked into tests only.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "BiTTests", dependencies: ["BiT", "PackedGEMM", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),
+        .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BiTTests", dependencies: ["BiT", "FileFormats", "PackedGEMM", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "BiT", "PackedGEMM"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileFormats", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "Training"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FormattingTests", dependencies: ["Formatting"]),

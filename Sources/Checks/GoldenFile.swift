@@ -1,5 +1,5 @@
+import AtomicWrite
 import Foundation
-import Imaging
 
 /// Stored outputs of a model for fixed inputs, with the environment that produced them.
 public struct GoldenFile: Codable, Sendable, Equatable {

@@ -1,3 +1,4 @@
+import AtomicWrite
 import Crypto
 import Foundation
 import Imaging

@@ -1,3 +1,4 @@
+import AtomicWrite
 import Foundation
 internal import CCodecs
 

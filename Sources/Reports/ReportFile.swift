@@ -1,5 +1,5 @@
+import AtomicWrite
 import Foundation
-import Imaging
 
 /// Writes reports so that a reader (a CI step, a dashboard) sees the old file or the complete new one, never a
 /// partial one, even if `verify` is killed or the machine loses power mid-write.

@@ -1,5 +1,5 @@
+import AtomicWrite
 import Foundation
-import Imaging
 
 /// The files of one training run: `runs/NAME/`.
 public struct RunFolder: Sendable {

@@ -1,3 +1,4 @@
+import AtomicWrite
 import BiT
 import Datasets
 import Foundation

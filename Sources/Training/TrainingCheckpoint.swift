@@ -1,4 +1,5 @@
 import BiT
+import FileFormats
 import Foundation
 
 /// Everything a killed run needs to continue as if it had never stopped, in one npz written

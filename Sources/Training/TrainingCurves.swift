@@ -1,6 +1,6 @@
 import Charts
 import Foundation
-import Imaging
+import AtomicWrite
 
 /// The run's loss and accuracy curves as SVG files (the tutorial's validation-loss plot, and more).
 public enum TrainingCurves {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarking
 import BiT
 import Datasets
 import Foundation
@@ -82,7 +83,7 @@ struct BenchCommand: ParsableCommand {
         let setup = EngineBenchmark.Setup(architecture: loaded?.model.architecture ?? arch, resolution: resolution,
                                           classes: loaded?.model.classes ?? 2, threads: threads, singleImagePrecision: weights)
         let realImages = try loaded.flatMap { try comparisonImages($0.metadata) }
-        let r = EngineBenchmark.run(cases, setup: setup, iterations: iterations, model: loaded?.model, comparisonImages: realImages,
+        let r = EngineBenchmark.run(cases, setup: setup, iterations: iterations, blasCoreOrigin: OpenBLASCoreChoice.origin, model: loaded?.model, comparisonImages: realImages,
                                     progress: { if verbose { Self.progress($0) } })
         // BiT-HyperRule's small-image pipeline: resize 160, random 128 crop, flips.
         let folder = URL(fileURLWithPath: data)
@@ -99,7 +100,7 @@ struct BenchCommand: ParsableCommand {
         print("BLAS       OpenBLAS core \(r.blasCore) (\(r.blasCoreOrigin))")
         for m in r.measurements {
             let what = m.task == .training ? "(forward, backward, SGD-momentum update)" : m.precision == .bfloat16 ? "(bf16-stored kernels)" : ""
-            print("\(Self.label(m.task, m.batch).padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(format: "%6.1f img/s  %4.0f GFLOP/s", m.imagesPerSecond, m.gflops))  \(what)")
+            print("\(EngineBenchmark.label(m.task, m.batch).padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(format: "%6.1f img/s  %4.0f GFLOP/s", m.imagesPerSecond, m.gflops))  \(what)")
         }
         if let d = r.precisionDifference {
             let accuracy = d.float32Correct.map { f in d.lowerCorrect.map { ", correct \(f) vs \($0)" } ?? "" } ?? ""
@@ -107,7 +108,7 @@ struct BenchCommand: ParsableCommand {
             print("\(d.precision.rawValue) vs float32, \(d.images) single \(on): predictions the same in \(d.samePrediction)\(accuracy); "
                   + String(format: "largest logit difference %.2g of the largest logit, probability difference %.2g", d.maxRelativeLogitDifference, d.maxProbabilityDifference))
         }
-        print("peak mem   \(Self.gib(r.peakMemoryBytes)) resident")
+        print("peak mem   \(EngineBenchmark.gibibytes(r.peakMemoryBytes)) resident")
         print("loading    \(loading.map { String(format: "%.0f img/s", $0) } ?? "skipped (no \(data))")  (decode, resize 160, crop 128, flips; \(threads) threads, no cache)")
     }
 
@@ -129,6 +130,7 @@ struct BenchCommand: ParsableCommand {
         let variant = weights == .float32 ? nil : "\(PeerComparison.engineName)-\(weights.rawValue)"
         let comparison = PeerComparison(
             cases: cases, peers: peerNames, rounds: rounds, engineVariants: variant.map { [$0] } ?? [],
+            peerEnvironment: OpenBLASCoreChoice.userEnvironment,
             engine: { system, task, batch in
                 let lower = system == variant
                 if lower && (task, batch) != (.inference, 1) { return nil }
@@ -160,9 +162,6 @@ struct BenchCommand: ParsableCommand {
     static func progress(_ line: String) {
         FileHandle.standardOutput.write(Data("  \(line)\n".utf8))
     }
-
-    static func label(_ task: EngineBenchmark.Task, _ batch: Int) -> String { "\(task.rawValue), batch \(batch)" }
-    static func gib(_ bytes: Int) -> String { String(format: "%.2f GiB", Double(bytes) / 1_073_741_824) }
 
     static func jsonString<V: Encodable>(_ value: V) throws -> String {
         let enc = JSONEncoder()

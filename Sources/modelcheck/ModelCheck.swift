@@ -1,5 +1,4 @@
 import ArgumentParser
-import BiT
 import Foundation
 
 @main
@@ -17,7 +16,7 @@ struct ModelCheck: ParsableCommand {
                       InspectCommand.self, DataCommand.self, ModelsCommand.self, BenchCommand.self, ChecksCommand.self])
 
     static func main() async {
-        BLASRuntime.ensureFastKernel()
+        OpenBLASCoreChoice.ensureFastKernel()
         MemoryTuning.reuseFreedMemory()
         do {
             var command = try parseAsRoot()

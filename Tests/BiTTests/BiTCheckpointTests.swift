@@ -1,3 +1,4 @@
+import FileFormats
 import Foundation
 import TestSupport
 import Testing
@@ -88,7 +89,7 @@ import Testing
     @Test func brokenFilesGiveErrorsNotCrashes() throws {
         let good = try Data(contentsOf: Fixtures.url("tiny-bit/tiny-bit.npz"))
         var rng = SeededRandom(seed: 9)
-        let cases: [(String, Data, [CheckpointError.Kind])] = [
+        let cases: [(String, Data, [FileFormatError.Kind])] = [
             ("empty.npz", Data(), [.emptyFile]),
             ("random.npz", Data((0..<4096).map { _ in UInt8(truncatingIfNeeded: rng.next()) }), [.notZip]),
             ("truncated.npz", good.prefix(good.count / 2), [.truncated, .notZip, .corruptArchive]),
@@ -100,7 +101,7 @@ import Testing
             do {
                 _ = try BiTCheckpoint.load(file)
                 Issue.record("\(name) loaded")
-            } catch let e as CheckpointError {
+            } catch let e as FileFormatError {
                 #expect(kinds.contains(e.kind), "\(name): \(e)")
                 #expect(e.description.contains(name))
             }

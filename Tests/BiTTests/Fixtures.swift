@@ -1,5 +1,6 @@
 import Foundation
 @testable import BiT
+import FileFormats
 
 /// Paths of the committed test fixtures.
 enum Fixtures {

@@ -78,7 +78,7 @@ import Testing
         // Inference at the batch and at batch 1, then training.
         #expect(b.measurements.map { "\($0.task) \($0.batch)" } == ["inference 2", "inference 1", "training 2"])
         #expect(b.measurements.allSatisfy { $0.imagesPerSecond > 0 })
-        if let wanted = BLASRuntime.preferredCore(cpuFlags: BLASRuntime.cpuFlags()) {
+        if let wanted = CPUFeatures.current.preferredOpenBLASCore {
             #expect(b.blasCore.lowercased() == wanted.lowercased(), "this CPU supports \(wanted), bench ran \(b.blasCore)")
         }
         // A user's own choice wins.

@@ -1,4 +1,4 @@
-import BiT
+import FileFormats
 import Foundation
 import Testing
 @testable import Datasets

@@ -1,3 +1,4 @@
+import FileFormats
 import Foundation
 
 /// What a trained model carries besides its weights: class names and preprocessing.
@@ -43,6 +44,7 @@ public enum BiTCheckpoint {
     /// Loads a model. The architecture is inferred from the keys; `classes`, when given and
     /// different from the checkpoint's head, replaces the head with a zero-initialised one
     /// (and numbers the classes). A checkpoint without metadata gets numbered classes and [-1, 1].
+    /// Throws `FileFormatError` for a damaged file, `CheckpointError` for one that is not a usable checkpoint.
     public static func load(_ url: URL, classes requested: Int? = nil) throws -> (model: ResNetV2<Float>, metadata: ModelMetadata) {
         let archive = try NpzArchive.read(contentsOf: url)
         let path = url.path

@@ -15,7 +15,8 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     public var parameters: ParameterSet<T>
 
     static var stemKernel: String { "resnet/root_block/standardized_conv2d/kernel" }
-    static var headKernel: String { "resnet/head/conv2d/kernel" }
+    /// Checkpoint name of the classifier head's kernel.
+    public static var headKernel: String { "resnet/head/conv2d/kernel" }
     static var headBias: String { "resnet/head/conv2d/bias" }
     static var tailNorm: ResNetV2Architecture.NormKeys { .init("resnet/group_norm") }
 

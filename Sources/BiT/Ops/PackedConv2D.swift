@@ -10,7 +10,7 @@ import PackedGEMM
 public enum PackedConv2D {
 
     /// Whether this CPU runs the packed kernel (it is AVX-512 code).
-    public static let isSupported: Bool = BLASRuntime.cpuFlags().contains("avx512f")
+    public static let isSupported: Bool = CPUFeatures.current.supportsPackedAVX512Kernel
 
     /// Most output positions (rows of the product) for which the workers split the kernel's
     /// panels, each reading all rows; with more, each takes a share of the rows (and builds

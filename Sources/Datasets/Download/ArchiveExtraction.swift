@@ -1,4 +1,4 @@
-import BiT
+import FileFormats
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +8,7 @@ import Musl
 import Darwin
 #endif
 
-/// Unpacks ZIP archives without trusting them, using the engine's ZIP reader (stored and deflate members, ZIP64,
+/// Unpacks ZIP archives without trusting them, using the ZIP reader of `FileFormats` (stored and deflate members, ZIP64,
 /// CRC-32 checked).
 public enum ArchiveExtraction {
     /// Unpacks the ZIP at `archive` into `directory` (created if missing) and returns what was put there.
@@ -27,7 +27,7 @@ public enum ArchiveExtraction {
         let zip: ZipArchive
         do {
             zip = try ZipArchive(url: archive)
-        } catch let error as CheckpointError {
+        } catch let error as FileFormatError {
             throw converted(error, archive: archivePath)
         }
         let plan = try Plan(zip.members, archive: archivePath, limits: limits)
@@ -172,7 +172,7 @@ public enum ArchiveExtraction {
                     report.bytesDone += chunk.count
                     progress(report)
                 }
-            } catch let error as CheckpointError {
+            } catch let error as FileFormatError {
                 throw converted(error, archive: archive)
             }
             report.filesDone += 1
@@ -243,7 +243,7 @@ public enum ArchiveExtraction {
         return lstat(path, &info) == 0
     }
 
-    private static func converted(_ error: CheckpointError, archive: String) -> ExtractionError {
+    private static func converted(_ error: FileFormatError, archive: String) -> ExtractionError {
         let kind: ExtractionError.Kind = switch error.kind {
         case .crcMismatch: .crcMismatch
         case .unsupported: .unsupported

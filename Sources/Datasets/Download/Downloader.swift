@@ -52,9 +52,7 @@ public struct Downloader: Sendable {
         do {
             let (serverTotal, resumedFrom) = try await transfer(item, into: part, site: site, progress: progress)
             let (size, hash) = try verify(part, item: item, serverTotal: serverTotal, site: site, progress: progress)
-            try part.sync()
-            try part.move(to: finalPath)
-            syncFolder(folder)
+            try part.place(as: finalPath)
             return DownloadResult(file: finalURL, byteCount: size, sha256: hash, wasAlreadyPresent: false,
                                   resumedFromByte: resumedFrom)
         } catch {
@@ -143,13 +141,5 @@ public struct Downloader: Sendable {
         let aside = site.file + ".rejected"
         try part.move(to: aside)
         return site.error(kind, "\(message); the downloaded file was moved to \(aside) and the next run starts afresh")
-    }
-
-    /// Best effort: the file is complete and in place; a folder that cannot be synced only weakens crash durability.
-    private func syncFolder(_ path: String) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        close(descriptor)
     }
 }

@@ -1,3 +1,4 @@
+import AtomicWrite
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -9,7 +10,7 @@ import Darwin
 /// The `<name>.part` file a download streams into, held open and exclusively locked for the whole download so two
 /// runs cannot interleave their bytes in it.
 final class PartFile: @unchecked Sendable {
-    // @unchecked: pwrite/ftruncate/fsync are safe from any thread; `descriptor` changes only in `release()`, which the
+    // @unchecked: pwrite/ftruncate and the final placement are safe from any thread; `descriptor` changes only in `release()`, which the
     // owner calls once the transfers, the only other users, are over.
     let path: String
     private var descriptor: Int32
@@ -65,12 +66,17 @@ final class PartFile: @unchecked Sendable {
         }
     }
 
-    /// fsync before rename, or a crash could leave a renamed but empty or partial file under the final name.
-    func sync() throws {
-        guard fsync(descriptor) == 0 else { throw site.diskError("flushing \(path) to disk") }
+    /// Gives the complete file (which stays open and locked) the name `destination` durably, replacing whatever is there.
+    func place(as destination: String) throws {
+        do {
+            try DurablePlacement.place(descriptor: descriptor, at: path, as: destination, mode: .replace)
+        } catch {
+            throw site.error(.disk, error.reason)
+        }
     }
 
-    /// Renames the file (which stays open and locked) to `destination`, replacing whatever is there.
+    /// Renames the file (which stays open and locked) to `destination`, replacing whatever is there; for a file set
+    /// aside, where surviving a crash does not matter.
     func move(to destination: String) throws {
         guard rename(path, destination) == 0 else {
             throw site.diskError("renaming \(path) to \(destination)")

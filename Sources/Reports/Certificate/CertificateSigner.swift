@@ -1,3 +1,4 @@
+import AtomicWrite
 import Checks
 import Crypto
 import Foundation

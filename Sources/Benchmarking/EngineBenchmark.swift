@@ -1,3 +1,4 @@
+import BiT
 import Foundation
 import PackedGEMM
 
@@ -181,9 +182,9 @@ public enum EngineBenchmark {
     /// Measures each (task, batch) in turn on one model: `model`, else a random one of `setup`
     /// (built once: initialising R50x1's 23.5 million weights takes seconds). With batch-1
     /// inference on kernels below float32, also compares its outputs to float32 ones on
-    /// `comparisonImages` (random ones when nil).
+    /// `comparisonImages` (random ones when nil). `blasCoreOrigin` says why OpenBLAS runs the core it runs.
     public static func run(
-        _ cases: [(Task, Int)], setup: Setup, iterations: Int, model: ResNetV2<Float>? = nil,
+        _ cases: [(Task, Int)], setup: Setup, iterations: Int, blasCoreOrigin: String, model: ResNetV2<Float>? = nil,
         comparisonImages: (images: Tensor<Float>, labels: [Int]?)? = nil, progress: (String) -> Void = { _ in }
     ) -> Result {
         let model = model ?? Self.model(setup)
@@ -195,10 +196,16 @@ public enum EngineBenchmark {
         let measurements = cases.map { measure($0.0, batch: $0.1, model: model, setup: setup, iterations: iterations, progress: progress) }
         return Result(
             architecture: setup.architecture.description, resolution: setup.resolution, threads: setup.threads,
-            blasCore: BLASRuntime.coreName, blasCoreOrigin: BLASRuntime.kernelOrigin,
+            blasCore: BLASRuntime.coreName, blasCoreOrigin: blasCoreOrigin,
             forwardGFLOPPerImage: setup.forwardGFLOPPerImage, measurements: measurements,
             precisionDifference: difference, peakMemoryBytes: peakResidentBytes())
     }
+
+    /// "inference, batch 32": a case as tables and progress lines name it.
+    public static func label(_ task: Task, _ batch: Int) -> String { "\(task.rawValue), batch \(batch)" }
+
+    /// `bytes` in GiB with two decimals, e.g. "1.25 GiB".
+    public static func gibibytes(_ bytes: Int) -> String { String(format: "%.2f GiB", Double(bytes) / 1_073_741_824) }
 
     /// The middle value (the upper one of an even count).
     public static func median(_ xs: [Double]) -> Double {

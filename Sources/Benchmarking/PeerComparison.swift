@@ -1,55 +1,80 @@
-import BiT
 import Foundation
 
 /// `bench --compare`: the engine and peer frameworks measured in one run, each measurement
 /// in its own process, the order alternating between rounds (these machines are shared and
 /// noisy; a drift then hits every system alike).
-struct PeerComparison {
+public struct PeerComparison {
     /// The (task, batch) cases measured.
     let cases: [(EngineBenchmark.Task, Int)]
     /// Peer names as Benchmarks/peers.py knows them.
     let peers: [String]
     let rounds: Int
     /// Variants of the engine measured besides `engineName` (e.g. "modelcheck-bf16").
-    var engineVariants: [String] = []
+    let engineVariants: [String]
     /// The command line of the engine's (or a variant's) measurement of one case (a `bench
     /// --json` run); nil where that variant does not apply.
     let engine: (String, EngineBenchmark.Task, Int) -> [String]?
     /// The command line of a peer's measurement of one case.
     let peer: (String, EngineBenchmark.Task, Int) -> [String]
+    /// The environment peers run in; the engine's processes inherit this one's.
+    let peerEnvironment: [String: String]
 
-    static let engineName = "modelcheck"
+    /// A comparison of `cases` over `rounds` alternating rounds; `engine` and `peer` give each
+    /// measurement's command line, `peerEnvironment` the environment the peers get.
+    public init(cases: [(EngineBenchmark.Task, Int)], peers: [String], rounds: Int, engineVariants: [String] = [],
+                peerEnvironment: [String: String],
+                engine: @escaping (String, EngineBenchmark.Task, Int) -> [String]?,
+                peer: @escaping (String, EngineBenchmark.Task, Int) -> [String]) {
+        (self.cases, self.peers, self.rounds, self.engineVariants) = (cases, peers, rounds, engineVariants)
+        (self.peerEnvironment, self.engine, self.peer) = (peerEnvironment, engine, peer)
+    }
+
+    /// The engine's name in the table, and the prefix of its variants' names.
+    public static let engineName = "modelcheck"
 
     /// One system's results for one case: the per-round medians and peak memory.
-    struct Series: Codable {
-        var system: String
-        var roundMedians: [Double] = []
-        var peakBytes: [Int] = []
-        var imagesPerSecond: Double { EngineBenchmark.median(roundMedians) }
-        var peakMemoryBytes: Int { peakBytes.max() ?? 0 }
+    public struct Series: Codable, Sendable {
+        /// The engine, one of its variants, or a peer.
+        public var system: String
+        /// Each round's median img/s.
+        public var roundMedians: [Double] = []
+        /// Each round's peak resident bytes.
+        public var peakBytes: [Int] = []
+        /// The median over rounds.
+        public var imagesPerSecond: Double { EngineBenchmark.median(roundMedians) }
+        /// The largest peak over rounds.
+        public var peakMemoryBytes: Int { peakBytes.max() ?? 0 }
     }
 
-    struct CaseResult: Codable {
-        var task: EngineBenchmark.Task
-        var batch: Int
-        var series: [Series]
+    /// Every system's results for one (task, batch) case.
+    public struct CaseResult: Codable, Sendable {
+        /// What was timed.
+        public var task: EngineBenchmark.Task
+        /// Images per call.
+        public var batch: Int
+        /// One series per system that measured this case.
+        public var series: [Series]
         /// The fastest peer and the engine's speed over it (> 1: the engine is faster).
-        var bestPeer: String?
-        var speedRatio: Double?
+        public var bestPeer: String?
+        /// The engine's img/s over `bestPeer`'s.
+        public var speedRatio: Double?
         /// Each engine variant's speed over the fastest peer.
-        var variantSpeedRatios: [String: Double]?
+        public var variantSpeedRatios: [String: Double]?
         /// For training: the leanest peer and the engine's peak memory over it (< 1: the engine uses less).
-        var leanestPeer: String?
-        var memoryRatio: Double?
+        public var leanestPeer: String?
+        /// The engine's peak memory over `leanestPeer`'s.
+        public var memoryRatio: Double?
     }
 
-    struct Result: Codable {
-        var cases: [CaseResult]
+    /// Everything a comparison measured.
+    public struct Result: Codable, Sendable {
+        /// One entry per (task, batch) case.
+        public var cases: [CaseResult]
         /// Peers that could not run, with the reason.
-        var unavailable: [String: String]
+        public var unavailable: [String: String]
 
         /// A plain-text table: img/s per system, best peer and ratio; training's peak memory.
-        var table: String {
+        public var table: String {
             // Columns: every system that measured anything, in first-seen order; "-" where a
             // system has no result for a case (ONNX Runtime does not train).
             var systems: [String] = []
@@ -60,10 +85,10 @@ struct PeerComparison {
             var rows = [["task"] + systems + ["best peer", "ratio"]]
             for c in cases {
                 let variants = (c.variantSpeedRatios ?? [:]).sorted { $0.key < $1.key }.map { String(format: " (%@ %.2fx)", $0.key, $0.value) }
-                rows.append([BenchCommand.label(c.task, c.batch)] + cells(c) { String(format: "%.1f", $0.imagesPerSecond) }
+                rows.append([EngineBenchmark.label(c.task, c.batch)] + cells(c) { String(format: "%.1f", $0.imagesPerSecond) }
                             + [c.bestPeer ?? "-", (c.speedRatio.map { String(format: "%.2fx", $0) } ?? "-") + variants.joined()])
                 if c.task == .training {
-                    rows.append(["peak memory, training"] + cells(c) { BenchCommand.gib($0.peakMemoryBytes) }
+                    rows.append(["peak memory, training"] + cells(c) { EngineBenchmark.gibibytes($0.peakMemoryBytes) }
                                 + [c.leanestPeer ?? "-", c.memoryRatio.map { String(format: "%.2fx", $0) } ?? "-"])
                 }
             }
@@ -79,7 +104,7 @@ struct PeerComparison {
 
     /// Runs every round; a peer that reports itself unavailable (not installed, or a task it
     /// cannot do) is dropped for that case and listed.
-    func run(progress: (String) -> Void) throws -> Result {
+    public func run(progress: (String) -> Void) throws -> Result {
         var series: [[String: Series]] = cases.map { _ in [:] }
         var unavailable: [String: String] = [:]
         var skipped = Set<String>()
@@ -91,16 +116,16 @@ struct PeerComparison {
                 for system in systems where !skipped.contains("\(system) \(ci)") {
                     let isEngine = engines.contains(system)
                     guard let command = isEngine ? engine(system, task, batch) : peer(system, task, batch) else { continue }
-                    let outcome = try Self.measure(command, engine: isEngine)
+                    let outcome = try measure(command, engine: isEngine)
                     switch outcome {
                     case .measured(let median, let peak):
                         series[ci][system, default: Series(system: system)].roundMedians.append(median)
                         series[ci][system, default: Series(system: system)].peakBytes.append(peak)
-                        progress(String(format: "round %d: %@ %@: %.1f img/s", round, system, BenchCommand.label(task, batch), median))
+                        progress(String(format: "round %d: %@ %@: %.1f img/s", round, system, EngineBenchmark.label(task, batch), median))
                     case .unavailable(let why):
                         skipped.insert("\(system) \(ci)")
-                        unavailable["\(system) (\(BenchCommand.label(task, batch)))"] = why
-                        progress("round \(round): \(system) \(BenchCommand.label(task, batch)): skipped, \(why)")
+                        unavailable["\(system) (\(EngineBenchmark.label(task, batch)))"] = why
+                        progress("round \(round): \(system) \(EngineBenchmark.label(task, batch)): skipped, \(why)")
                     }
                 }
             }
@@ -131,17 +156,11 @@ struct PeerComparison {
     }
 
     /// Runs one measurement process and reads its JSON.
-    static func measure(_ command: [String], engine: Bool) throws -> Outcome {
+    func measure(_ command: [String], engine: Bool) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
-        var environment = ProcessInfo.processInfo.environment
-        if !engine, environment[BLASRuntime.reexecMarker] != nil {
-            // Our kernel choice is ours: peers get the environment the user gave us.
-            environment["OPENBLAS_CORETYPE"] = nil
-            environment[BLASRuntime.reexecMarker] = nil
-        }
-        process.environment = environment
+        process.environment = engine ? ProcessInfo.processInfo.environment : peerEnvironment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -191,7 +210,8 @@ struct PeerComparison {
 }
 
 /// A benchmark run that could not be completed.
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
+public struct BenchError: Error, CustomStringConvertible {
+    /// What failed, with the command and its output where there was one.
+    public let description: String
     init(_ description: String) { self.description = description }
 }

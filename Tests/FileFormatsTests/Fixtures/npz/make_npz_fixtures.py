@@ -3,7 +3,7 @@
 
 Regenerate from the repository root with:
 
-    python3 Tests/BiTTests/Fixtures/npz/make_npz_fixtures.py
+    python3 Tests/FileFormatsTests/Fixtures/npz/make_npz_fixtures.py
 
 Needs numpy 2.x. Values follow simple formulas so the Swift tests can recompute them instead of storing
 expected copies; if you change a formula here, change the test too.

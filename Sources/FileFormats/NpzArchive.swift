@@ -32,12 +32,12 @@ public struct NpzArchive: Sendable {
         let members = try arrayMembers(of: zip)
         var archive = NpzArchive()
         for (key, entry) in members {
-            let site = CheckpointErrorSite(path: zip.path, key: key, offset: entry.localHeaderOffset)
+            let site = FileFormatErrorSite(path: zip.path, key: key, offset: entry.localHeaderOffset)
             let stream = try zip.openMember(entry, site: site)
             let array: NpyArray
             do {
                 array = try NpyArray.decode(from: stream, site: site)
-            } catch let error as CheckpointError where error.kind == .badNpy || error.kind == .unsupported {
+            } catch let error as FileFormatError where error.kind == .badNpy || error.kind == .unsupported {
                 // A garbled header is usually a symptom of a damaged member; report the damage if there is any.
                 try stream.verifyRemainder()
                 throw error
@@ -56,12 +56,12 @@ public struct NpzArchive: Sendable {
             // Some zip tools record folders; they carry no data and are harmless.
             if entry.name.hasSuffix("/"), entry.uncompressedSize == 0 { continue }
             guard entry.name.hasSuffix(".npy") else {
-                throw CheckpointError(.unsupported, path: zip.path, key: entry.name, offset: entry.localHeaderOffset,
-                                      message: "member is not an .npy array; an .npz checkpoint holds only <key>.npy members")
+                throw FileFormatError(.unsupported, path: zip.path, key: entry.name, offset: entry.localHeaderOffset,
+                                      message: "member is not an .npy array; an .npz archive holds only <key>.npy members")
             }
             let key = String(entry.name.dropLast(4))
             if let first = firstOffset[key] {
-                throw CheckpointError(.duplicateKey, path: zip.path, key: key, offset: entry.localHeaderOffset,
+                throw FileFormatError(.duplicateKey, path: zip.path, key: key, offset: entry.localHeaderOffset,
                                       message: "key appears more than once (first member at byte offset \(first)); refusing to guess which array is meant")
             }
             firstOffset[key] = entry.localHeaderOffset

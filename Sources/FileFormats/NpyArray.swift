@@ -193,7 +193,7 @@ public struct NpyArray: Sendable, Equatable {
         case .int32(let v): return v.map { Float($0) }
         case .int64(let v): return v.map { Float($0) }
         case .bool:
-            throw CheckpointError(.dtypeMismatch, path: "", message: "floatValues() needs a numeric array, but the dtype is bool")
+            throw FileFormatError(.dtypeMismatch, path: "", message: "floatValues() needs a numeric array, but the dtype is bool")
         }
     }
 
@@ -207,21 +207,21 @@ public struct NpyArray: Sendable, Equatable {
         case .int32(let v): return v.map { Double($0) }
         case .int64(let v): return v.map { Double($0) }
         case .bool:
-            throw CheckpointError(.dtypeMismatch, path: "", message: "doubleValues() needs a numeric array, but the dtype is bool")
+            throw FileFormatError(.dtypeMismatch, path: "", message: "doubleValues() needs a numeric array, but the dtype is bool")
         }
     }
 
     /// The raw elements of a uint8 array; throws for any other dtype.
     public func byteValues() throws -> [UInt8] {
         guard case .uint8(let v) = storage else {
-            throw CheckpointError(.dtypeMismatch, path: "", message: "byteValues() needs a uint8 array, but the dtype is \(dtype.rawValue)")
+            throw FileFormatError(.dtypeMismatch, path: "", message: "byteValues() needs a uint8 array, but the dtype is \(dtype.rawValue)")
         }
         return v
     }
 
     /// Decodes one complete .npy file image; `name` identifies it in error messages.
     public static func parse(_ bytes: UnsafeRawBufferPointer, name: String) throws -> NpyArray {
-        let site = CheckpointErrorSite(path: name)
+        let site = FileFormatErrorSite(path: name)
         return try decode(from: NpyBufferSource(bytes, site: site), site: site)
     }
 
@@ -306,10 +306,10 @@ protocol NpyByteSource: AnyObject {
 /// Serves a caller-owned buffer, for `NpyArray.parse`.
 final class NpyBufferSource: NpyByteSource {
     private let bytes: UnsafeRawBufferPointer
-    private let site: CheckpointErrorSite
+    private let site: FileFormatErrorSite
     private var position = 0
 
-    init(_ bytes: UnsafeRawBufferPointer, site: CheckpointErrorSite) {
+    init(_ bytes: UnsafeRawBufferPointer, site: FileFormatErrorSite) {
         self.bytes = bytes
         self.site = site
     }
@@ -340,7 +340,7 @@ extension NpyArray {
     static let maxHeaderLength = 1 << 20
 
     /// Reads header and data from `source`, converting to host byte order and C element order.
-    static func decode(from source: some NpyByteSource, site: CheckpointErrorSite) throws -> NpyArray {
+    static func decode(from source: some NpyByteSource, site: FileFormatErrorSite) throws -> NpyArray {
         let total = source.size
         guard total >= 10 else {
             throw site.error(.badNpy, "npy data is \(total) bytes, too short for an npy header")
@@ -438,7 +438,7 @@ extension NpyArray {
     }
 
     /// Interprets the header dictionary the way numpy's `read_array_header` does.
-    static func parseHeader(_ bytes: [UInt8], site: CheckpointErrorSite) throws -> NpyHeader {
+    static func parseHeader(_ bytes: [UInt8], site: FileFormatErrorSite) throws -> NpyHeader {
         let literal: PythonLiteral
         do throws(PythonLiteralParser.SyntaxError) {
             literal = try PythonLiteralParser.parse(bytes)
@@ -481,7 +481,7 @@ extension NpyArray {
         return NpyHeader(dtype: dtype, swapsBytes: swapsBytes, fortranOrder: isFortran, shape: intShape)
     }
 
-    private static func parseDescr(_ descr: PythonLiteral, site: CheckpointErrorSite) throws -> (NpyDType, Bool) {
+    private static func parseDescr(_ descr: PythonLiteral, site: FileFormatErrorSite) throws -> (NpyDType, Bool) {
         let text: String
         switch descr {
         case .string(let value): text = value

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Benchmarking
 import PackedGEMM
 @testable import BiT
 

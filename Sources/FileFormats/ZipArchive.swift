@@ -10,12 +10,12 @@ import Darwin
 
 /// A read-only memory map of a whole file, so members are decoded straight from the page cache without an
 /// intermediate copy of the archive.
-final class MappedCheckpointFile {
+final class MappedFile {
     let path: String
     let bytes: UnsafeRawBufferPointer
 
     init(path: String) throws {
-        let site = CheckpointErrorSite(path: path)
+        let site = FileFormatErrorSite(path: path)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw site.ioError("opening the file") }
         defer { close(descriptor) }
@@ -81,21 +81,21 @@ enum ZipSignature {
 
 /// A ZIP archive's directory over a mapped file (stored and deflate members, ZIP64, no encryption or spanning).
 public struct ZipArchive {
-    let file: MappedCheckpointFile
+    let file: MappedFile
     let entries: [ZipEntry]
 
     var path: String { file.path }
 
     /// Maps the archive at `url` and reads its central directory; member data is read only on demand.
     public init(url: URL) throws {
-        let file = try MappedCheckpointFile(path: url.path(percentEncoded: false))
+        let file = try MappedFile(path: url.path(percentEncoded: false))
         self.file = file
         self.entries = try Self.readCentralDirectory(file)
     }
 
-    private static func readCentralDirectory(_ file: MappedCheckpointFile) throws -> [ZipEntry] {
+    private static func readCentralDirectory(_ file: MappedFile) throws -> [ZipEntry] {
         let bytes = file.bytes
-        let site = CheckpointErrorSite(path: file.path)
+        let site = FileFormatErrorSite(path: file.path)
         guard let eocd = findEndRecord(bytes) else { throw missingEndRecordError(bytes, site: site) }
 
         guard bytes.u16(eocd + 4) == 0, bytes.u16(eocd + 6) == 0 else {
@@ -199,7 +199,7 @@ public struct ZipArchive {
     }
 
     /// Explains the missing end record: a cut-off ZIP reads very differently from a PNG or a bare .npy.
-    private static func missingEndRecordError(_ bytes: UnsafeRawBufferPointer, site: CheckpointErrorSite) -> CheckpointError {
+    private static func missingEndRecordError(_ bytes: UnsafeRawBufferPointer, site: FileFormatErrorSite) -> FileFormatError {
         let head = Array(bytes.prefix(8))
         if head.count >= 4, bytes.u32(0) == ZipSignature.localHeader {
             return site.error(.truncated, "ZIP archive is truncated: it starts with a ZIP header but the end-of-central-directory record is missing (file is \(bytes.count) bytes)", offset: bytes.count)
@@ -230,7 +230,7 @@ public struct ZipArchive {
     }
 
     /// Validates the member's local header and data range and returns a stream of its uncompressed bytes.
-    func openMember(_ entry: ZipEntry, site: CheckpointErrorSite) throws -> ZipMemberStream {
+    func openMember(_ entry: ZipEntry, site: FileFormatErrorSite) throws -> ZipMemberStream {
         let bytes = file.bytes
         let header = entry.localHeaderOffset
         guard entry.flags & 1 == 0 else {
@@ -288,7 +288,7 @@ public struct ZipArchive {
     }
 }
 
-/// Member listing and streaming for tools that unpack arbitrary archives (datasets) with the checkpoint reader's checks.
+/// Member listing and streaming for tools that unpack arbitrary archives (datasets) with the same structure and CRC checks as .npz reading.
 extension ZipArchive {
     /// One member as the central directory lists it; the name is exactly as stored, not sanitised.
     public struct Member: Sendable, Equatable {
@@ -327,7 +327,7 @@ extension ZipArchive {
                      "member '\(member.name)' does not belong to \(path)")
         precondition(chunkSize > 0, "chunkSize must be positive")
         let entry = entries[member.index]
-        let stream = try openMember(entry, site: CheckpointErrorSite(path: path, key: entry.name, offset: entry.localHeaderOffset))
+        let stream = try openMember(entry, site: FileFormatErrorSite(path: path, key: entry.name, offset: entry.localHeaderOffset))
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, min(chunkSize, entry.uncompressedSize)), alignment: 16)
         defer { buffer.deallocate() }
         var remaining = entry.uncompressedSize
@@ -349,10 +349,10 @@ final class ZipMemberStream: NpyByteSource {
     }
 
     /// Keeps the mapping alive while `backend` points into it.
-    private let file: MappedCheckpointFile
+    private let file: MappedFile
     private let backend: Backend
     private let expectedCRC: UInt32
-    private let site: CheckpointErrorSite
+    private let site: FileFormatErrorSite
     private var produced = 0
     private var crc: uLong = 0
     let size: Int
@@ -360,7 +360,7 @@ final class ZipMemberStream: NpyByteSource {
     /// CRC is folded in per chunk while the chunk is still in cache, instead of as a second pass.
     private static let chunkSize = 1 << 22
 
-    init(file: MappedCheckpointFile, backend: Backend, size: Int, expectedCRC: UInt32, site: CheckpointErrorSite) {
+    init(file: MappedFile, backend: Backend, size: Int, expectedCRC: UInt32, site: FileFormatErrorSite) {
         self.file = file
         self.backend = backend
         self.size = size
@@ -419,11 +419,11 @@ final class ZipInflater {
     private let stream: UnsafeMutablePointer<z_stream>
     private let input: UnsafeRawBufferPointer
     private let fileOffset: Int
-    private let site: CheckpointErrorSite
+    private let site: FileFormatErrorSite
     private var supplied = 0
     private var ended = false
 
-    init(input: UnsafeRawBufferPointer, fileOffset: Int, site: CheckpointErrorSite) throws {
+    init(input: UnsafeRawBufferPointer, fileOffset: Int, site: FileFormatErrorSite) throws {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         self.input = input

@@ -1,7 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import BiT
+@testable import FileFormats
 
 // MARK: - Helpers
 
@@ -108,10 +108,10 @@ private func numpyDump(of url: URL) throws -> PythonDump {
     return try JSONDecoder().decode(PythonDump.self, from: Data(result.output.utf8))
 }
 
-/// Reads `url` expecting a CheckpointError of `kind` whose description names the file and each fragment.
-private func expectReadError(_ url: URL, _ kind: CheckpointError.Kind, mentions fragments: [String],
+/// Reads `url` expecting a FileFormatError of `kind` whose description names the file and each fragment.
+private func expectReadError(_ url: URL, _ kind: FileFormatError.Kind, mentions fragments: [String],
                              sourceLocation: SourceLocation = #_sourceLocation) {
-    let error = #expect(throws: CheckpointError.self, sourceLocation: sourceLocation) {
+    let error = #expect(throws: FileFormatError.self, sourceLocation: sourceLocation) {
         try NpzArchive.read(contentsOf: url)
     }
     guard let error else { return }
@@ -185,7 +185,7 @@ private func expectReadError(_ url: URL, _ kind: CheckpointError.Kind, mentions 
             let url = directory.appending(path: "no/such/dir/model.npz")
             var archive = NpzArchive()
             archive.set(NpyArray(bytes: [1, 2, 3]), forKey: "b")
-            let error = #expect(throws: CheckpointError.self) { try archive.write(to: url) }
+            let error = #expect(throws: FileFormatError.self) { try archive.write(to: url) }
             #expect(error?.kind == .io)
             #expect(error?.description.contains(url.path(percentEncoded: false)) == true)
             #expect(error?.description.contains("No such file or directory") == true)
@@ -199,9 +199,9 @@ private func expectReadError(_ url: URL, _ kind: CheckpointError.Kind, mentions 
             try FileManager.default.createDirectory(at: url.appending(path: "occupied"), withIntermediateDirectories: true)
             var archive = NpzArchive()
             archive.set(NpyArray(shape: [3], floats: [1, 2, 3]), forKey: "w")
-            let error = #expect(throws: CheckpointError.self) { try archive.write(to: url) }
+            let error = #expect(throws: FileFormatError.self) { try archive.write(to: url) }
             #expect(error?.kind == .io)
-            #expect(error?.description.contains("renaming") == true)
+            #expect(error?.description.contains("cannot rename") == true)
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path(percentEncoded: false)) == ["model.npz"])
         }
     }
@@ -237,12 +237,12 @@ private func expectReadError(_ url: URL, _ kind: CheckpointError.Kind, mentions 
         #expect(try bytes.floatValues() == [0, 7, 255])
         #expect(bytes.count == 3)
         let floats = NpyArray(shape: [2], floats: [1, 2])
-        let error = #expect(throws: CheckpointError.self) { try floats.byteValues() }
+        let error = #expect(throws: FileFormatError.self) { try floats.byteValues() }
         #expect(error?.kind == .dtypeMismatch)
         #expect(error?.description.contains("float32") == true)
         let flags = NpyArray(shape: [2], storage: .bool([true, false]))
-        #expect(throws: CheckpointError.self) { try flags.floatValues() }
-        #expect(throws: CheckpointError.self) { try flags.doubleValues() }
+        #expect(throws: FileFormatError.self) { try flags.floatValues() }
+        #expect(throws: FileFormatError.self) { try flags.doubleValues() }
         #expect(try bytes.doubleValues() == [0, 7, 255])
     }
 
@@ -441,8 +441,8 @@ private func expectReadError(_ url: URL, _ kind: CheckpointError.Kind, mentions 
             let url = directory.appending(path: "cut.npz")
             for length in 0..<bytes.count {
                 try Data(bytes[0..<length]).write(to: url)
-                let error = #expect(throws: CheckpointError.self, "cut at \(length)") { try NpzArchive.read(contentsOf: url) }
-                let expected: CheckpointError.Kind = length == 0 ? .emptyFile : length < 4 ? .notZip : .truncated
+                let error = #expect(throws: FileFormatError.self, "cut at \(length)") { try NpzArchive.read(contentsOf: url) }
+                let expected: FileFormatError.Kind = length == 0 ? .emptyFile : length < 4 ? .notZip : .truncated
                 #expect(error?.kind == expected, "cut at \(length): \(error.map(String.init(describing:)) ?? "")")
                 #expect(error?.description.contains(url.path(percentEncoded: false)) == true)
                 if length >= 4 { #expect(error?.description.contains("byte offset \(length)") == true) }
@@ -519,14 +519,14 @@ private func expectReadError(_ url: URL, _ kind: CheckpointError.Kind, mentions 
     }
 
     @Test(arguments: [
-        ("bad_magic.npz", CheckpointError.Kind.badNpy, "bad magic"),
+        ("bad_magic.npz", FileFormatError.Kind.badNpy, "bad magic"),
         ("bad_header.npz", .badNpy, "malformed npy header"),
         ("bad_dtype.npz", .unsupported, "unsupported dtype '<c8'"),
         ("shape_mismatch.npz", .badNpy, "needs 24 data bytes, but 20 are present"),
         ("bzip2.npz", .unsupported, "compression method 12 (bzip2)"),
         ("duplicate_keys.npz", .duplicateKey, "more than once"),
     ])
-    func badMemberFixtures(fixture: String, kind: CheckpointError.Kind, detail: String) throws {
+    func badMemberFixtures(fixture: String, kind: FileFormatError.Kind, detail: String) throws {
         let url = try fixtureURL(fixture)
         // For duplicates the error points at the second member and names the first.
         let first = try layout(of: "w.npy", in: fixture)
@@ -560,7 +560,7 @@ private func expectReadError(_ url: URL, _ kind: CheckpointError.Kind, mentions 
         func header(shape: String, descr: String = "'<f4'", extra: String = "") -> [UInt8] {
             Self.npyImage(header: "{'descr': \(descr), 'fortran_order': False, 'shape': \(shape), \(extra)}", data: data)
         }
-        let cases: [([UInt8], CheckpointError.Kind, String)] = [
+        let cases: [([UInt8], FileFormatError.Kind, String)] = [
             (Array(valid.prefix(5)), .badNpy, "too short"),
             (badMagic, .badNpy, "bad magic"),
             (hugeHeader, .badNpy, "header length 65535"),
@@ -574,7 +574,7 @@ private func expectReadError(_ url: URL, _ kind: CheckpointError.Kind, mentions 
             (header(shape: "(2, 3)", descr: "'<U1'"), .unsupported, "unsupported dtype '<U1'"),
         ]
         for (bytes, kind, detail) in cases {
-            let error = #expect(throws: CheckpointError.self) {
+            let error = #expect(throws: FileFormatError.self) {
                 try bytes.withUnsafeBytes { try NpyArray.parse($0, name: "weights.npy") }
             }
             let text = error.map(String.init(describing:)) ?? "no error"
@@ -588,7 +588,7 @@ private func expectReadError(_ url: URL, _ kind: CheckpointError.Kind, mentions 
         #expect(try parsed.floatValues() == [Float](repeating: 0, count: 6))
     }
 
-    /// Random single-byte damage anywhere must end in success or a CheckpointError, never a trap.
+    /// Random single-byte damage anywhere must end in success or a FileFormatError, never a trap.
     @Test(arguments: ["savez.npz", "savez_compressed.npz", "zip64.npz", "data_descriptor.npz"])
     func randomDamageNeverTraps(fixture: String) throws {
         let original = try fixtureBytes(fixture)
@@ -604,7 +604,7 @@ private func expectReadError(_ url: URL, _ kind: CheckpointError.Kind, mentions 
                 try Data(bytes).write(to: url)
                 do {
                     _ = try NpzArchive.read(contentsOf: url)
-                } catch let error as CheckpointError {
+                } catch let error as FileFormatError {
                     #expect(error.description.contains(url.path(percentEncoded: false)))
                     rejected += 1
                 }

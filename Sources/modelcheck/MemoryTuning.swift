@@ -1,5 +1,5 @@
 /// Process-wide allocator settings for the engine's allocation pattern.
-public enum MemoryTuning {
+enum MemoryTuning {
     /// Keeps freed activation buffers in the heap for reuse.
     ///
     /// Every op allocates its output (megabytes each); glibc serves such sizes with fresh
@@ -11,7 +11,7 @@ public enum MemoryTuning {
     /// to fresh mmaps (8% of an R50x1 forward pass in page clearing); one arena for all
     /// threads costs nothing here, as the engine allocates few, large buffers. Call once,
     /// before heavy work.
-    public static func reuseFreedMemory() {
+    static func reuseFreedMemory() {
         #if os(Linux)
         // <malloc.h> is not part of the Glibc module; these are glibc's stable option numbers.
         let mmapThreshold: Int32 = -3, trimThreshold: Int32 = -1, arenaMax: Int32 = -8

@@ -1,15 +1,9 @@
+import AtomicWrite
 import CZlib
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// Streams a ZIP archive of stored members into a temporary file beside the destination; `finish()` syncs it and
-/// renames it into place, so readers never see a half-written checkpoint.
+/// Streams a ZIP archive of stored members into a temporary file beside the destination; `finish()` gives it the
+/// final name durably (`AtomicFileWriter`), so readers never see a half-written archive.
 final class ZipWriter {
     /// Values at or above these limits are written in ZIP64 form. The defaults are the format's real limits;
     /// tests lower them to exercise ZIP64 without writing 4 GiB.
@@ -28,41 +22,25 @@ final class ZipWriter {
         var localOffset: Int
     }
 
-    private let destination: String
-    private let temporary: String
+    private let file: AtomicFileWriter
     private let thresholds: Zip64Thresholds
-    private let site: CheckpointErrorSite
-    private var descriptor: Int32
+    private let site: FileFormatErrorSite
     private var records: [CentralRecord] = []
     /// Small writes are coalesced; large data chunks bypass this buffer.
     private var pending: [UInt8] = []
     private static let pendingCapacity = 1 << 20
     /// Bytes handed to `emit` so far, i.e. the archive offset of the next byte.
     private var offset = 0
-    private var committed = false
 
     /// Fixed timestamp (1980-01-01 00:00, the DOS epoch) so identical arrays give byte-identical files.
     private static let dosTime: UInt16 = 0
     private static let dosDate: UInt16 = (1 << 5) | 1
 
     init(destination url: URL, zip64Thresholds: Zip64Thresholds = .standard) throws {
-        destination = url.path(percentEncoded: false)
-        site = CheckpointErrorSite(path: destination)
-        let directory = url.deletingLastPathComponent().path(percentEncoded: false)
-        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        temporary = (directory.hasSuffix("/") ? directory : directory + "/")
-            + ".\(url.lastPathComponent).tmp-\(getpid())-\(suffix)"
+        site = FileFormatErrorSite(path: url.path(percentEncoded: false))
         thresholds = zip64Thresholds
-        descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw site.ioError("creating the temporary file \(temporary)") }
+        file = try site.writing { () throws(FileWriteError) in try AtomicFileWriter(destination: url) }
         pending.reserveCapacity(Self.pendingCapacity)
-    }
-
-    deinit {
-        // Any exit without finish() (an error, an early return) must not leave a stray temporary file.
-        guard !committed else { return }
-        if descriptor >= 0 { close(descriptor) }
-        unlink(temporary)
     }
 
     /// Adds a stored member of exactly `size` bytes, which `body` supplies through the `write` callback.
@@ -112,13 +90,15 @@ final class ZipWriter {
 
         let checksum = UInt32(truncatingIfNeeded: crc)
         try flush()
-        var field = checksum.littleEndian
-        let patched = withUnsafeBytes(of: &field) { pwrite(descriptor, $0.baseAddress, 4, off_t(localOffset + 14)) }
-        guard patched == 4 else { throw site.ioError("writing the temporary file \(temporary)") }
+        try site.writing { () throws(FileWriteError) in
+            try withUnsafeBytes(of: checksum.littleEndian) { (field) throws(FileWriteError) in
+                try file.write(field, at: localOffset + 14)
+            }
+        }
         records.append(CentralRecord(nameBytes: nameBytes, flags: flags, crc32: checksum, size: size, localOffset: localOffset))
     }
 
-    /// Writes the central directory and end records, then fsyncs and atomically renames onto the destination.
+    /// Writes the central directory and end records, then puts the file in place of the destination.
     func finish() throws {
         let directoryOffset = offset
         for record in records { try emitCentralRecord(record) }
@@ -158,25 +138,7 @@ final class ZipWriter {
         try end.withUnsafeBytes { try emit($0) }
         try flush()
 
-        guard fsync(descriptor) == 0 else { throw site.ioError("fsync of the temporary file \(temporary)") }
-        let closed = close(descriptor)
-        descriptor = -1
-        guard closed == 0 else { throw site.ioError("closing the temporary file \(temporary)") }
-        guard rename(temporary, destination) == 0 else {
-            throw site.ioError("renaming the temporary file \(temporary) onto the destination")
-        }
-        committed = true
-        syncParentDirectory()
-    }
-
-    /// Makes the rename itself durable. Best effort: the file is already complete and in place, and some file
-    /// systems refuse fsync on directories.
-    private func syncParentDirectory() {
-        let directory = URL(fileURLWithPath: destination).deletingLastPathComponent().path(percentEncoded: false)
-        let handle = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard handle >= 0 else { return }
-        _ = fsync(handle)
-        close(handle)
+        try site.writing { () throws(FileWriteError) in try file.commit() }
     }
 
     private func emitCentralRecord(_ record: CentralRecord) throws {
@@ -237,17 +199,7 @@ final class ZipWriter {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        guard var cursor = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let written = write(descriptor, cursor, remaining)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw site.ioError("writing the temporary file \(temporary)")
-            }
-            cursor += written
-            remaining -= written
-        }
+        try site.writing { () throws(FileWriteError) in try file.write(bytes) }
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Imaging
+import AtomicWrite
 
 /// The one atomic writer: replace and create-if-absent, no temp file left behind either way.
 @Suite struct AtomicFileTests {

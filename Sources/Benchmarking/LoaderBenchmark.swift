@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// Measures how fast the loader turns image files into training batches.
