@@ -9,28 +9,29 @@ import PackedGEMM
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine: inference and training img/s, GFLOP/s, memory, BLAS kernel; optionally against PyTorch, ONNX Runtime and TensorFlow.",
+        abstract: "Measure the engine: inference and training img/s, GFLOP/s, memory, BLAS kernel; optionally against PyTorch, ONNX Runtime, OpenVINO and TensorFlow.",
         discussion: """
-            Runs a randomly initialised model on random images (no data or checkpoint needed).
-            The defaults are the reference case: BiT-R50x1 at 128x128, batch 32, all cores.
-            --task all times inference at --batch and at batch 1, then a training step at
-            --batch. Numbers are medians over --iterations timed runs after one warm-up; a
+            Runs a randomly initialised model on random images (no data or checkpoint needed). \
+            The defaults are the reference case: BiT-R50x1 at 128x128, batch 32, all cores. \
+            --task all times inference at --batch and at batch 1, then a training step at \
+            --batch. Numbers are medians over --iterations timed runs after one warm-up; a \
             run covers at least 32 images (batch 1: 32 calls in a row).
 
-            --compare measures the same model in peer frameworks with Benchmarks/peers.py
-            (pip install torch timm onnxruntime onnx tensorflow-cpu) in the same run: every
-            measurement, the engine's included, is its own process (so each peak memory is
-            its task's alone), rounds alternate the order, and the table gives medians over
-            rounds and the engine's ratio to the best peer. Peers that are not installed are
-            listed and skipped.
+            --compare measures the same model in peer frameworks with Benchmarks/peers.py \
+            (pip install torch timm onnxruntime onnx openvino tensorflow-cpu) in the same run: every \
+            measurement, the engine's included, is its own process (so each peak memory is \
+            its task's alone), rounds alternate the order, and the table gives medians over \
+            rounds and the engine's ratio to the best peer. Peers that are not installed are \
+            listed and skipped. ONNX Runtime and OpenVINO run timm's model exported with weight \
+            standardisation folded into the kernels once, as a deployer exports it.
 
-            --weights bf16 stores the kernels of batch-1 inference as bfloat16 (the arithmetic
-            stays float32): half the bytes to stream from memory, where a single image's deep
-            layers wait. Batch 32 and training are unchanged. The run then also compares
-            single images' outputs against float32 kernels and prints the difference: on
-            --checkpoint's model and 256 images of --data (with their labels, the
-            accuracy of each), else on the random model and random images. With --compare,
-            batch 1 is measured both ways in the same rounds (modelcheck-bf16 next to
+            --weights bf16 stores the kernels of batch-1 inference as bfloat16 (the arithmetic \
+            stays float32): half the bytes to stream from memory, where a single image's deep \
+            layers wait. Batch 32 and training are unchanged. The run then also compares \
+            single images' outputs against float32 kernels and prints the difference: on \
+            --checkpoint's model and 256 images of --data (with their labels, the \
+            accuracy of each), else on the random model and random images. With --compare, \
+            batch 1 is measured both ways in the same rounds (modelcheck-bf16 next to \
             modelcheck), each with its ratio to the best peer.
             """)
 
@@ -49,8 +50,8 @@ struct BenchCommand: ParsableCommand {
     var weights: PackedMatrix.Precision = .float32
     @Option(help: "Time this checkpoint's model (.npz) instead of a random one of --model.") var checkpoint: String?
     @Flag(help: "Also measure peer frameworks in the same run and print the ratios.") var compare = false
-    @Option(help: "Comma-separated peers for --compare: pytorch, pytorch-cl, onnxruntime, tensorflow, tensorflow-xla.")
-    var peers = "pytorch,pytorch-cl,onnxruntime,tensorflow"
+    @Option(help: "Comma-separated peers for --compare: pytorch, pytorch-cl, onnxruntime, openvino, tensorflow, tensorflow-xla.")
+    var peers = "pytorch,pytorch-cl,onnxruntime,openvino,tensorflow"
     @Option(help: "Python with the peers installed (default: $MODELCHECK_PEER_PYTHON, else python3).")
     var python = ProcessInfo.processInfo.environment["MODELCHECK_PEER_PYTHON"] ?? "python3"
     @Option(help: "The peers' benchmark script.") var peerScript = "Benchmarks/peers.py"
