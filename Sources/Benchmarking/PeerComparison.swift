@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 
 /// `bench --compare`: the engine and peer frameworks measured in one run, each measurement
@@ -92,11 +93,10 @@ public struct PeerComparison {
                                 + [c.leanestPeer ?? "-", c.memoryRatio.map { String(format: "%.2fx", $0) } ?? "-"])
                 }
             }
-            let widths = rows[0].indices.map { i in rows.map { $0[i].count }.max()! }
-            var lines = rows.map { row in
-                row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-            }
-            lines.insert(String(repeating: "-", count: lines[0].count), at: 1)
+            // The task and the names left, the measured numbers right.
+            let alignments: [TextTable.Alignment] = [.left] + systems.map { _ in .right } + [.left, .left]
+            var lines = TextTable.lines(rows, alignments: alignments)
+            lines.insert(String(repeating: "-", count: lines.map(\.count).max() ?? 0), at: 1)
             lines += unavailable.sorted { $0.key < $1.key }.map { "skipped \($0.key): \($0.value)" }
             return lines.joined(separator: "\n")
         }
