@@ -1,10 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// SwiftPM refuses a versioned dependency on a product whose targets use unsafe flags. These flags
+// pay, so the targets that need them keep them (measured 2026-12-06, alternating rounds, R26x0.5 at
+// 64x64, batch 16): AtomicWrite, FileFormats and the C targets that check the CPU have none and can
+// be depended on by version; the engine and everything built on it cannot yet.
+//
 // Swift's default x86-64 target is SSE2 only: element-wise kernels (GroupNorm, im2col,
-// pooling) need AVX2/FMA code generation to keep up with the GEMMs.
-// The engine is generic over Float and Double; without cross-module optimisation, callers in
-// other modules (the trainer, the checks) run its unspecialised generic code, measured 15x slower.
+// pooling) need AVX2/FMA code generation to keep up with the GEMMs (without -march: inference
+// 0.92x, training 0.85x; image loading in Imaging without it 0.83x, a libm call per rounded sample).
+// The engine is generic over Float and Double; its entry points are pre-specialised for Float
+// (@_specialize), which makes cross-module optimisation unneeded for the engine's callers (bench
+// 1.06x and 1.02x without it), but image loading (Imaging, Datasets) still needs it (0.83x without).
 let crossModule: SwiftSetting = .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
 
 #if arch(x86_64)
