@@ -8,10 +8,11 @@ import PackageDescription
 //
 // Swift's default x86-64 target is SSE2 only: element-wise kernels (GroupNorm, im2col,
 // pooling) need AVX2/FMA code generation to keep up with the GEMMs (without -march: inference
-// 0.92x, training 0.85x; image loading in Imaging without it 0.83x, a libm call per rounded sample).
+// 0.92x, training 0.85x; Imaging without its flags: image loading 0.83x, as rounding a sample
+// becomes a libm call without SSE4.1).
 // The engine is generic over Float and Double; its entry points are pre-specialised for Float
 // (@_specialize), which makes cross-module optimisation unneeded for the engine's callers (bench
-// 1.06x and 1.02x without it), but image loading (Imaging, Datasets) still needs it (0.83x without).
+// 1.06x and 1.02x without it anywhere), but image loading still needs it (0.83x without).
 let crossModule: SwiftSetting = .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
 
 #if arch(x86_64)
