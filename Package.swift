@@ -1,21 +1,28 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// SwiftPM refuses a versioned dependency on a product whose targets use unsafe flags. These flags
+// pay, so the targets that need them keep them (measured 2026-12-06, alternating rounds, R26x0.5 at
+// 64x64, batch 16): AtomicWrite, FileFormats, Formatting, Charts, Imaging and the C targets under
+// them have none and can be depended on by version; the engine and everything built on it cannot yet.
+//
 // Swift's default x86-64 target is SSE2 only: element-wise kernels (GroupNorm, im2col,
-// pooling) need AVX2/FMA code generation to keep up with the GEMMs.
-// The engine is generic over Float and Double; without cross-module optimisation, callers in
-// other modules (the trainer, the checks) run its unspecialised generic code, measured 15x slower.
+// pooling) need AVX2/FMA code generation to keep up with the GEMMs (without -march: inference
+// 0.92x, training 0.85x). Imaging's one hot loop, resize, is C compiled for two CPU levels
+// (CResample) instead: image loading 1.09x of what the flags gave it, with identical pixels.
+// The engine is generic over Float and Double; its entry points are pre-specialised for Float
+// (@_specialize), which makes cross-module optimisation unneeded for the engine's callers (bench
+// 1.06x and 1.02x without it anywhere); image loading was 0.83x without it (measured before resize
+// moved to C; not yet measured since), so it stays.
 let crossModule: SwiftSetting = .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
 
 #if arch(x86_64)
 let vectorSwift: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"]), crossModule]
-let vectorC: [CSetting] = [.unsafeFlags(["-march=x86-64-v3"])]
 // PackedGEMM's kernel is AVX-512 code, and the engine calls it only on CPUs that have AVX-512.
 // No cross-module optimisation there, so none of it is inlined into code for other CPUs.
 let avx512Swift: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v4", "-Xcc", "-mprefer-vector-width=512"])]
 #else
 let vectorSwift: [SwiftSetting] = [crossModule]
-let vectorC: [CSetting] = []
 let avx512Swift: [SwiftSetting] = []
 #endif
 
@@ -26,6 +33,8 @@ let package = Package(
         .executable(name: "modelcheck", targets: ["modelcheck"]),
         .library(name: "AtomicWrite", targets: ["AtomicWrite"]),
         .library(name: "FileFormats", targets: ["FileFormats"]),
+        .library(name: "Formatting", targets: ["Formatting"]),
+        .library(name: "Charts", targets: ["Charts"]),
         .library(name: "BiT", targets: ["BiT"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Datasets", targets: ["Datasets"]),
@@ -46,7 +55,6 @@ let package = Package(
         .target(
             name: "CCodecs",
             path: "Sources/CCodecs",
-            cSettings: vectorC,
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
         .systemLibrary(name: "CProcessorHints", path: "Sources/CProcessorHints"),
@@ -69,7 +77,9 @@ let package = Package(
             ],
             swiftSettings: vectorSwift
         ),
-        .target(name: "Imaging", dependencies: ["CCodecs", "AtomicWrite"], swiftSettings: vectorSwift),
+        // Its one hot loop (resize) is C compiled for two CPU levels, so Imaging needs no unsafe flags.
+        .target(name: "CResample"),
+        .target(name: "Imaging", dependencies: ["CCodecs", "CResample", "AtomicWrite"]),
         // Text for people and markup: table layout, escaping; charts drawn as SVG.
         .target(name: "Formatting"),
         .target(name: "Charts", dependencies: ["Formatting"]),

@@ -1,3 +1,5 @@
+import CResample
+
 /// Resampling to a new size.
 extension RGBImage {
     /// Bilinear resize with half-pixel centres (TensorFlow's `resize` without antialiasing,
@@ -10,19 +12,9 @@ extension RGBImage {
         var out = [UInt8](repeating: 0, count: newWidth * newHeight * 3)
         pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for (oy, y) in ys.enumerated() {
-                    let row0 = y.low * width * 3, row1 = y.high * width * 3
-                    for (ox, x) in xs.enumerated() {
-                        let a = row0 + x.low * 3, b = row0 + x.high * 3, c = row1 + x.low * 3, d = row1 + x.high * 3
-                        let o = (oy * newWidth + ox) * 3
-                        for ch in 0..<3 {
-                            let top = Float(src[a + ch]) + (Float(src[b + ch]) - Float(src[a + ch])) * x.weight
-                            let bottom = Float(src[c + ch]) + (Float(src[d + ch]) - Float(src[c + ch])) * x.weight
-                            let v = top + (bottom - top) * y.weight
-                            dst[o + ch] = UInt8(min(255, max(0, v.rounded())))
-                        }
-                    }
-                }
+                mc_resize_bilinear_rgb(src.baseAddress, width, dst.baseAddress, newWidth, newHeight,
+                                       xs.map(\.low), xs.map(\.high), xs.map(\.weight),
+                                       ys.map(\.low), ys.map(\.high), ys.map(\.weight))
             }
         }
         return RGBImage(width: newWidth, height: newHeight, pixels: out)

@@ -6,6 +6,10 @@ import PackedGEMM
 /// The whole network lives in this file: the forward pass, the tape it records when training,
 /// and the backward pass that walks the tape in reverse. Parameters carry the official
 /// checkpoint names, so a released `.npz` maps onto it key for key.
+///
+/// The entry points other modules call (the trainer, the checks, the benchmarks) carry
+/// `@_specialize(where T == Float)`: cross-module optimisation does not make them specialisable
+/// in the caller, and their generic code ran 4x slower there (bench, R26x0.5 at 64x64, batch 16).
 public struct ResNetV2<T: TensorScalar>: Sendable {
     /// Units and width.
     public let architecture: ResNetV2Architecture
@@ -48,6 +52,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
 
     /// A freshly initialised network: He-normal kernels, GroupNorm γ = 1 and β = 0, and a
     /// zero head (BiT's fine-tuning start: uniform outputs, loss ln(classes)).
+    @_specialize(where T == Float)
     public init(architecture: ResNetV2Architecture, classes: Int, seed: UInt64) {
         precondition(classes >= 1)
         var rng = SeededRandom(seed: seed)
@@ -114,6 +119,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         /// Maps gradients with respect to the standardised kernels (as `lossAndStandardizedGradients`
         /// returns them, summed over any number of micro-batches) to the raw kernels, in place.
         /// The map is linear, so applying it once to a sum equals applying it to each part.
+        @_specialize(where T == Float)
         public func rawGradients(_ gradients: inout ParameterSet<T>, threads: Int = 1) {
             let names = byName.keys.sorted()
             let slots = Slots<Tensor<T>>(names.count)
@@ -132,6 +138,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     /// `packedForSingleImages` also lays the kernels out for `PackedConv2D` at that precision
     /// (float32 models on AVX-512 CPUs; another copy of the weights, half as large in
     /// bfloat16), which `logits` then uses for one image at a time.
+    @_specialize(where T == Float)
     public func standardizedKernels(threads: Int = 1, packedForSingleImages: PackedMatrix.Precision? = nil) -> StandardizedKernels {
         let names = parameters.names.filter { $0.hasSuffix("standardized_conv2d/kernel") }
         let slots = Slots<(standardized: Tensor<T>, inverseStd: [T])>(names.count)
@@ -172,6 +179,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     /// single image with kernels packed for single images is split op by op across the
     /// workers instead, and without them gets OpenBLAS's own threads. Pass `kernels` (from
     /// `standardizedKernels`) when calling repeatedly with the same weights.
+    @_specialize(where T == Float)
     public func logits(_ images: Tensor<T>, threads: Int = 1, kernels: StandardizedKernels? = nil) -> Tensor<T> {
         let kernels = kernels ?? standardizedKernels(threads: threads)
         let parts = Parallel.split(images.shape[0], into: threads)
@@ -192,6 +200,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     ///
     /// `targets` are one label per image, or soft labels [N, classes] (MixUp). `normalizer`
     /// is the full batch size when this batch is one micro-batch of it.
+    @_specialize(where T == Float)
     public func lossAndGradients(
         _ images: Tensor<T>, targets: Targets<T>, normalizer: Int? = nil, threads: Int = 1
     ) -> (loss: T, gradients: ParameterSet<T>) {
@@ -204,6 +213,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     /// As `lossAndGradients`, but convolution kernels' gradients are with respect to their
     /// standardised form: a training step standardises once, sums these over its
     /// micro-batches, and maps the sum back once with `StandardizedKernels.rawGradients`.
+    @_specialize(where T == Float)
     public func lossAndStandardizedGradients(
         _ images: Tensor<T>, targets: Targets<T>, normalizer: Int? = nil, threads: Int = 1, kernels: StandardizedKernels
     ) -> (loss: T, gradients: ParameterSet<T>) {

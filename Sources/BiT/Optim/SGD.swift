@@ -20,6 +20,8 @@ public struct SGD<T: TensorScalar>: Sendable {
     }
 
     /// Updates `parameters` in place from `gradients`, the tensors spread over `threads` workers.
+    // Specialised for the trainer in another module, as ResNetV2's entry points are.
+    @_specialize(where T == Float)
     public mutating func step(_ parameters: ParameterSet<T>, gradients: ParameterSet<T>, learningRate lr: T, threads: Int = 1) {
         if velocity.names.isEmpty { velocity = parameters.zerosLike() }
         let mu = momentum, names = parameters.names, velocity = self.velocity
