@@ -26,7 +26,7 @@ def peak_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-# Images each timed iteration covers at least, as in the engine's EngineBenchmark: a small
+# Images each timed iteration covers at least, as in modelcheck's EngineBenchmark: a small
 # batch is called that many times in a row, so no iteration is one 20 ms call alone.
 IMAGES_PER_ITERATION = 32
 
