@@ -97,8 +97,8 @@ let package = Package(
             name: "Reports",
             dependencies: ["Checks", "Imaging", "AtomicWrite", "Charts", "Formatting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
-        // Measuring the engine, the image loader and peer frameworks (with Benchmarks/peers.py): what `bench` runs.
-        .target(name: "Benchmarking", dependencies: ["BiT", "PackedGEMM", "Datasets", "Formatting"], swiftSettings: vectorSwift),
+        // Measuring the engine, the image loader and peer frameworks (with Sources/Benchmarking/peers.py): what `bench` runs.
+        .target(name: "Benchmarking", dependencies: ["BiT", "PackedGEMM", "Datasets", "Formatting"], exclude: ["peers.py"], swiftSettings: vectorSwift),
         // Spec → training plan, checks, verification and certification: what the CLI commands run.
         .target(name: "Pipeline", dependencies: ["BiT", "Datasets", "Training", "Checks", "Reports", "Imaging",
                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: vectorSwift),

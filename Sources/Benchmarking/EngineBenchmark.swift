@@ -133,7 +133,7 @@ public enum EngineBenchmark {
 
     /// Images each timed iteration covers at least: a smaller batch is run that many times in
     /// a row (batch 1: 32 calls), so that one 20 ms call is never timed alone on a shared
-    /// machine. Benchmarks/peers.py times its peers the same way.
+    /// machine. Sources/Benchmarking/peers.py times its peers the same way.
     public static let imagesPerIteration = 32
 
     /// Calls of `batch` images that make up one timed iteration.

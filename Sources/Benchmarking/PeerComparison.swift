@@ -7,7 +7,7 @@ import Foundation
 public struct PeerComparison {
     /// The (task, batch) cases measured.
     let cases: [(EngineBenchmark.Task, Int)]
-    /// Peer names as Benchmarks/peers.py knows them.
+    /// Peer names as Sources/Benchmarking/peers.py knows them.
     let peers: [String]
     let rounds: Int
     /// Variants of the engine measured besides `engineName` (e.g. "modelcheck-bf16").

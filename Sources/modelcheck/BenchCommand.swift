@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
             --batch. Numbers are medians over --iterations timed runs after one warm-up; a \
             run covers at least 32 images (batch 1: 32 calls in a row).
 
-            --compare measures the same model in peer frameworks with Benchmarks/peers.py \
+            --compare measures the same model in peer frameworks with Sources/Benchmarking/peers.py \
             (pip install torch timm onnxruntime onnx openvino tensorflow-cpu) in the same run: every \
             measurement, the engine's included, is its own process (so each peak memory is \
             its task's alone), rounds alternate the order, and the table gives medians over \
@@ -54,7 +54,7 @@ struct BenchCommand: ParsableCommand {
     var peers = "pytorch,pytorch-cl,onnxruntime,openvino,tensorflow"
     @Option(help: "Python with the peers installed (default: $MODELCHECK_PEER_PYTHON, else python3).")
     var python = ProcessInfo.processInfo.environment["MODELCHECK_PEER_PYTHON"] ?? "python3"
-    @Option(help: "The peers' benchmark script.") var peerScript = "Benchmarks/peers.py"
+    @Option(help: "The peers' benchmark script.") var peerScript = "Sources/Benchmarking/peers.py"
     @Option(help: "Alternating rounds of --compare.") var rounds = 3
     @Flag(help: "Print the result as JSON.") var json = false
 
