@@ -70,15 +70,23 @@ struct CertifyCommand: ParsableCommand {
         let interrupt = InterruptFlag()
         var progress: TrainingProgress?
         let colored = isatty(STDOUT_FILENO) != 0
-        let outcome = try Certification.certify(spec: spec, threads: threads, isCI: CIEnvironment.isCI, resume: resume,
+        let outcome: Certification.Outcome
+        do {
+            outcome = try Certification.certify(spec: spec, threads: threads, isCI: CIEnvironment.isCI, resume: resume,
                                                 shouldStop: { interrupt.isRaised },
                                                 preTrainChecked: { result in
-            print(TerminalReport.render(result, specName: spec.name, colored: colored, stage: .preTrain))
-            fflush(nil)
-        }, observe: { event in
-            if case .started(_, let total, _) = event { progress = TrainingProgress(totalSteps: total) }
-            progress?.handle(event)
-        })
+                print(TerminalReport.render(result, specName: spec.name, colored: colored, stage: .preTrain))
+                fflush(nil)
+            }, observe: { event in
+                if case .started(_, let total, _) = event { progress = TrainingProgress(totalSteps: total) }
+                progress?.handle(event)
+            })
+        } catch let stopped as CertificationInterrupted {
+            // Ctrl-C is 130 for every command, as for train: not a usage or input error.
+            progress?.finish()
+            print(stopped.description)
+            throw ExitCode(130)
+        }
         progress?.finish()
         if let training = outcome.training {
             print("trained: \(training.training.reason) after \(training.training.steps) steps in \(TrainingProgress.duration(training.seconds)); model \(outcome.run.model.path)")
