@@ -114,13 +114,42 @@ import Testing
             checks[0]["value"] = 0.99
             object["checks"] = checks
         }
-        #expect(try fixture.verify().findings == [.signatureInvalid])
+        #expect(try fixture.verify().findings == [.notAsWritten, .signatureInvalid])
     }
 
-    @Test func reformattedButUneditedStillVerifies() throws {
+    @Test func reformattedIsNotTheSignedFile() throws {
         let fixture = try CertificateFixture()
         try fixture.issue()
         try fixture.editJSON { _ in }
+        #expect(try fixture.verify().findings == [.notAsWritten])
+    }
+
+    /// A second value after the signed one: this decoder keeps the first (signed) value, jq and
+    /// Python the last, so the signature alone would hold while other readers see the forgery.
+    @Test func aDuplicatedKeyCannotForgeAValue() throws {
+        let fixture = try CertificateFixture()
+        try fixture.issue()
+        let text = try String(contentsOf: fixture.certificate, encoding: .utf8)
+        let value = try #require(text.range(of: #""value" : [-0-9.e]+,"#, options: .regularExpression), "\(text)")
+        let outcome = try #require(text.range(of: #""outcome" : "passed","#), "\(text)")
+        for (range, duplicate) in [(value, "\n      \"value\" : 0.999,"), (outcome, "\n  \"outcome\" : \"failed\",")] {
+            var forged = text
+            forged.insert(contentsOf: duplicate, at: range.upperBound)
+            try forged.write(to: fixture.certificate, atomically: true, encoding: .utf8)
+            let findings = try fixture.verify().findings
+            #expect(findings == [.notAsWritten], "\(duplicate): \(findings)")
+        }
+    }
+
+    @Test func anUnsignedExtraFieldIsRefused() throws {
+        let fixture = try CertificateFixture()
+        try fixture.issue()
+        let text = try String(contentsOf: fixture.certificate, encoding: .utf8)
+        try text.replacingOccurrences(of: "{\n", with: "{\n  \"approvedBy\" : \"qa-team\",\n", options: .anchored)
+            .write(to: fixture.certificate, atomically: true, encoding: .utf8)
+        #expect(try fixture.verify().findings == [.notAsWritten])
+        // Without the field, the same bytes verify again.
+        try text.write(to: fixture.certificate, atomically: true, encoding: .utf8)
         #expect(try fixture.verify().isValid)
     }
 
@@ -131,7 +160,7 @@ import Testing
         #expect(result.outcome == .failed)
         try fixture.issue()
         try fixture.editJSON { $0["outcome"] = "failed" }
-        #expect(try fixture.verify().findings == [.signatureInvalid, .notPassed("failed")])
+        #expect(try fixture.verify().findings == [.notAsWritten, .signatureInvalid, .notPassed("failed")])
     }
 
     @Test func signatureReplaced() throws {
@@ -139,9 +168,9 @@ import Testing
         try fixture.issue()
         let forged = try fixture.key.signature(for: Data("something else".utf8)).base64EncodedString()
         try fixture.editJSON { $0["signature"] = forged }
-        #expect(try fixture.verify().findings == [.signatureInvalid])
+        #expect(try fixture.verify().findings == [.notAsWritten, .signatureInvalid])
         try fixture.editJSON { $0["signature"] = nil }
-        #expect(try fixture.verify().findings == [.signatureInvalid])
+        #expect(try fixture.verify().findings == [.notAsWritten, .signatureInvalid])
     }
 
     @Test func verifiedWithAnotherKey() throws {
@@ -160,7 +189,7 @@ import Testing
         certificate.checks[0].value = 0.99
         certificate.publicKey = attacker.publicKey.rawRepresentation.base64EncodedString()
         certificate.signature = try attacker.signature(for: certificate.canonicalSignedBytes()).base64EncodedString()
-        try JSONEncoder().encode(certificate).write(to: fixture.certificate)
+        try certificate.fileBytes().write(to: fixture.certificate)
         let findings = try fixture.verify().findings
         guard case .signedByAnotherKey = findings.first, findings.count == 1 else { Issue.record("\(findings)"); return }
     }

@@ -61,6 +61,17 @@ public struct Certificate: Codable, Sendable, Equatable {
         (self.publicKey, self.signature) = (publicKey, signature)
     }
 
+    /// The certificate file's exact bytes: pretty, key-sorted JSON and a newline. The verifier
+    /// accepts a file only when it is these bytes of what it decodes to, so a duplicated key, an
+    /// unsigned extra field or any edit the decoder would drop cannot ride along with a valid signature.
+    public func fileBytes() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
     /// The bytes the signature covers (see the type's documentation).
     public func canonicalSignedBytes() throws -> Data {
         var unsigned = self

@@ -77,11 +77,7 @@ public enum CertificateSigner {
             publicKey: privateKey.publicKey.rawRepresentation.base64EncodedString())
         certificate.signature = try privateKey.signature(for: certificate.canonicalSignedBytes()).base64EncodedString()
 
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(certificate)
-        data.append(UInt8(ascii: "\n"))
-        try place(data, at: url, replacingExisting: replacingExisting)
+        try place(try certificate.fileBytes(), at: url, replacingExisting: replacingExisting)
         return certificate
     }
 

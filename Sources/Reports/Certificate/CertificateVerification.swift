@@ -6,6 +6,9 @@ public struct CertificateVerification: Sendable, Equatable {
         case unknownFormat(String)
         /// The signature does not match the content: the certificate was edited, or the signature replaced.
         case signatureInvalid
+        /// The file holds more or other bytes than the certificate it decodes to (a duplicated key, an
+        /// unsigned field, a reformatting): what a reader sees need not be what was signed.
+        case notAsWritten
         /// Validly signed, but by a key other than the one the verifier trusts.
         case signedByAnotherKey(certificateKey: String, trustedKey: String)
         /// The certificate does not say `passed`.
@@ -26,6 +29,8 @@ public struct CertificateVerification: Sendable, Equatable {
                 return "unknown certificate format '\(format)' (expected \(Certificate.currentFormat))"
             case .signatureInvalid:
                 return "signature invalid: the certificate was edited after signing, or its signature replaced"
+            case .notAsWritten:
+                return "the file is not the certificate as modelcheck wrote it (a duplicated key, an unsigned field or an edit): other readers may see other values than were signed"
             case .signedByAnotherKey(let certificateKey, let trustedKey):
                 return "signed by another key (\(certificateKey)), not the trusted key (\(trustedKey))"
             case .notPassed(let outcome):

@@ -39,6 +39,8 @@ public enum CertificateVerifier {
         }
 
         var findings: [CertificateVerification.Finding] = []
+        // The signature covers what the decoder kept; only a file that is exactly those bytes shows every reader the same.
+        if (try? certificate.fileBytes()) != data { findings.append(.notAsWritten) }
         if !signatureHolds(certificate) { findings.append(.signatureInvalid) }
         if let trusted = publicKey?.rawRepresentation.base64EncodedString(), trusted != certificate.publicKey {
             findings.append(.signedByAnotherKey(certificateKey: certificate.publicKey, trustedKey: trusted))
