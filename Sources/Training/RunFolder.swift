@@ -29,15 +29,16 @@ public struct RunFolder: Sendable {
     /// The signed certificate `certify` writes when every required check passed.
     public var certificate: URL { url.appendingPathComponent("certificate.json") }
 
-    /// Keeps an earlier certified run before a new one starts, rather than overwriting it: the
-    /// whole folder (model, certificate, reports) moves to `NAME.<UTC time of its certificate>`
-    /// beside it, at the same depth, so the relative paths its certificate binds still resolve.
-    /// A resumed run keeps its folder and model, so only the certificate is renamed within it.
-    /// Returns where the earlier run or certificate went; nil when there was none.
-    public func setAsideCertifiedRun(resume: Bool) throws -> URL? {
+    /// Keeps an earlier run before a new one starts, rather than overwriting what someone trained:
+    /// a folder holding a checkpoint, a model or a certificate moves whole to `NAME.<UTC time of
+    /// its newest such file>` beside it, at the same depth, so the relative paths a certificate
+    /// binds still resolve. A resumed run keeps its folder and model, so only a certificate is
+    /// renamed within it. Returns where the earlier run or certificate went; nil when there was none.
+    public func setAsideEarlierRun(resume: Bool) throws -> URL? {
         let files = FileManager.default
-        guard files.fileExists(atPath: certificate.path) else { return nil }
-        let modified = (try? files.attributesOfItem(atPath: certificate.path)[.modificationDate] as? Date) ?? Date()
+        let held = (resume ? [certificate] : [checkpoint, model, certificate]).filter { files.fileExists(atPath: $0.path) }
+        guard !held.isEmpty else { return nil }
+        let modified = held.compactMap { try? files.attributesOfItem(atPath: $0.path)[.modificationDate] as? Date }.max() ?? Date()
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -54,7 +55,7 @@ public struct RunFolder: Sendable {
         do {
             try files.moveItem(at: resume ? certificate : url, to: target)
         } catch {
-            throw RunFolderError(file: url.path, message: "cannot keep the earlier certified run at \(target.path): \(error.localizedDescription)")
+            throw RunFolderError(file: url.path, message: "cannot keep the earlier run at \(target.path): \(error.localizedDescription)")
         }
         return target
     }

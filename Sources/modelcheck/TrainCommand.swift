@@ -96,7 +96,7 @@ struct TrainCommand: ParsableCommand {
     func train(_ plan: TrainingPlan) throws {
         let lock = try RunFolderLock.acquire(plan.run, purpose: "modelcheck train")
         defer { withExtendedLifetime(lock) {} }
-        if let kept = try RunFolder(plan.run).setAsideCertifiedRun(resume: resume) { print("kept       the earlier certified run: \(kept.path)") }
+        if let kept = try RunFolder(plan.run).setAsideEarlierRun(resume: resume) { print("kept       the earlier run: \(kept.path)") }
         let job = try TrainingJob(plan)
         for s in job.skipped { print("skipped    \(s.path): \(s.error.reason)") }
         print(job.split.description)

@@ -48,8 +48,8 @@ struct CertifyCommand: ParsableCommand {
             Pre-train checks run first, on the model training starts from; a failure stops \
             before any training. Then the spec's training runs (resumable with --resume), and \
             every post-train check runs on the trained model. Exit codes as for verify. \
-            A run folder that already holds a certificate is kept, moved to <run>.<UTC time>, \
-            and the new run starts fresh (with --resume only the certificate is renamed).
+            A run folder that already holds a run (a checkpoint, a model or a certificate) is kept, \
+            moved to <run>.<UTC time>, and the new run starts fresh (with --resume only a certificate is renamed).
             Example: modelcheck certify Specs/malaria-embedded.spec
             """)
 
@@ -64,8 +64,8 @@ struct CertifyCommand: ParsableCommand {
         let runFolder = RunFolder(TrainingPlanDefaults.runFolder(spec))
         let lock = try RunFolderLock.acquire(runFolder.url, purpose: "modelcheck certify")
         defer { withExtendedLifetime(lock) {} }
-        // An earlier certificate is kept with the model it binds, never overwritten.
-        if let kept = try runFolder.setAsideCertifiedRun(resume: resume) { print("kept the earlier certified run: \(kept.path)") }
+        // An earlier run, and a certificate with the model it binds, is kept, never overwritten.
+        if let kept = try runFolder.setAsideEarlierRun(resume: resume) { print("kept the earlier run: \(kept.path)") }
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let interrupt = InterruptFlag()
         var progress: TrainingProgress?

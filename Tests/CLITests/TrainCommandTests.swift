@@ -93,6 +93,24 @@ import Testing
         #expect(printed.contains("stopped after step \(steps);"), "\(printed)")
     }
 
+    /// What someone trained is never overwritten without a word: training again keeps the earlier run whole.
+    @Test func trainingAgainKeepsTheEarlierRun() throws {
+        let data = try Self.smallDataset()
+        let runs = CLI.temporaryFolder(), run = runs.appendingPathComponent("again")
+        let first = try CLI.run(Self.arguments(data: data, run: run))
+        #expect(first.status == 0, "\(first.stderr)")
+        let model = try Data(contentsOf: run.appendingPathComponent("model.npz"))
+        let second = try CLI.run(Self.arguments(data: data, run: run).map { $0 == "24" ? "12" : $0 })
+        #expect(second.status == 0, "\(second.stderr)")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { $0.hasPrefix("again.") }
+        #expect(kept.count == 1, "\(kept)")
+        let earlier = runs.appendingPathComponent(kept.first ?? "again.missing")
+        #expect(second.stdout.contains("kept       the earlier run: \(earlier.path)"), "\(second.stdout)")
+        #expect(try Data(contentsOf: earlier.appendingPathComponent("model.npz")) == model)
+        #expect(FileManager.default.fileExists(atPath: earlier.appendingPathComponent("checkpoint.npz").path))
+        #expect(try Data(contentsOf: run.appendingPathComponent("model.npz")) != model, "the new run trained 12 steps, not 24")
+    }
+
     @Test func aMissingDataFolderIsAnInputError() throws {
         let r = try CLI.run(["train", "--data", "/nonexistent/cells", "--run", CLI.temporaryFolder().path])
         #expect(r.status == 2 && r.stderr.contains("/nonexistent/cells"))

@@ -123,7 +123,7 @@ import Testing
         let kept = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("run.") }
         #expect(kept.count == 1, "\(kept)")
         let earlier = dir.appendingPathComponent(kept.first ?? "run.missing")
-        #expect(again.stdout.contains("kept the earlier certified run: \(earlier.path)"), "\(again.stdout)")
+        #expect(again.stdout.contains("kept the earlier run: \(earlier.path)"), "\(again.stdout)")
         let earlierValid = try CLI.run(["verify-certificate", earlier.appendingPathComponent("certificate.json").path, "--public-key", pub.path])
         #expect(earlierValid.status == 0, "\(earlierValid.stdout)\(earlierValid.stderr)")
         #expect(try CLI.run(["verify-certificate", certificate.path, "--public-key", pub.path]).status == 0)
