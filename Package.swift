@@ -126,6 +126,6 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Charts", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built executable; depending on it makes `swift test` build it first.
-        .testTarget(name: "CLITests", dependencies: ["modelcheck", "BiT", "Imaging", "Datasets", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["modelcheck", "BiT", "Imaging", "Datasets", "Checks", "Reports", "TestSupport"]),
     ]
 )

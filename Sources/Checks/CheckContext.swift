@@ -51,6 +51,13 @@ public final class CheckContext: @unchecked Sendable {
         let loader = BatchLoader(samples: samples(part), preprocessing: preprocessing, batchSize: 64,
                                  mode: transform == .identity ? .evaluation : .transformed(transform), threads: threads)
         let result = try (other ?? model).predictions(loader, threads: threads)
+        // Statistics assume real numbers; a NaN model is a finding for the check, not a trap inside it.
+        let k = max(result.classes, 1)
+        let bad = (0..<result.labels.count).filter { i in !(0..<k).allSatisfy { result.logits[i * k + $0].isFinite } }
+        if let first = bad.first {
+            throw NonFiniteOutputs(model: key, on: transform == .identity ? "\(part.rawValue) split" : "\(part.rawValue) split, \(transform.rawValue)",
+                                   count: bad.count, total: result.labels.count, firstImage: paths(part)[first])
+        }
         lock.withLock { predictionCache[cacheKey] = result }
         return result
     }

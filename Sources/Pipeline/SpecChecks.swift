@@ -18,8 +18,17 @@ public struct SpecChecks {
         (preTrain, postTrain) = (phase(.preTrain), phase(.postTrain))
     }
 
-    /// Runs `checks` in order on `context`.
+    /// Runs `checks` in order on `context`; a check that needs outputs the model cannot give as
+    /// numbers (NaN, infinity) fails with the reason, and the others still run.
     public static func run(_ checks: [any Check], on context: CheckContext) throws -> [CheckResult] {
-        try checks.map { try $0.run(context) }
+        try checks.map { check in
+            do {
+                return try check.run(context)
+            } catch let outputs as NonFiniteOutputs {
+                let kind = (type(of: check) as? any CheckDefinition.Type)?.name ?? check.id
+                return CheckResult(id: check.id, kind: kind, title: "needs finite model outputs", severity: check.severity,
+                                   verdict: .fail, samples: outputs.total, message: outputs.description, evidence: [outputs.firstImage])
+            }
+        }
     }
 }

@@ -36,11 +36,18 @@ struct PredictCommand: ParsableCommand {
         var results: [Prediction] = []
         for (i, path) in images.enumerated() {
             let p = (0..<k).map { probabilities[i * k + $0] }
-            let best = p.indices.max { p[$0] < p[$1] }!
+            let best = p.indices.max { p[$0] < p[$1] } ?? 0
             results.append(Prediction(
                 path: path, predicted: metadata.classNames[best],
                 probabilities: Dictionary(uniqueKeysWithValues: zip(metadata.classNames, p.map(Double.init))),
                 logits: (0..<k).map { Double(logits[i * k + $0]) }))
+        }
+        // A NaN model has no prediction to give: say so and fail rather than print a class.
+        let broken = results.filter { !$0.logits.allSatisfy(\.isFinite) }.map(\.path)
+        if !broken.isEmpty {
+            fflush(nil)
+            FileHandle.standardError.write(Data("modelcheck: \(model) gives non-finite outputs (NaN or infinity) for \(broken.count) of \(results.count) images, first \(broken[0]); no prediction\n".utf8))
+            throw ExitCode(1)
         }
         if json {
             let encoder = JSONEncoder()
@@ -49,7 +56,7 @@ struct PredictCommand: ParsableCommand {
             return
         }
         for r in results {
-            let probs = metadata.classNames.map { "\($0) \(String(format: "%.4f", r.probabilities[$0]!))" }.joined(separator: "  ")
+            let probs = metadata.classNames.map { "\($0) \(String(format: "%.4f", r.probabilities[$0] ?? .nan))" }.joined(separator: "  ")
             print("\(r.path)\t\(r.predicted)\t\(probs)")
         }
     }

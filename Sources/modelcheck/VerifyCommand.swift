@@ -158,13 +158,21 @@ struct ReportOptions: ParsableArguments {
         }
         let (junitURL, jsonURL, htmlURL, markdownURL) = (try path(junit, "junit.xml"), try path(json, "verification.json"),
                                                          try path(html, "report.html"), try path(markdown, "summary.md"))
+        // The verdict first, so that a file that cannot be written never hides it.
+        print(TerminalReport.render(result, specName: outcome.specName, colored: isatty(STDOUT_FILENO) != 0))
+        fflush(nil)
         try ReportFile.write(Data(JUnitReport.render(result, specName: outcome.specName, duration: .seconds(outcome.seconds)).utf8), to: junitURL)
         try ReportFile.write(try JSONReport.render(result), to: jsonURL)
         try ReportFile.write(Data(MarkdownSummary.render(result, specName: outcome.specName).utf8), to: markdownURL)
-        let inputs = try outcome.context.map { try ReportBuilder.inputs(result: result, specName: outcome.specName, spec: spec, context: $0, run: run) }
-            ?? ReportInputs(result: result, specName: outcome.specName)
+        let inputs: ReportInputs
+        do {
+            inputs = try outcome.context.map { try ReportBuilder.inputs(result: result, specName: outcome.specName, spec: spec, context: $0, run: run) }
+                ?? ReportInputs(result: result, specName: outcome.specName)
+        } catch is NonFiniteOutputs {
+            // No confusion matrix or curve can be drawn from NaN outputs; the checks say why.
+            inputs = ReportInputs(result: result, specName: outcome.specName)
+        }
         try ReportFile.write(Data(try HTMLReport.render(inputs).utf8), to: htmlURL)
-        print(TerminalReport.render(result, specName: outcome.specName, colored: isatty(STDOUT_FILENO) != 0))
         print("reports: \(htmlURL.path), \(junitURL.path), \(jsonURL.path), \(markdownURL.path)")
         fflush(nil)
     }

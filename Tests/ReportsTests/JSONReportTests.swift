@@ -41,9 +41,16 @@ import Reports
         #expect(try JSONReport.render(SampleResults.everything) == data)
     }
 
-    @Test func nonFiniteNumbersAreRefused() {
-        var check = SampleResults.accuracy
-        check.value = .nan
-        #expect(throws: EncodingError.self) { try JSONReport.render(SampleResults.result([check])) }
+    /// A NaN model's measurements can be non-finite; JSON has no such numbers, so they are strings
+    /// that the report's decoder reads back, and the document stays valid JSON for any reader.
+    @Test func nonFiniteNumbersAreWrittenAsStringsAndReadBack() throws {
+        var nan = SampleResults.accuracy, inf = SampleResults.accuracy
+        (nan.value, inf.value) = (.nan, -.infinity)
+        let data = try JSONReport.render(SampleResults.result([nan, inf]))
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"value\" : \"nan\"") && text.contains("\"value\" : \"-inf\""), "\(text)")
+        #expect(try JSONSerialization.jsonObject(with: data) is [String: Any])
+        let back = try JSONReport.decoder.decode(VerificationResult.self, from: data)
+        #expect(back.checks[0].value?.isNaN == true && back.checks[1].value == -.infinity)
     }
 }
