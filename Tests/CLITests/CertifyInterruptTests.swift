@@ -10,22 +10,10 @@ import Testing
         try VerifyCommandTests.spec(data: data, run: run, checks: "  - check: no_leakage")
             .replacingOccurrences(of: "steps: 16", with: "steps: 100000")
             .write(to: spec, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["certify", spec.path, "--key", dir.appendingPathComponent("k.key").path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let log = run.appendingPathComponent("log.jsonl")
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, ((try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 4 {
-            usleep(20_000)
-        }
-        kill(process.processIdentifier, SIGINT)
-        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130, "\(printed)")
+        let certify = try CLI.Background(["certify", spec.path, "--key", dir.appendingPathComponent("k.key").path])
+        certify.waitForLog(run.appendingPathComponent("log.jsonl"), lines: 4)
+        let printed = certify.stop(with: SIGINT)
+        #expect(certify.process.terminationStatus == 130, "\(printed)")
         #expect(printed.contains("before verification; continue with the same command and --resume"), "\(printed)")
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint.npz").path))
     }

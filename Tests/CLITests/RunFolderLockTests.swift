@@ -13,31 +13,22 @@ import Testing
             .replacingOccurrences(of: "steps: 16", with: "steps: 100000")
         try text.write(to: spec, atomically: true, encoding: .utf8)
 
-        let first = Process()
-        first.executableURL = CLI.executable
-        first.arguments = ["certify", spec.path, "--key", dir.appendingPathComponent("k.key").path]
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
-        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+        let first = try CLI.Background(["certify", spec.path, "--key", dir.appendingPathComponent("k.key").path])
         // Training has started once the log has a line: the lock was taken before that.
-        let log = run.appendingPathComponent("log.jsonl")
-        let deadline = Date().addingTimeInterval(120)
-        while first.isRunning, Date() < deadline, ((try? Data(contentsOf: log))?.isEmpty ?? true) { usleep(50_000) }
-        try #require(first.isRunning, "the first certify ended early with \(first.terminationStatus)")
+        first.waitForLog(run.appendingPathComponent("log.jsonl"), lines: 1)
+        try #require(first.process.isRunning, "the first certify ended early with \(first.process.terminationStatus)")
 
         for arguments in [["certify", spec.path], ["verify", spec.path], ["golden", "record", spec.path]] {
             let refused = try CLI.run(arguments)
             #expect(refused.status == 2, "\(arguments): \(refused.stdout)\(refused.stderr)")
-            #expect(refused.stderr.contains("\(run.path) is in use by process \(first.processIdentifier) (modelcheck certify)"),
+            #expect(refused.stderr.contains("\(run.path) is in use by process \(first.process.processIdentifier) (modelcheck certify)"),
                     "\(arguments): \(refused.stderr)")
         }
         let train = try CLI.run(TrainCommandTests.arguments(data: data, run: run))
-        #expect(train.status == 2 && train.stderr.contains("in use by process \(first.processIdentifier)"), "\(train.stderr)")
+        #expect(train.status == 2 && train.stderr.contains("in use by process \(first.process.processIdentifier)"), "\(train.stderr)")
 
         // A holder killed with SIGKILL leaves no stale lock: the next run trains.
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        _ = first.stop(with: SIGKILL)
         let after = try CLI.run(TrainCommandTests.arguments(data: data, run: run))
         #expect(after.status == 0, "\(after.stdout)\(after.stderr)")
     }

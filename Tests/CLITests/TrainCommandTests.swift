@@ -72,22 +72,11 @@ import Testing
     @Test func ctrlCStopsAfterTheStepWithACheckpoint() throws {
         let data = try Self.smallDataset()
         let run = CLI.temporaryFolder().appendingPathComponent("interrupted")
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = Self.arguments(data: data, run: run).map { $0 == "24" ? "400" : $0 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let train = try CLI.Background(Self.arguments(data: data, run: run).map { $0 == "24" ? "400" : $0 })
         let log = run.appendingPathComponent("log.jsonl")
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, ((try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 4 {
-            usleep(20_000)
-        }
-        kill(process.processIdentifier, SIGINT)
-        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130, "\(printed)")
+        train.waitForLog(log, lines: 4)
+        let printed = train.stop(with: SIGINT)
+        #expect(train.process.terminationStatus == 130, "\(printed)")
         #expect(printed.contains("continue with the same command and --resume"))
         let steps = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").filter { $0.contains("\"loss\"") }.count
         #expect(printed.contains("stopped after step \(steps);"), "\(printed)")
