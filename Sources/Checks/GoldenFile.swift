@@ -25,6 +25,17 @@ public struct GoldenFile: Codable, Sendable, Equatable {
         try JSONDecoder().decode(GoldenFile.self, from: Data(contentsOf: url))
     }
 
+    /// Why `read` failed, in a few words (the decoder's own text names coding paths, not the problem).
+    public static func reason(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted: return "not JSON"
+        case DecodingError.keyNotFound(let key, _): return "no '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+        default: return (error as NSError).localizedDescription
+        }
+    }
+
     /// Writes atomically (temporary file, fsync, rename), pretty and key-sorted so diffs are readable.
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()

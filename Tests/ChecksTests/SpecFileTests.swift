@@ -103,6 +103,34 @@ import Testing
         #expect(throws: Never.self) { try Spec.load(contentsOf: url, checkFiles: false) }
     }
 
+    /// A golden file that is not one (merge-conflict text, another file, a folder) is a spec error
+    /// with its position when the spec is loaded, not a bare decoding error after every check ran.
+    @Test func aGoldenFileThatIsNotOneIsASpecError() throws {
+        let project = try Project()
+        defer { project.remove() }
+        let golden = project.root.appendingPathComponent("golden")
+        try FileManager.default.createDirectory(at: golden.appendingPathComponent("folder.json"), withIntermediateDirectories: true)
+        try Data("<<<<<<< HEAD\n{}\n=======\n".utf8).write(to: golden.appendingPathComponent("conflict.json"))
+        try Data("{\"entries\": []}".utf8).write(to: golden.appendingPathComponent("partial.json"))
+        let root = project.root.standardizedFileURL.path
+        for (name, problem) in [("conflict.json", "is not a golden file modelcheck wrote (not JSON)"),
+                                ("partial.json", "is not a golden file modelcheck wrote (no '"),
+                                ("folder.json", "is a folder, not a golden file")] {
+            let text = Self.spec.replacingOccurrences(of: "  - check: golden\n", with: "  - check: golden\n    file: ../golden/\(name)\n")
+            let url = try project.write(text)
+            do {
+                _ = try Spec.load(contentsOf: url)
+                Issue.record("\(name) was accepted")
+            } catch let errors as SpecErrors {
+                let message = errors.errors.map(\.description).joined(separator: "\n")
+                #expect(errors.errors.count == 1 && message.hasPrefix("\(url.path):21:11: file: \(root)/golden/\(name) \(problem)"), "\(message)")
+            }
+        }
+        // A golden file not yet recorded is not a spec error: `golden record` writes it.
+        let missing = Self.spec.replacingOccurrences(of: "  - check: golden\n", with: "  - check: golden\n    file: ../golden/new.json\n")
+        #expect(throws: Never.self) { try Spec.load(contentsOf: try project.write(missing)) }
+    }
+
     @Test func aBaselineThatMayBeMissingIsNotRequired() throws {
         let project = try Project()
         defer { project.remove() }

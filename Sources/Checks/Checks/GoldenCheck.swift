@@ -86,6 +86,27 @@ extension GoldenCheck: CheckDefinition {
     public static let keys = [file, tolerance, images]
     public static let distinctKeys = [file.name]
 
+    /// A golden file that exists must be one: said when the spec is loaded, with its position,
+    /// not after every check ran. A missing one is left to `golden record` (and fails under CI).
+    public static func validate(_ entry: Spec.Check, _ reader: inout SpecReader) -> Bool {
+        guard reader.checkFiles else { return true }
+        let url = entry.path(file)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { return true }
+        if isFolder.boolValue {
+            reader.report(at: entry.position(of: file), "file: \(url.path) is a folder, not a golden file")
+            return false
+        }
+        do {
+            _ = try GoldenFile.read(from: url)
+            return true
+        } catch {
+            reader.report(at: entry.position(of: file), "file: \(url.path) is not a golden file modelcheck wrote (\(GoldenFile.reason(error))); "
+                + "restore it or write it anew with `modelcheck golden record`")
+            return false
+        }
+    }
+
     /// The golden files a spec's golden checks compare with.
     public static func files(in spec: Spec) -> [URL] {
         spec.checks.filter { $0.kind.name == name }.map { $0.path(file) }
