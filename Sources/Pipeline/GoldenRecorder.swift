@@ -22,5 +22,5 @@ public enum GoldenRecorder {
 
 /// Recording was asked for under CI.
 public struct GoldenRefused: Error, CustomStringConvertible {
-    public var description: String { "goldens are never recorded under CI (CI=true); record them locally and commit them" }
+    public var description: String { "goldens are never recorded under CI (CI, JENKINS_URL, TF_BUILD or MODELCHECK_CI=1 is set); record them locally and commit them" }
 }

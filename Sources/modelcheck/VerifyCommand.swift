@@ -182,8 +182,3 @@ struct ReportOptions: ParsableArguments {
         if result.outcome != .passed { throw ExitCode(result.outcome.exitCode) }
     }
 }
-
-/// Whether this runs under CI (`CI=true`, as GitHub Actions, GitLab CI and most others set it).
-enum CIEnvironment {
-    static var isCI: Bool { ["true", "1", "yes"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "") }
-}

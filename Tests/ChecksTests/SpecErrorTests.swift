@@ -518,4 +518,18 @@ import Testing
         #expect(errors.errors.map(\.message) == ["first", "second", "third", "fourth"])
         #expect(errors.localizedDescription == "a:1:2: first\na:1:9: second\na:3:1: third\na:3:1: fourth")
     }
+
+    /// A spec with thousands of problems prints the first ones and how many more, not thousands of lines.
+    @Test func printedProblemsAreCapped() throws {
+        let keys = (0..<60).map { "junk\($0): 1" }.joined(separator: "\n")
+        do {
+            _ = try SpecTesting.parse(SpecTesting.header + "  - check: output_shape\n" + keys + "\n")
+            Issue.record("accepted")
+        } catch let errors as SpecErrors {
+            #expect(errors.errors.count >= 60)
+            let lines = errors.description.split(separator: "\n")
+            #expect(lines.count == SpecErrors.printedLimit + 1)
+            #expect(lines.last == "… and \(errors.errors.count - SpecErrors.printedLimit) more problems in the same spec")
+        }
+    }
 }

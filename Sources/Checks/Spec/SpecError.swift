@@ -39,8 +39,15 @@ public struct SpecErrors: Error, Sendable, Equatable, CustomStringConvertible, L
             .map(\.element)
     }
 
-    /// One problem per line.
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
+    /// Problems printed at most; a spec with a million unknown keys should not print a million lines.
+    public static let printedLimit = 50
+
+    /// One problem per line, the first `printedLimit` of them and how many more there are.
+    public var description: String {
+        let shown = errors.prefix(Self.printedLimit).map(\.description)
+        let more = errors.count - shown.count
+        return (shown + (more > 0 ? ["… and \(more) more problems in the same spec"] : [])).joined(separator: "\n")
+    }
 
     /// The same text, for callers that print `localizedDescription`.
     public var errorDescription: String? { description }
