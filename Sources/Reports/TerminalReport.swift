@@ -57,9 +57,14 @@ public enum TerminalReport {
         return "pre-train \(style.outcome(CheckText.outcome(result), result.outcome)): \(CheckText.outcomeReason(result)); \(next)"
     }
 
+    /// The dataset and modelcheck version every header ends with.
+    private static func provenance(_ result: VerificationResult) -> String {
+        "dataset \(PlainText.oneLine(String(result.datasetFingerprint.prefix(12)))), modelcheck \(PlainText.oneLine(result.modelcheckVersion))"
+    }
+
     private static func preTrainHeader(_ result: VerificationResult, specName: String) -> String {
         "\(PlainText.oneLine(specName)): pre-train checks on the model training starts from, "
-            + "dataset \(PlainText.oneLine(String(result.datasetFingerprint.prefix(12)))), modelcheck \(PlainText.oneLine(result.modelcheckVersion))"
+            + provenance(result)
     }
 
     /// Evidence lines shown per check; the JUnit and JSON reports carry all of them.
@@ -73,7 +78,7 @@ public enum TerminalReport {
 
     private static func header(_ result: VerificationResult, specName: String) -> String {
         "\(PlainText.oneLine(specName)): model \(PlainText.oneLine(result.model.path)) (sha256 \(PlainText.oneLine(String(result.model.sha256.prefix(12))))), "
-            + "dataset \(PlainText.oneLine(String(result.datasetFingerprint.prefix(12)))), modelcheck \(PlainText.oneLine(result.modelcheckVersion))"
+            + provenance(result)
     }
 
     /// ANSI SGR colours, or nothing at all when the output is not a terminal.

@@ -3,7 +3,8 @@ import Testing
 
 /// `modelcheck train SPEC` then `verify`: exit codes 0, 1, 2 and 3, reports written.
 @Suite struct VerifyCommandTests {
-    static func spec(data: URL, run: URL, checks: String) -> String {
+    /// A small spec over `data`; `steps` long enough keeps a run training while a test races or stops it.
+    static func spec(data: URL, run: URL, checks: String, steps: Int = 16) -> String {
         """
         modelcheck: 1
         name: cells
@@ -16,7 +17,7 @@ import Testing
           preprocessing: {resize: 18, crop: 16, flips: [horizontal, vertical]}
         training:
           run: \(run.path)
-          steps: 16
+          steps: \(steps)
           batch: 8
           micro_batch: 4
           learning_rate: 0.05
