@@ -55,8 +55,11 @@ public final class CheckContext: @unchecked Sendable {
         let k = max(result.classes, 1)
         let bad = (0..<result.labels.count).filter { i in !(0..<k).allSatisfy { result.logits[i * k + $0].isFinite } }
         if let first = bad.first {
+            let one = BatchLoader(samples: [samples(part)[first]], preprocessing: preprocessing, batchSize: 1,
+                                  mode: transform == .identity ? .evaluation : .transformed(transform), threads: 1)
+            let origin = try (other ?? model).firstNonFinite(one.batch(0).images)
             throw NonFiniteOutputs(model: key, on: transform == .identity ? "\(part.rawValue) split" : "\(part.rawValue) split, \(transform.rawValue)",
-                                   count: bad.count, total: result.labels.count, firstImage: paths(part)[first])
+                                   count: bad.count, total: result.labels.count, firstImage: paths(part)[first], origin: origin)
         }
         lock.withLock { predictionCache[cacheKey] = result }
         return result

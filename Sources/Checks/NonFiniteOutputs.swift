@@ -10,9 +10,12 @@ public struct NonFiniteOutputs: Error, CustomStringConvertible, Sendable {
     public let total: Int
     /// The first such image.
     public let firstImage: String
+    /// Where the first non-finite value arises for that image, when the model can say.
+    public let origin: String?
 
     public var description: String {
         "the \(model == "model" ? "model" : "\(model) model")'s outputs are not finite (NaN or infinity) on \(count) of \(total) images "
-            + "of the \(on), first \(firstImage); nothing can be measured from them"
+            + "of the \(on), first \(firstImage)"
+            + (origin.map { " (first non-finite: \($0))" } ?? "") + "; nothing can be measured from them"
     }
 }

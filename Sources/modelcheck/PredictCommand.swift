@@ -43,10 +43,12 @@ struct PredictCommand: ParsableCommand {
                 logits: (0..<k).map { Double(logits[i * k + $0]) }))
         }
         // A NaN model has no prediction to give: say so and fail rather than print a class.
-        let broken = results.filter { !$0.logits.allSatisfy(\.isFinite) }.map(\.path)
-        if !broken.isEmpty {
+        let broken = results.indices.filter { !results[$0].logits.allSatisfy(\.isFinite) }
+        if let first = broken.first {
+            let origin = net.firstNonFinite(batch.slice(first..<first + 1)).map { " (first non-finite: \($0))" } ?? ""
             fflush(nil)
-            FileHandle.standardError.write(Data("modelcheck: \(model) gives non-finite outputs (NaN or infinity) for \(broken.count) of \(results.count) images, first \(broken[0]); no prediction\n".utf8))
+            FileHandle.standardError.write(Data(("modelcheck: \(model) gives non-finite outputs (NaN or infinity) for \(broken.count) of \(results.count) images, "
+                + "first \(images[first])\(origin); no prediction\n").utf8))
             throw ExitCode(1)
         }
         if json {

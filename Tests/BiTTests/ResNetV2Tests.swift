@@ -34,6 +34,25 @@ import Testing
         }
     }
 
+    @Test func theFirstNonFiniteValueIsNamedWhereItArises() throws {
+        let model = try Self.tinyModel()
+        let images = GradientCheck.random([1, 13, 13, 3], seed: 7)
+        #expect(model.firstNonFinite(images) == nil)
+        // Finite weights whose product overflows: block2's first GroupNorm scales and shifts past
+        // the largest double, so that layer's output is the first to hold an infinity.
+        let overflowing = try Self.tinyModel()
+        for key in ["resnet/block2/unit01/a/group_norm/gamma", "resnet/block2/unit01/a/group_norm/beta"] {
+            let t = overflowing.parameters.tensor(key)
+            for i in 0..<t.count { t[i] = .greatestFiniteMagnitude }
+        }
+        let overflow = try #require(overflowing.firstNonFinite(images))
+        #expect(overflow.hasPrefix("output of resnet/block2/unit01/a/group_norm (with ReLU)"), "\(overflow)")
+        // A NaN weight is named as the parameter, before the layers it spoils.
+        let damaged = try Self.tinyModel()
+        damaged.parameters.tensor("resnet/block3/unit02/b/standardized_conv2d/kernel")[5] = .nan
+        #expect(damaged.firstNonFinite(images) == "parameter resnet/block3/unit02/b/standardized_conv2d/kernel (1 of 9216 values)")
+    }
+
     @Test func splittingTheBatchAcrossThreadsIsExactUpToSummationOrder() throws {
         let model = try Self.tinyModel()
         let images = GradientCheck.random([4, 19, 19, 3], seed: 6)

@@ -40,6 +40,9 @@ import Testing
         #expect(verified.stdout.contains("outputs are not finite (NaN or infinity)"), "\(verified.stdout)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("verification.json"))) as? [String: Any])
         #expect(json["exitCode"] as? Int == 1)
+        let finite = (json["checks"] as? [[String: Any]])?.first { $0["id"] as? String == "finite_outputs" }
+        let finiteMessage = finite?["message"] as? String ?? ""
+        #expect(finiteMessage.contains("the first non-finite value is in the parameter resnet/head/conv2d/kernel"), "\(finiteMessage)")
         // JSON has no infinity: the softmax check's infinite error is written as a string and read back as a number.
         let decoded = try Reports.JSONReport.decoder.decode(VerificationResult.self, from: Data(contentsOf: run.appendingPathComponent("verification.json")))
         #expect(decoded.checks.first { $0.id == "softmax_sums_to_one" }?.value == .infinity)
@@ -65,6 +68,7 @@ import Testing
         let image = try #require(FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("Parasitized").path).first)
         let predicted = try CLI.run(["predict", "--model", broken.path, data.appendingPathComponent("Parasitized/\(image)").path])
         #expect(predicted.status == 1 && predicted.stderr.contains("non-finite outputs"), "\(predicted.stdout)\(predicted.stderr)")
+        #expect(predicted.stderr.contains("(first non-finite: parameter resnet/head/conv2d/kernel"), "\(predicted.stderr)")
         #expect(predicted.stdout.isEmpty)
     }
 }

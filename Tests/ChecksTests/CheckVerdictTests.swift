@@ -21,7 +21,10 @@ import Testing
         #expect(try SoftmaxCheck(tolerance: 1e-5, sample: 32).run(f.context(f.goodModel)).verdict == .pass)
         // A model whose outputs are NaN: its "probabilities" do not sum to 1.
         let broken = CheckFixture.edited(f.goodModel) { name, t in if name.hasSuffix("head/conv2d/bias") { t[0] = .nan } }
-        #expect(try FiniteOutputsCheck().run(f.context(broken)).verdict == .fail)
+        let nonFinite = try FiniteOutputsCheck().run(f.context(broken))
+        #expect(nonFinite.verdict == .fail)
+        #expect(nonFinite.message.contains("the first non-finite value is in the parameter resnet/head/conv2d/bias (1 of 2 values)"),
+                "\(nonFinite.message)")
         #expect(try SoftmaxCheck(tolerance: 1e-5, sample: 32).run(f.context(broken)).verdict == .fail)
     }
 
@@ -157,6 +160,7 @@ final class DriftingClassifier: Classifier, @unchecked Sendable {
         return out
     }
     func predictions(_ loader: BatchLoader, threads: Int) throws -> DatasetPredictions { try base.predictions(loader, threads: threads) }
+    func firstNonFinite(_ images: Tensor<Float>) -> String? { base.firstNonFinite(images) }
 }
 
 /// A classifier whose outputs depend on how many images share the batch (a sum where a mean was
@@ -171,4 +175,5 @@ struct BatchDependentClassifier: Classifier {
         return out
     }
     func predictions(_ loader: BatchLoader, threads: Int) throws -> DatasetPredictions { try base.predictions(loader, threads: threads) }
+    func firstNonFinite(_ images: Tensor<Float>) -> String? { base.firstNonFinite(images) }
 }

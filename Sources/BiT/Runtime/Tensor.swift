@@ -99,3 +99,12 @@ extension Tensor {
         return t
     }
 }
+
+extension Tensor {
+    /// How many elements are NaN or infinite.
+    var nonFiniteCount: Int {
+        var bad = 0
+        for i in 0..<count where !pointer[i].isFinite { bad += 1 }
+        return bad
+    }
+}

@@ -16,12 +16,14 @@ public struct FiniteOutputsCheck: Check, Equatable {
         let logits = context.model.logits(batch.images, threads: context.threads)
         let k = logits.shape[1]
         let bad = (0..<batch.labels.count).filter { i in (0..<k).contains { !logits[i * k + $0].isFinite } }
+        let origin = bad.first.flatMap { context.model.firstNonFinite(batch.images.slice($0..<$0 + 1)) }
         return CheckResult(
             id: id, kind: Self.name, title: "all outputs finite", severity: severity,
             verdict: bad.isEmpty ? .pass : .fail, value: Double(bad.count), threshold: 0, comparison: .atMost,
             samples: batch.labels.count,
             message: bad.isEmpty ? "\(batch.labels.count * k) logits, all finite"
-                : "\(bad.count) of \(batch.labels.count) images have a non-finite output",
+                : "\(bad.count) of \(batch.labels.count) images have a non-finite output"
+                    + (origin.map { "; the first non-finite value is in the \($0)" } ?? ""),
             evidence: bad.prefix(8).map { batch.paths[$0] })
     }
 }
