@@ -13,60 +13,61 @@ public struct MetricMeasurement: Sendable {
     public let details: [String: Double]
 
     /// Measures `metric` on `predictions`, with `positive` the positive class of one-vs-rest
-    /// metrics; nil when the metric is undefined on them (no positives for a recall, ...).
+    /// metrics; nil when the metric is undefined on them (no positives for a recall, ...); throws
+    /// on predictions no statistic can take (NaN scores).
     public static func measure(_ metric: Spec.Metric, on predictions: DatasetPredictions, positive: Int,
-                               confidence: Double, seed: UInt64 = 0) -> MetricMeasurement? {
+                               confidence: Double, seed: UInt64 = 0) throws -> MetricMeasurement? {
         let labels = predictions.labels, predicted = predictions.predictedClasses, k = predictions.classes
         let probabilities = predictions.probabilities.map(Double.init)
         let isPositive = labels.map { $0 == positive }
         let score = (0..<labels.count).map { probabilities[$0 * k + positive] }
-        let binary = BinaryConfusion(labels: isPositive, predictions: predicted.map { $0 == positive }, positive: true)
+        let binary = try BinaryConfusion(labels: isPositive, predictions: predicted.map { $0 == positive }, positive: true)
         let counts: [String: Double] = ["truePositives": Double(binary.truePositives), "falsePositives": Double(binary.falsePositives),
                                         "trueNegatives": Double(binary.trueNegatives), "falseNegatives": Double(binary.falseNegatives)]
-        func proportion(_ p: BinaryConfusion.Proportion?) -> MetricMeasurement? {
+        func proportion(_ p: BinaryConfusion.Proportion?) throws -> MetricMeasurement? {
             guard let p else { return nil }
-            let w = p.wilson(confidence: confidence)
+            let w = try p.wilson(confidence: confidence)
             return MetricMeasurement(value: p.value, interval: w.map { ($0.lower, $0.upper) }, samples: p.denominator,
                                      method: "Wilson", details: counts)
         }
-        func bootstrapped(_ value: Double?, _ statistic: @escaping ([Double], [Bool]) -> Double?) -> MetricMeasurement? {
+        func bootstrapped(_ value: Double?, _ statistic: @escaping ([Double], [Bool]) throws -> Double?) throws -> MetricMeasurement? {
             guard let value else { return nil }
-            let ci = Bootstrap.percentileInterval(scores: score, labels: isPositive, replicates: 1000, confidence: confidence,
+            let ci = try Bootstrap.percentileInterval(scores: score, labels: isPositive, replicates: 1000, confidence: confidence,
                                                   seed: seed, statistic: statistic)
             return MetricMeasurement(value: value, interval: ci.map { ($0.lower, $0.upper) }, samples: labels.count,
                                      method: ci == nil ? nil : "bootstrap", details: counts)
         }
         // Binary statistics recomputed from resampled scores: the positive class wins at p > 1/2.
-        func confusion(_ s: [Double], _ l: [Bool]) -> BinaryConfusion {
-            BinaryConfusion(labels: l, predictions: s.map { $0 > 0.5 }, positive: true)
+        func confusion(_ s: [Double], _ l: [Bool]) throws -> BinaryConfusion {
+            try BinaryConfusion(labels: l, predictions: s.map { $0 > 0.5 }, positive: true)
         }
         switch metric {
         case .accuracy:
-            if k == 2 { return proportion(binary.accuracy) }
-            return proportion(ConfusionMatrix(classCount: k, labels: labels, predictions: predicted).accuracy)
-        case .precision: return proportion(binary.precision)
-        case .recall, .sensitivity: return proportion(binary.recall)
-        case .specificity: return proportion(binary.specificity)
-        case .falseNegativeRate: return proportion(binary.falseNegativeRate)
-        case .falsePositiveRate: return proportion(binary.falsePositiveRate)
-        case .f1: return bootstrapped(binary.f1?.value) { confusion($0, $1).f1?.value }
+            if k == 2 { return try proportion(binary.accuracy) }
+            return try proportion(try ConfusionMatrix(classCount: k, labels: labels, predictions: predicted).accuracy)
+        case .precision: return try proportion(binary.precision)
+        case .recall, .sensitivity: return try proportion(binary.recall)
+        case .specificity: return try proportion(binary.specificity)
+        case .falseNegativeRate: return try proportion(binary.falseNegativeRate)
+        case .falsePositiveRate: return try proportion(binary.falsePositiveRate)
+        case .f1: return try bootstrapped(binary.f1?.value) { try confusion($0, $1).f1?.value }
         case .balancedAccuracy:
-            if k == 2 { return bootstrapped(binary.balancedAccuracy) { confusion($0, $1).balancedAccuracy } }
-            let m = ConfusionMatrix(classCount: k, labels: labels, predictions: predicted)
+            if k == 2 { return try bootstrapped(binary.balancedAccuracy) { try confusion($0, $1).balancedAccuracy } }
+            let m = try ConfusionMatrix(classCount: k, labels: labels, predictions: predicted)
             return m.macroRecall.map { MetricMeasurement(value: $0, interval: nil, samples: labels.count, method: nil, details: counts) }
         case .rocAUC:
-            guard let d = DeLong.estimate(scores: score, labels: isPositive, confidence: confidence) else { return nil }
+            guard let d = try DeLong.estimate(scores: score, labels: isPositive, confidence: confidence) else { return nil }
             return MetricMeasurement(value: d.auc, interval: (d.lower, d.upper), samples: labels.count, method: "DeLong", details: counts)
         case .prAUC:
-            return bootstrapped(PRCurve(scores: score, labels: isPositive)?.averagePrecision) { PRCurve(scores: $0, labels: $1)?.averagePrecision }
+            return try bootstrapped(try PRCurve(scores: score, labels: isPositive)?.averagePrecision) { try PRCurve(scores: $0, labels: $1)?.averagePrecision }
         case .expectedCalibrationError:
             let rows = (0..<labels.count).map { Array(probabilities[$0 * k..<($0 + 1) * k]) }
-            guard let ece = CalibrationError(probabilities: rows, labels: labels) else { return nil }
+            guard let ece = try CalibrationError(probabilities: rows, labels: labels) else { return nil }
             if k != 2 { return MetricMeasurement(value: ece.value, interval: nil, samples: labels.count, method: nil, details: counts) }
-            return bootstrapped(ece.value) { s, l in
+            return try bootstrapped(ece.value) { s, l in
                 let top = s.map { max($0, 1 - $0) }
                 let correct = zip(s, l).map { ($0 > 0.5) == $1 }
-                return CalibrationError(confidences: top, correct: correct)?.value
+                return try CalibrationError(confidences: top, correct: correct)?.value
             }
         }
     }

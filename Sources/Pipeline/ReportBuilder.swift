@@ -15,9 +15,9 @@ public enum ReportBuilder {
         let predictions = try context.predictions(.test)
         let k = predictions.classes, names = context.metadata.classNames
         let predicted = predictions.predictedClasses, probs = predictions.probabilities
-        let confusion = ConfusionMatrix(classCount: k, labels: predictions.labels, predictions: predicted).counts
+        let confusion = try ConfusionMatrix(classCount: k, labels: predictions.labels, predictions: predicted).counts
         let positive = context.positiveClass
-        let roc = ROCCurve(scores: (0..<predictions.labels.count).map { Double(probs[$0 * k + positive]) },
+        let roc = try ROCCurve(scores: (0..<predictions.labels.count).map { Double(probs[$0 * k + positive]) },
                            labels: predictions.labels.map { $0 == positive })
         let curves = (try? run.readLog())?.map { (step: $0.step, loss: $0.loss, validationLoss: $0.validationLoss,
                                                   validationAccuracy: $0.validationAccuracy) } ?? []

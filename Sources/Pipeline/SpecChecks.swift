@@ -19,7 +19,8 @@ public struct SpecChecks {
     }
 
     /// Runs `checks` in order on `context`; a check that needs outputs the model cannot give as
-    /// numbers (NaN, infinity) fails with the reason, and the others still run.
+    /// numbers (NaN, infinity), or whose statistic cannot take them, fails with the reason, and the
+    /// others still run.
     public static func run(_ checks: [any Check], on context: CheckContext) throws -> [CheckResult] {
         try checks.map { check in
             do {
@@ -28,6 +29,10 @@ public struct SpecChecks {
                 let kind = (type(of: check) as? any CheckDefinition.Type)?.name ?? check.id
                 return CheckResult(id: check.id, kind: kind, title: "needs finite model outputs", severity: check.severity,
                                    verdict: .fail, samples: outputs.total, message: outputs.description, evidence: [outputs.firstImage])
+            } catch let statistics as StatisticsError {
+                let kind = (type(of: check) as? any CheckDefinition.Type)?.name ?? check.id
+                return CheckResult(id: check.id, kind: kind, title: "needs computable statistics", severity: check.severity,
+                                   verdict: .fail, message: "cannot be measured: \(statistics)")
             }
         }
     }

@@ -5,11 +5,11 @@ import Training
 
 extension TrainingPlan {
     /// The training run a spec describes; what the spec leaves out, BiT-HyperRule decides.
-    public init(spec: Spec, threads defaultThreads: Int) {
+    public init(spec: Spec, threads defaultThreads: Int) throws {
         let t = spec.training
         let split = spec.data.split
-        // Safe: the spec parser already enforced positive fractions summing to 1.
-        let rule = try! SplitRule(by: split.by, train: split.train, validation: split.validation, test: split.test, seed: split.seed)
+        // The spec parser already refuses fractions that do not make a split; this only repeats it.
+        let rule = try SplitRule(by: split.by, train: split.train, validation: split.validation, test: split.test, seed: split.seed)
         let model: ModelSource
         switch spec.model {
         case .architecture(let a): model = .architecture(a.description)
@@ -17,7 +17,7 @@ extension TrainingPlan {
         }
         self.init(
             data: spec.data.folder, classes: spec.data.classes, groupPattern: split.groupPattern, split: rule, model: model,
-            run: t?.run ?? Spec.defaultRunFolder(specFolder: spec.file.deletingLastPathComponent(), name: spec.name),
+            run: TrainingPlanDefaults.runFolder(spec),
             rule: .init(totalSteps: t?.steps, warmupSteps: t?.warmup, decaySteps: t?.decay, mixupAlpha: t?.mixup,
                         batchSize: t?.batch, baseLearningRate: t?.learningRate, momentum: t?.momentum),
             resize: spec.data.preprocessing.resize, crop: spec.data.preprocessing.crop,

@@ -6,6 +6,6 @@ import Training
 public enum TrainingPlanDefaults {
     /// `training.run`, or `<spec folder>/../runs/<name>`.
     public static func runFolder(_ spec: Spec) -> URL {
-        TrainingPlan(spec: spec, threads: 1).run
+        spec.training?.run ?? Spec.defaultRunFolder(specFolder: spec.file.deletingLastPathComponent(), name: spec.name)
     }
 }

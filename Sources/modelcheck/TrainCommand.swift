@@ -59,7 +59,7 @@ struct TrainCommand: ParsableCommand {
         let plan: TrainingPlan
         if let spec {
             guard data == nil else { throw ValidationError("give a spec or --data, not both") }
-            plan = TrainingPlan(spec: try Spec.load(contentsOf: URL(fileURLWithPath: spec)), threads: threads)
+            plan = try TrainingPlan(spec: try Spec.load(contentsOf: URL(fileURLWithPath: spec)), threads: threads)
         } else {
             guard let data else { throw ValidationError("give a spec, or --data DIR") }
             plan = try folderPlan(data)

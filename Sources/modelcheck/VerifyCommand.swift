@@ -168,7 +168,7 @@ struct ReportOptions: ParsableArguments {
         do {
             inputs = try outcome.context.map { try ReportBuilder.inputs(result: result, specName: outcome.specName, spec: spec, context: $0, run: run) }
                 ?? ReportInputs(result: result, specName: outcome.specName)
-        } catch is NonFiniteOutputs {
+        } catch is NonFiniteOutputs, is StatisticsError {
             // No confusion matrix or curve can be drawn from NaN outputs; the checks say why.
             inputs = ReportInputs(result: result, specName: outcome.specName)
         }

@@ -4,8 +4,8 @@ import Checks
 
 @Suite("Statistics: stratified bootstrap")
 struct StatisticsBootstrapTests {
-    private static func auc(_ scores: [Double], _ labels: [Bool]) -> Double? {
-        ROCCurve(scores: scores, labels: labels)?.auc
+    private static func auc(_ scores: [Double], _ labels: [Bool]) throws -> Double? {
+        try ROCCurve(scores: scores, labels: labels)?.auc
     }
 
     /// The Mann–Whitney AUC by comparing every pair: in debug builds far quicker than sorting at these sizes.
@@ -32,18 +32,18 @@ struct StatisticsBootstrapTests {
     @Test("the same seed gives the same interval, another seed another")
     func deterministic() throws {
         let sample = Self.binormalSample(positives: 25, negatives: 40, shift: 1, seed: 7)
-        let first = try #require(Bootstrap.percentileInterval(scores: sample.scores, labels: sample.labels,
+        let first = try #require(try Bootstrap.percentileInterval(scores: sample.scores, labels: sample.labels,
                                                               replicates: 300, seed: 42, statistic: Self.auc))
-        let again = try #require(Bootstrap.percentileInterval(scores: sample.scores, labels: sample.labels,
+        let again = try #require(try Bootstrap.percentileInterval(scores: sample.scores, labels: sample.labels,
                                                               replicates: 300, seed: 42, statistic: Self.auc))
-        let other = try #require(Bootstrap.percentileInterval(scores: sample.scores, labels: sample.labels,
+        let other = try #require(try Bootstrap.percentileInterval(scores: sample.scores, labels: sample.labels,
                                                               replicates: 300, seed: 43, statistic: Self.auc))
         #expect(first == again)
         #expect(first != other)
-        #expect(first.estimate == ROCCurve(scores: sample.scores, labels: sample.labels)?.auc)
+        #expect(try first.estimate == ROCCurve(scores: sample.scores, labels: sample.labels)?.auc)
         #expect(first.lower < first.estimate && first.estimate < first.upper && first.replicates == 300)
         // A DeLong interval on the same data should be of similar width.
-        let delong = try #require(DeLong.estimate(scores: sample.scores, labels: sample.labels))
+        let delong = try #require(try DeLong.estimate(scores: sample.scores, labels: sample.labels))
         let ratio = (first.upper - first.lower) / (delong.upper - delong.lower)
         #expect(ratio > 0.7 && ratio < 1.4)
     }
@@ -51,7 +51,7 @@ struct StatisticsBootstrapTests {
     @Test("a seed's replicates are the documented SplitMix64 draws: matches a Python re-implementation")
     func matchesPython() throws {
         let reference = try StatisticsFixtures.load().bootstrap
-        let interval = try #require(Bootstrap.percentileInterval(
+        let interval = try #require(try Bootstrap.percentileInterval(
             scores: reference.scores, labels: reference.labels, replicates: reference.replicates,
             confidence: reference.confidence, seed: reference.seed, statistic: Self.auc))
         #expect(statisticsClose(interval.estimate, reference.estimate))
@@ -64,7 +64,7 @@ struct StatisticsBootstrapTests {
     func stratifiedAndInterpolated() throws {
         let sample = Self.binormalSample(positives: 3, negatives: 9, shift: 0.5, seed: 1)
         var calls = 0
-        let interval = try #require(Bootstrap.percentileInterval(
+        let interval = try #require(try Bootstrap.percentileInterval(
             scores: sample.scores, labels: sample.labels, replicates: 1000, confidence: 0.95, seed: 5
         ) { scores, labels in
             #expect(labels.filter { $0 }.count == 3 && labels.count == 12 && scores.count == 12)
@@ -78,12 +78,12 @@ struct StatisticsBootstrapTests {
     }
 
     @Test("undefined statistics and missing classes")
-    func undefined() {
-        #expect(Bootstrap.percentileInterval(scores: [0.1, 0.2], labels: [true, true], seed: 0,
+    func undefined() throws {
+        #expect(try Bootstrap.percentileInterval(scores: [0.1, 0.2], labels: [true, true], seed: 0,
                                              statistic: Self.auc) == nil)
-        #expect(Bootstrap.percentileInterval(scores: [0.1, 0.2], labels: [true, false], seed: 0) { _, _ in nil } == nil)
+        #expect(try Bootstrap.percentileInterval(scores: [0.1, 0.2], labels: [true, false], seed: 0) { _, _ in nil } == nil)
         var call = 0
-        let partial = Bootstrap.percentileInterval(scores: [0.1, 0.2, 0.3], labels: [true, false, true], replicates: 10,
+        let partial = try Bootstrap.percentileInterval(scores: [0.1, 0.2, 0.3], labels: [true, false, true], replicates: 10,
                                                    seed: 0) { _, _ in
             defer { call += 1 }
             return call.isMultiple(of: 2) ? 1 : nil
@@ -98,11 +98,11 @@ struct StatisticsBootstrapTests {
         var covered = 0
         let repetitions = 200
         let first = Self.binormalSample(positives: 25, negatives: 25, shift: shift, seed: 1000)
-        #expect(Self.pairwiseAUC(first.scores, first.labels) == Self.auc(first.scores, first.labels))
+        #expect(try Self.pairwiseAUC(first.scores, first.labels) == Self.auc(first.scores, first.labels))
         for repetition in 0..<repetitions {
             let sample = Self.binormalSample(positives: 25, negatives: 25, shift: shift,
                                              seed: UInt64(1000 + repetition))
-            let interval = try #require(Bootstrap.percentileInterval(
+            let interval = try #require(try Bootstrap.percentileInterval(
                 scores: sample.scores, labels: sample.labels, replicates: 200, confidence: 0.9,
                 seed: UInt64(repetition), statistic: Self.pairwiseAUC))
             if interval.lower <= trueAUC && trueAUC <= interval.upper { covered += 1 }

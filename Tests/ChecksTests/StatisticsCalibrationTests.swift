@@ -8,10 +8,10 @@ struct StatisticsCalibrationTests {
         for reference in try StatisticsFixtures.load().calibration {
             let computed: CalibrationError?
             if let probabilities = reference.probabilities, let labels = reference.labels {
-                computed = CalibrationError(probabilities: probabilities, labels: labels,
+                computed = try CalibrationError(probabilities: probabilities, labels: labels,
                                             binCount: reference.bins.count)
             } else {
-                computed = CalibrationError(confidences: reference.confidences, correct: reference.correct,
+                computed = try CalibrationError(confidences: reference.confidences, correct: reference.correct,
                                             binCount: reference.bins.count)
             }
             let calibration = try #require(computed, "\(reference.name)")
@@ -28,11 +28,11 @@ struct StatisticsCalibrationTests {
 
     @Test("no samples, perfect calibration, default bins")
     func simpleCases() throws {
-        #expect(CalibrationError(confidences: [], correct: []) == nil)
-        let perfect = try #require(CalibrationError(confidences: [1, 1, 0.5, 0.5],
+        #expect(try CalibrationError(confidences: [], correct: []) == nil)
+        let perfect = try #require(try CalibrationError(confidences: [1, 1, 0.5, 0.5],
                                                     correct: [true, true, true, false]))
         #expect(perfect.value == 0 && perfect.bins.count == 15)
-        let overconfident = try #require(CalibrationError(confidences: [0.9, 0.9], correct: [false, true],
+        let overconfident = try #require(try CalibrationError(confidences: [0.9, 0.9], correct: [false, true],
                                                           binCount: 10))
         #expect(statisticsClose(overconfident.value, 0.4))
         // 0.9 lies on the edge 9/10, so it falls in bin 8, (0.8, 0.9].

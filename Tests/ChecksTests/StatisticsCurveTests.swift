@@ -6,7 +6,7 @@ struct StatisticsCurveTests {
     @Test("ROC points and AUC match scikit-learn and Mann–Whitney, ties included")
     func rocMatchesSklearn() throws {
         for reference in try StatisticsFixtures.load().curves {
-            let curve = ROCCurve(scores: reference.scores, labels: reference.labels)
+            let curve = try ROCCurve(scores: reference.scores, labels: reference.labels)
             guard let expected = reference.roc else {
                 #expect(curve == nil, "\(reference.name): one class only")
                 continue
@@ -29,7 +29,7 @@ struct StatisticsCurveTests {
     @Test("precision–recall points and average precision match scikit-learn")
     func prMatchesSklearn() throws {
         for reference in try StatisticsFixtures.load().curves {
-            let curve = PRCurve(scores: reference.scores, labels: reference.labels)
+            let curve = try PRCurve(scores: reference.scores, labels: reference.labels)
             guard let expected = reference.pr else {
                 #expect(curve == nil, "\(reference.name): no positives")
                 continue
@@ -47,15 +47,15 @@ struct StatisticsCurveTests {
     @Test("hand-checked ties: a tie between classes counts one half")
     func handCheckedTies() throws {
         // Positives 0.9, 0.4, 0.1; negatives 0.4, 0.4. Pairs won: 0.9 beats both (2), 0.4 ties both (1), 0.1 none.
-        let roc = try #require(ROCCurve(scores: [0.9, 0.4, 0.4, 0.4, 0.1], labels: [true, true, false, false, true]))
+        let roc = try #require(try ROCCurve(scores: [0.9, 0.4, 0.4, 0.4, 0.1], labels: [true, true, false, false, true]))
         #expect(roc.auc == 0.5)
         #expect(roc.points.map(\.truePositives) == [0, 1, 2, 3])
         #expect(roc.points.map(\.falsePositives) == [0, 0, 2, 2])
-        let constant = try #require(ROCCurve(scores: [0.3, 0.3, 0.3], labels: [true, false, false]))
+        let constant = try #require(try ROCCurve(scores: [0.3, 0.3, 0.3], labels: [true, false, false]))
         #expect(constant.auc == 0.5 && constant.points.count == 2)
-        let separated = try #require(ROCCurve(scores: [0.1, 0.2, 0.8, 0.9], labels: [false, false, true, true]))
+        let separated = try #require(try ROCCurve(scores: [0.1, 0.2, 0.8, 0.9], labels: [false, false, true, true]))
         #expect(separated.auc == 1)
-        let pr = try #require(PRCurve(scores: [0.1, 0.2, 0.8, 0.9], labels: [false, false, true, true]))
+        let pr = try #require(try PRCurve(scores: [0.1, 0.2, 0.8, 0.9], labels: [false, false, true, true]))
         #expect(pr.averagePrecision == 1)
     }
 }

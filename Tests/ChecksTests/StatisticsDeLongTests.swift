@@ -6,7 +6,7 @@ struct StatisticsDeLongTests {
     @Test("variance and interval match the O(n²) structural-components reference")
     func singleMatchesReference() throws {
         for reference in try StatisticsFixtures.load().delong {
-            let estimate = try #require(DeLong.estimate(scores: reference.scores, labels: reference.labels,
+            let estimate = try #require(try DeLong.estimate(scores: reference.scores, labels: reference.labels,
                                                         confidence: reference.confidence), "\(reference.name)")
             let name = "\(reference.name) at \(reference.confidence)"
             #expect(statisticsClose(estimate.auc, reference.auc), "\(name) AUC")
@@ -15,7 +15,7 @@ struct StatisticsDeLongTests {
             #expect(statisticsClose(estimate.lower, reference.lower, relative: 1e-12), "\(name) lower")
             #expect(statisticsClose(estimate.upper, reference.upper, relative: 1e-12), "\(name) upper")
             #expect(estimate.positives + estimate.negatives == reference.labels.count)
-            let roc = try #require(ROCCurve(scores: reference.scores, labels: reference.labels))
+            let roc = try #require(try ROCCurve(scores: reference.scores, labels: reference.labels))
             #expect(estimate.auc == roc.auc, "\(name): same AUC as the ROC curve")
         }
     }
@@ -23,7 +23,7 @@ struct StatisticsDeLongTests {
     @Test("paired test matches the O(n²) reference")
     func pairedMatchesReference() throws {
         for reference in try StatisticsFixtures.load().delongPaired {
-            let comparison = try #require(DeLong.compare(scoresA: reference.scoresA, scoresB: reference.scoresB,
+            let comparison = try #require(try DeLong.compare(scoresA: reference.scoresA, scoresB: reference.scoresB,
                                                          labels: reference.labels), "\(reference.name)")
             #expect(statisticsClose(comparison.aucA, reference.aucA), "\(reference.name) AUC A")
             #expect(statisticsClose(comparison.aucB, reference.aucB), "\(reference.name) AUC B")
@@ -37,20 +37,20 @@ struct StatisticsDeLongTests {
     @Test("undefined and degenerate cases")
     func degenerate() throws {
         // One positive: the within-class variance is undefined.
-        #expect(DeLong.estimate(scores: [0.9, 0.1, 0.2], labels: [true, false, false]) == nil)
-        #expect(DeLong.estimate(scores: [0.9, 0.8], labels: [true, true]) == nil)
-        #expect(DeLong.compare(scoresA: [0.9, 0.1, 0.2], scoresB: [0.1, 0.2, 0.3], labels: [true, false, false]) == nil)
+        #expect(try DeLong.estimate(scores: [0.9, 0.1, 0.2], labels: [true, false, false]) == nil)
+        #expect(try DeLong.estimate(scores: [0.9, 0.8], labels: [true, true]) == nil)
+        #expect(try DeLong.compare(scoresA: [0.9, 0.1, 0.2], scoresB: [0.1, 0.2, 0.3], labels: [true, false, false]) == nil)
         let scores = [0.1, 0.4, 0.35, 0.8, 0.7, 0.2]
         let labels = [false, false, true, true, true, false]
-        let same = try #require(DeLong.compare(scoresA: scores, scoresB: scores, labels: labels))
+        let same = try #require(try DeLong.compare(scoresA: scores, scoresB: scores, labels: labels))
         #expect(same.z == 0 && same.pValue == 1 && same.difference == 0)
         // A perfect ranking against a constant one: zero variance of the difference, so z is infinite.
         let separated = [0.1, 0.2, 0.3, 0.8, 0.9, 0.95]
         let separatedLabels = [false, false, false, true, true, true]
-        let perfect = try #require(DeLong.compare(scoresA: separated, scoresB: [Double](repeating: 0.5, count: 6),
+        let perfect = try #require(try DeLong.compare(scoresA: separated, scoresB: [Double](repeating: 0.5, count: 6),
                                                   labels: separatedLabels))
         #expect(perfect.difference == 0.5 && perfect.z == .infinity && perfect.pValue == 0)
-        let point = try #require(DeLong.estimate(scores: separated, labels: separatedLabels))
+        let point = try #require(try DeLong.estimate(scores: separated, labels: separatedLabels))
         #expect(point.auc == 1 && point.variance == 0 && point.lower == 1 && point.upper == 1)
     }
 }

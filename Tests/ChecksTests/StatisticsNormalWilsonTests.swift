@@ -46,7 +46,7 @@ struct StatisticsNormalWilsonTests {
         let fixture = try StatisticsFixtures.load()
         // The reference roots come from numpy.roots (companion-matrix eigenvalues), good to about 1e-13.
         for reference in fixture.wilson {
-            let interval = try #require(WilsonInterval(successes: reference.k, trials: reference.n,
+            let interval = try #require(try WilsonInterval(successes: reference.k, trials: reference.n,
                                                        confidence: reference.confidence))
             let label = "\(reference.k)/\(reference.n) at \(reference.confidence)"
             #expect(statisticsClose(interval.lower, reference.lower, relative: 1e-11, absolute: 1e-12), "\(label) lower")
@@ -57,17 +57,17 @@ struct StatisticsNormalWilsonTests {
 
     @Test("Wilson edge cases: no trials, none and all successes")
     func wilsonEdges() throws {
-        #expect(WilsonInterval(successes: 0, trials: 0) == nil)
-        let none = try #require(WilsonInterval(successes: 0, trials: 20))
+        #expect(try WilsonInterval(successes: 0, trials: 0) == nil)
+        let none = try #require(try WilsonInterval(successes: 0, trials: 20))
         #expect(none.lower == 0 && none.upper > 0 && none.upper < 0.2)
-        let all = try #require(WilsonInterval(successes: 20, trials: 20))
+        let all = try #require(try WilsonInterval(successes: 20, trials: 20))
         #expect(all.upper == 1 && all.lower < 1 && all.lower > 0.8)
         // Symmetric in k ↔ n − k.
-        let low = try #require(WilsonInterval(successes: 3, trials: 17, confidence: 0.9))
-        let high = try #require(WilsonInterval(successes: 14, trials: 17, confidence: 0.9))
+        let low = try #require(try WilsonInterval(successes: 3, trials: 17, confidence: 0.9))
+        let high = try #require(try WilsonInterval(successes: 14, trials: 17, confidence: 0.9))
         #expect(statisticsClose(low.lower, 1 - high.upper) && statisticsClose(low.upper, 1 - high.lower))
         // Wider at higher confidence.
-        let wide = try #require(WilsonInterval(successes: 3, trials: 17, confidence: 0.99))
+        let wide = try #require(try WilsonInterval(successes: 3, trials: 17, confidence: 0.99))
         #expect(wide.lower < low.lower && wide.upper > low.upper)
     }
 }

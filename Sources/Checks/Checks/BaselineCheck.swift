@@ -49,14 +49,14 @@ public struct BaselineCheck: Check, Equatable {
         let candidate = try context.predictions(.test)
         let reference = try context.predictions(.test, model: baseline, key: "baseline")
         let positive = context.positiveClass
-        guard let c = MetricMeasurement.measure(config.metric, on: candidate, positive: positive, confidence: 0.95),
-              let b = MetricMeasurement.measure(config.metric, on: reference, positive: positive, confidence: 0.95) else {
+        guard let c = try MetricMeasurement.measure(config.metric, on: candidate, positive: positive, confidence: 0.95),
+              let b = try MetricMeasurement.measure(config.metric, on: reference, positive: positive, confidence: 0.95) else {
             return CheckResult(id: id, kind: Self.name, title: title, severity: severity, verdict: .inconclusive,
                                samples: candidate.labels.count, message: "\(name) is undefined on this test split")
         }
         // Signed so that positive means "candidate better".
         let gain = config.metric.higherIsBetter ? c.value - b.value : b.value - c.value
-        let mcnemar = McNemar(labels: candidate.labels, predictionsA: reference.predictedClasses, predictionsB: candidate.predictedClasses)
+        let mcnemar = try McNemar(labels: candidate.labels, predictionsA: reference.predictedClasses, predictionsB: candidate.predictedClasses)
         let p = mcnemar.pValue(.aBetter)
         let verdict: CheckResult.Verdict = gain >= -config.maxDrop ? .pass : (p < config.significance ? .fail : .inconclusive)
         let message = String(format: "%@ %.4f vs baseline %.4f (%@%.4f); McNemar: %d images only the baseline got right, %d only the candidate, one-sided p = %.3g",

@@ -43,7 +43,10 @@ public struct InvarianceCheck: Check, Equatable {
         let before = original.predictedClasses, after = moved.predictedClasses
         let p0 = original.probabilities, p1 = moved.probabilities
         let agree = zip(before, after).filter { $0 == $1 }.count
-        let interval = WilsonInterval(successes: agree, trials: n, confidence: confidence)!
+        // n > 0 here, so the interval exists.
+        guard let interval = try WilsonInterval(successes: agree, trials: n, confidence: confidence) else {
+            throw StatisticsError("no interval for \(agree) of \(n)")
+        }
         let share = Double(agree) / Double(n)
         let value = gateLowerBound ? interval.lower : share
         let verdict: CheckResult.Verdict = n < minSamples ? .inconclusive : (value >= minAgreement ? .pass : .fail)

@@ -51,7 +51,7 @@ public struct MetricCheck: Check, Equatable {
                         samples: m?.samples ?? predictions.labels.count, message: message, details: m?.details ?? [:], evidence: evidence)
         }
         guard !predictions.labels.isEmpty else { return result(onEmpty, "the test split is empty") }
-        guard let m = MetricMeasurement.measure(gate.metric, on: predictions, positive: context.positiveClass, confidence: gate.confidence) else {
+        guard let m = try MetricMeasurement.measure(gate.metric, on: predictions, positive: context.positiveClass, confidence: gate.confidence) else {
             return result(onEmpty, "\(name) is undefined on this test split (e.g. no \(context.metadata.classNames[context.positiveClass]) images)")
         }
         let value: Double

@@ -21,8 +21,8 @@ public struct BinaryConfusion: Sendable, Equatable, Codable {
         public var value: Double { Double(numerator) / Double(denominator) }
 
         /// The Wilson score interval of this proportion (which must not exceed 1).
-        public func wilson(confidence: Double = 0.95) -> WilsonInterval? {
-            WilsonInterval(successes: numerator, trials: denominator, confidence: confidence)
+        public func wilson(confidence: Double = 0.95) throws -> WilsonInterval? {
+            try WilsonInterval(successes: numerator, trials: denominator, confidence: confidence)
         }
     }
 
@@ -36,9 +36,8 @@ public struct BinaryConfusion: Sendable, Equatable, Codable {
     public var falseNegatives: Int
 
     /// Counts given directly.
-    public init(truePositives: Int, falsePositives: Int, trueNegatives: Int, falseNegatives: Int) {
-        precondition(min(truePositives, falsePositives, trueNegatives, falseNegatives) >= 0,
-                     "counts are never negative")
+    public init(truePositives: Int, falsePositives: Int, trueNegatives: Int, falseNegatives: Int) throws {
+        try StatisticsError.require(min(truePositives, falsePositives, trueNegatives, falseNegatives) >= 0, "counts are never negative")
         self.truePositives = truePositives
         self.falsePositives = falsePositives
         self.trueNegatives = trueNegatives
@@ -46,8 +45,8 @@ public struct BinaryConfusion: Sendable, Equatable, Codable {
     }
 
     /// Counts of true labels against predictions, one pair per sample; every label other than `positive` is negative.
-    public init<Label: Equatable>(labels: [Label], predictions: [Label], positive: Label) {
-        precondition(labels.count == predictions.count, "one prediction per label")
+    public init<Label: Equatable>(labels: [Label], predictions: [Label], positive: Label) throws {
+        try StatisticsError.requireSameCount(labels.count, predictions.count, "one prediction per label")
         var (tp, fp, tn, fn) = (0, 0, 0, 0)
         for (label, prediction) in zip(labels, predictions) {
             switch (label == positive, prediction == positive) {
@@ -57,7 +56,7 @@ public struct BinaryConfusion: Sendable, Equatable, Codable {
             case (true, false): fn += 1
             }
         }
-        self.init(truePositives: tp, falsePositives: fp, trueNegatives: tn, falseNegatives: fn)
+        try self.init(truePositives: tp, falsePositives: fp, trueNegatives: tn, falseNegatives: fn)
     }
 
     /// Number of samples.

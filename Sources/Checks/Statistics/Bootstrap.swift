@@ -24,14 +24,14 @@ public enum Bootstrap {
     /// replicate, or when a class is missing. The statistic gets scores and labels in matching order.
     public static func percentileInterval(
         scores: [Double], labels: [Bool], replicates: Int = 2000, confidence: Double = 0.95, seed: UInt64,
-        statistic: (_ scores: [Double], _ labels: [Bool]) -> Double?
-    ) -> Interval? {
-        precondition(scores.count == labels.count, "one label per score")
-        precondition(replicates > 0, "need at least one replicate")
-        precondition(confidence > 0 && confidence < 1, "confidence must lie in (0, 1)")
+        statistic: (_ scores: [Double], _ labels: [Bool]) throws -> Double?
+    ) throws -> Interval? {
+        try StatisticsError.requireSameCount(scores.count, labels.count, "one label per score")
+        try StatisticsError.require(replicates > 0, "need at least one replicate, got \(replicates)")
+        try StatisticsError.requireConfidence(confidence)
         let positives = zip(scores, labels).filter { $0.1 }.map { $0.0 }
         let negatives = zip(scores, labels).filter { !$0.1 }.map { $0.0 }
-        guard !positives.isEmpty, !negatives.isEmpty, let estimate = statistic(scores, labels) else { return nil }
+        guard !positives.isEmpty, !negatives.isEmpty, let estimate = try statistic(scores, labels) else { return nil }
         // Positives first, then negatives: the labels are the same for every replicate.
         let resampledLabels = [Bool](repeating: true, count: positives.count)
             + [Bool](repeating: false, count: negatives.count)
@@ -46,7 +46,7 @@ public enum Bootstrap {
             for i in negatives.indices {
                 resampled[positives.count + i] = negatives[generator.next(below: negatives.count)]
             }
-            if let value = statistic(resampled, resampledLabels) { values.append(value) }
+            if let value = try statistic(resampled, resampledLabels) { values.append(value) }
         }
         guard !values.isEmpty else { return nil }
         values.sort()

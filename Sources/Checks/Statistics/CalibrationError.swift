@@ -23,10 +23,10 @@ public struct CalibrationError: Sendable, Equatable {
     public let value: Double
 
     /// ECE of confidences in [0, 1] and whether each prediction was right; nil without samples.
-    public init?(confidences: [Double], correct: [Bool], binCount: Int = 15) {
-        precondition(confidences.count == correct.count, "one outcome per confidence")
-        precondition(binCount > 0, "need at least one bin")
-        precondition(confidences.allSatisfy { $0 >= 0 && $0 <= 1 }, "confidences must lie in [0, 1]")
+    public init?(confidences: [Double], correct: [Bool], binCount: Int = 15) throws {
+        try StatisticsError.requireSameCount(confidences.count, correct.count, "one outcome per confidence")
+        try StatisticsError.require(binCount > 0, "need at least one bin, got \(binCount)")
+        try StatisticsError.require(confidences.allSatisfy { $0 >= 0 && $0 <= 1 }, "confidences must lie in [0, 1]")
         guard !confidences.isEmpty else { return nil }
         let edges = (0...binCount).map { Double($0) / Double(binCount) }
         var counts = [Int](repeating: 0, count: binCount)
@@ -61,17 +61,17 @@ public struct CalibrationError: Sendable, Equatable {
 
     /// ECE of class-probability rows against true classes: each row's confidence is its largest probability, and
     /// the prediction is the first class attaining it.
-    public init?(probabilities: [[Double]], labels: [Int], binCount: Int = 15) {
-        precondition(probabilities.count == labels.count, "one label per probability row")
+    public init?(probabilities: [[Double]], labels: [Int], binCount: Int = 15) throws {
+        try StatisticsError.requireSameCount(probabilities.count, labels.count, "one label per probability row")
         var confidences: [Double] = []
         var correct: [Bool] = []
         for (row, label) in zip(probabilities, labels) {
             guard let top = row.max(), let predicted = row.firstIndex(of: top) else {
-                preconditionFailure("a probability row needs at least one class")
+                throw StatisticsError("a probability row needs at least one class")
             }
             confidences.append(top)
             correct.append(predicted == label)
         }
-        self.init(confidences: confidences, correct: correct, binCount: binCount)
+        try self.init(confidences: confidences, correct: correct, binCount: binCount)
     }
 }

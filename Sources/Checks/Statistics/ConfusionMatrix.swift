@@ -8,20 +8,20 @@ public struct ConfusionMatrix: Sendable, Equatable, Codable {
     public private(set) var counts: [[Int]]
 
     /// Counts given directly; the matrix must be square and non-negative.
-    public init(counts: [[Int]]) {
-        precondition(counts.allSatisfy { $0.count == counts.count }, "the matrix must be square")
-        precondition(counts.allSatisfy { $0.allSatisfy { $0 >= 0 } }, "counts are never negative")
+    public init(counts: [[Int]]) throws {
+        try StatisticsError.require(counts.allSatisfy { $0.count == counts.count }, "the matrix must be square")
+        try StatisticsError.require(counts.allSatisfy { $0.allSatisfy { $0 >= 0 } }, "counts are never negative")
         self.counts = counts
     }
 
     /// Counts of true labels against predictions, one pair per sample, each in 0..<classCount.
-    public init(classCount: Int, labels: [Int], predictions: [Int]) {
-        precondition(classCount > 0, "need at least one class")
-        precondition(labels.count == predictions.count, "one prediction per label")
+    public init(classCount: Int, labels: [Int], predictions: [Int]) throws {
+        try StatisticsError.require(classCount > 0, "need at least one class")
+        try StatisticsError.requireSameCount(labels.count, predictions.count, "one prediction per label")
         var counts = [[Int]](repeating: [Int](repeating: 0, count: classCount), count: classCount)
         for (label, prediction) in zip(labels, predictions) {
-            precondition((0..<classCount).contains(label) && (0..<classCount).contains(prediction),
-                         "class \(max(label, prediction)) outside 0..<\(classCount)")
+            try StatisticsError.require((0..<classCount).contains(label) && (0..<classCount).contains(prediction),
+                                        "class \(max(label, prediction)) outside 0..<\(classCount)")
             counts[label][prediction] += 1
         }
         self.counts = counts
@@ -52,11 +52,11 @@ public struct ConfusionMatrix: Sendable, Equatable, Codable {
     }
 
     /// Class `c` against all others.
-    public func oneVsRest(_ c: Int) -> BinaryConfusion {
+    public func oneVsRest(_ c: Int) throws -> BinaryConfusion {
         let tp = counts[c][c]
         let fn = support(ofClass: c) - tp
         let fp = predictedCount(ofClass: c) - tp
-        return BinaryConfusion(truePositives: tp, falsePositives: fp, trueNegatives: total - tp - fn - fp,
+        return try BinaryConfusion(truePositives: tp, falsePositives: fp, trueNegatives: total - tp - fn - fp,
                                falseNegatives: fn)
     }
 
@@ -65,7 +65,7 @@ public struct ConfusionMatrix: Sendable, Equatable, Codable {
     /// Mean precision over classes that are predicted at least once.
     public var macroPrecision: Double? { Self.mean((0..<classCount).map { precision(ofClass: $0)?.value }) }
     /// Mean one-vs-rest F1 over classes that occur as a label or a prediction.
-    public var macroF1: Double? { Self.mean((0..<classCount).map { oneVsRest($0).f1?.value }) }
+    public var macroF1: Double? { get throws { Self.mean(try (0..<classCount).map { try oneVsRest($0).f1?.value }) } }
 
     private static func mean(_ values: [Double?]) -> Double? {
         let defined = values.compactMap { $0 }

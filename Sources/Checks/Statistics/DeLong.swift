@@ -47,10 +47,10 @@ public enum DeLong {
     }
 
     /// The AUC of scores for the positive class, its variance and a two-sided interval; nil with fewer than two
-    /// samples of either class. Scores must not be NaN.
-    public static func estimate(scores: [Double], labels: [Bool], confidence: Double = 0.95) -> Estimate? {
-        precondition(confidence > 0 && confidence < 1, "confidence must lie in (0, 1)")
-        guard let components = structuralComponents(scores: scores, labels: labels) else { return nil }
+    /// samples of either class. Throws on NaN scores.
+    public static func estimate(scores: [Double], labels: [Bool], confidence: Double = 0.95) throws -> Estimate? {
+        try StatisticsError.requireConfidence(confidence)
+        guard let components = try structuralComponents(scores: scores, labels: labels) else { return nil }
         let variance = covariance(components.positives, components.positives) / Double(components.positives.count)
             + covariance(components.negatives, components.negatives) / Double(components.negatives.count)
         let halfWidth = NormalDistribution.twoSidedCriticalValue(confidence: confidence) * variance.squareRoot()
@@ -60,11 +60,11 @@ public enum DeLong {
     }
 
     /// DeLong's test of H₀: AUC(A) = AUC(B), with both score lists for the same samples in the same order; nil with
-    /// fewer than two samples of either class. Scores must not be NaN.
-    public static func compare(scoresA: [Double], scoresB: [Double], labels: [Bool]) -> Comparison? {
-        precondition(scoresA.count == scoresB.count, "both classifiers must score the same samples")
-        guard let a = structuralComponents(scores: scoresA, labels: labels),
-              let b = structuralComponents(scores: scoresB, labels: labels) else { return nil }
+    /// fewer than two samples of either class. Throws on NaN scores.
+    public static func compare(scoresA: [Double], scoresB: [Double], labels: [Bool]) throws -> Comparison? {
+        try StatisticsError.requireSameCount(scoresA.count, scoresB.count, "both classifiers must score the same samples")
+        guard let a = try structuralComponents(scores: scoresA, labels: labels),
+              let b = try structuralComponents(scores: scoresB, labels: labels) else { return nil }
         let m = Double(a.positives.count)
         let n = Double(a.negatives.count)
         let variance = (covariance(a.positives, a.positives) + covariance(b.positives, b.positives)
@@ -86,9 +86,9 @@ public enum DeLong {
     /// The placement values: for each positive the share of negatives it outranks (V₁₀), for each negative the
     /// share of positives that outrank it (V₀₁), ties counting 1/2; their means are both the AUC.
     private static func structuralComponents(scores: [Double], labels: [Bool])
-        -> (auc: Double, positives: [Double], negatives: [Double])? {
-        precondition(scores.count == labels.count, "one label per score")
-        precondition(!scores.contains { $0.isNaN }, "scores must not be NaN")
+        throws -> (auc: Double, positives: [Double], negatives: [Double])? {
+        try StatisticsError.requireSameCount(scores.count, labels.count, "one label per score")
+        try StatisticsError.requireNoNaN(scores)
         let x = zip(scores, labels).filter { $0.1 }.map { $0.0 }
         let y = zip(scores, labels).filter { !$0.1 }.map { $0.0 }
         guard x.count >= 2, y.count >= 2 else { return nil }

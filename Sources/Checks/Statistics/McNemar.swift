@@ -34,16 +34,16 @@ public struct McNemar: Sendable, Equatable {
     public let onlyBCorrect: Int
 
     /// The test from the discordant counts b and c.
-    public init(onlyACorrect b: Int, onlyBCorrect c: Int) {
-        precondition(b >= 0 && c >= 0, "counts are never negative")
+    public init(onlyACorrect b: Int, onlyBCorrect c: Int) throws {
+        try StatisticsError.require(b >= 0 && c >= 0, "counts are never negative")
         onlyACorrect = b
         onlyBCorrect = c
     }
 
     /// The test from true labels and both classifiers' predictions for the same samples, in the same order.
-    public init<Label: Equatable>(labels: [Label], predictionsA: [Label], predictionsB: [Label]) {
-        precondition(labels.count == predictionsA.count && labels.count == predictionsB.count,
-                     "both classifiers must predict every sample")
+    public init<Label: Equatable>(labels: [Label], predictionsA: [Label], predictionsB: [Label]) throws {
+        try StatisticsError.require(labels.count == predictionsA.count && labels.count == predictionsB.count,
+                                    "both classifiers must predict every sample")
         var (b, c) = (0, 0)
         for (label, (a, bPrediction)) in zip(labels, zip(predictionsA, predictionsB)) {
             switch (a == label, bPrediction == label) {
@@ -52,7 +52,7 @@ public struct McNemar: Sendable, Equatable {
             default: break
             }
         }
-        self.init(onlyACorrect: b, onlyBCorrect: c)
+        try self.init(onlyACorrect: b, onlyBCorrect: c)
     }
 
     /// b + c.

@@ -25,9 +25,9 @@ public struct PRCurve: Sendable, Equatable {
     /// Σₙ (Rₙ − Rₙ₋₁) Pₙ with R₀ = 0.
     public let averagePrecision: Double
 
-    /// The curve; nil without positive samples (recall and AP are then undefined). Scores must not be NaN.
-    public init?(scores: [Double], labels: [Bool]) {
-        let steps = ROCCurve.cumulativeCounts(scores: scores, labels: labels)
+    /// The curve; nil without positive samples (recall and AP are then undefined). Throws on NaN scores.
+    public init?(scores: [Double], labels: [Bool]) throws {
+        let steps = try ROCCurve.cumulativeCounts(scores: scores, labels: labels)
         guard let positives = steps.last?.truePositives, positives > 0 else { return nil }
         var points: [Point] = []
         var averagePrecision = 0.0

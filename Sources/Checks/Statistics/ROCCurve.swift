@@ -27,9 +27,9 @@ public struct ROCCurve: Sendable, Equatable {
     /// Area under the curve by the trapezoidal rule, which equals U / (n₁·n₀) exactly.
     public let auc: Double
 
-    /// The curve; nil unless both classes occur. Scores must not be NaN.
-    public init?(scores: [Double], labels: [Bool]) {
-        let steps = Self.cumulativeCounts(scores: scores, labels: labels)
+    /// The curve; nil unless both classes occur. Throws on NaN scores.
+    public init?(scores: [Double], labels: [Bool]) throws {
+        let steps = try Self.cumulativeCounts(scores: scores, labels: labels)
         guard let last = steps.last, last.truePositives > 0, last.falsePositives > 0 else { return nil }
         let (n1, n0) = (last.truePositives, last.falsePositives)
         var points = [Point(threshold: .infinity, truePositives: 0, falsePositives: 0, truePositiveRate: 0,
@@ -53,9 +53,9 @@ public struct ROCCurve: Sendable, Equatable {
 
     /// For each distinct score, highest first, the positives and negatives scoring at least that much.
     static func cumulativeCounts(scores: [Double], labels: [Bool])
-        -> [(threshold: Double, truePositives: Int, falsePositives: Int)] {
-        precondition(scores.count == labels.count, "one label per score")
-        precondition(!scores.contains { $0.isNaN }, "scores must not be NaN")
+        throws -> [(threshold: Double, truePositives: Int, falsePositives: Int)] {
+        try StatisticsError.requireSameCount(scores.count, labels.count, "one label per score")
+        try StatisticsError.requireNoNaN(scores)
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
         var steps: [(threshold: Double, truePositives: Int, falsePositives: Int)] = []
         var (tp, fp) = (0, 0)

@@ -19,11 +19,11 @@ public struct WilsonInterval: Sendable, Equatable, Codable {
 
     /// The interval; nil when there are no trials, since without data the proportion could be anything in [0, 1].
     ///
-    /// Requires 0 ≤ successes ≤ trials and 0 < confidence < 1. At k = 0 the lower end is exactly 0 and at
+    /// Throws unless 0 ≤ successes ≤ trials and 0 < confidence < 1. At k = 0 the lower end is exactly 0 and at
     /// k = n the upper end is exactly 1 (the closed form gives them only up to rounding).
-    public init?(successes: Int, trials: Int, confidence: Double = 0.95) {
-        precondition(successes >= 0 && successes <= trials, "need 0 ≤ successes ≤ trials")
-        precondition(confidence > 0 && confidence < 1, "confidence must lie in (0, 1)")
+    public init?(successes: Int, trials: Int, confidence: Double = 0.95) throws {
+        try StatisticsError.require(successes >= 0 && successes <= trials, "need 0 ≤ successes ≤ trials, got \(successes) of \(trials)")
+        try StatisticsError.requireConfidence(confidence)
         guard trials > 0 else { return nil }
         let n = Double(trials)
         let p = Double(successes) / n

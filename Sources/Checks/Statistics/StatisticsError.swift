@@ -1,0 +1,29 @@
+/// Inputs a statistic cannot be computed from. Model outputs and spec values reach the statistics,
+/// so a bad one is an error the check reports, never a trap.
+public struct StatisticsError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What was wrong, e.g. "scores must not be NaN (3 are)".
+    public let description: String
+
+    init(_ description: String) { self.description = description }
+
+    /// Throws unless `condition` holds.
+    static func require(_ condition: Bool, _ description: @autoclosure () -> String) throws {
+        if !condition { throw StatisticsError(description()) }
+    }
+
+    /// Throws unless `confidence` lies strictly between 0 and 1.
+    static func requireConfidence(_ confidence: Double) throws {
+        try require(confidence > 0 && confidence < 1, "confidence must lie in (0, 1), got \(confidence)")
+    }
+
+    /// Throws unless both lists have one entry per sample.
+    static func requireSameCount(_ a: Int, _ b: Int, _ what: String) throws {
+        try require(a == b, "\(what): \(a) against \(b)")
+    }
+
+    /// Throws if any score is NaN.
+    static func requireNoNaN(_ scores: [Double]) throws {
+        let nan = scores.count { $0.isNaN }
+        try require(nan == 0, "scores must not be NaN (\(nan) of \(scores.count) are)")
+    }
+}
