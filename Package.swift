@@ -87,7 +87,7 @@ let package = Package(
             name: "Datasets",
             dependencies: ["BiT", "Imaging", "FileFormats", "AtomicWrite", "Formatting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
-        .target(name: "Training", dependencies: ["BiT", "FileFormats", "AtomicWrite", "Datasets", "Imaging", "Charts"], swiftSettings: vectorSwift),
+        .target(name: "Training", dependencies: ["BiT", "FileFormats", "AtomicWrite", "Datasets", "Imaging", "Charts", "Formatting"], swiftSettings: vectorSwift),
         .target(
             name: "Checks",
             dependencies: ["BiT", "Datasets", "Imaging", "AtomicWrite", .product(name: "Yams", package: "Yams"),
@@ -106,7 +106,7 @@ let package = Package(
             name: "modelcheck",
             dependencies: [
                 "CBaselineCheck", "BiT", "PackedGEMM", "Imaging", "Datasets", "Training", "Checks", "Pipeline", "Reports",
-                "Benchmarking",
+                "Benchmarking", "Formatting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -204,9 +204,6 @@ public enum EngineBenchmark {
     /// "inference, batch 32": a case as tables and progress lines name it.
     public static func label(_ task: Task, _ batch: Int) -> String { "\(task.rawValue), batch \(batch)" }
 
-    /// `bytes` in GiB with two decimals, e.g. "1.25 GiB".
-    public static func gibibytes(_ bytes: Int) -> String { String(format: "%.2f GiB", Double(bytes) / 1_073_741_824) }
-
     /// The middle value (the upper one of an even count).
     public static func median(_ xs: [Double]) -> Double {
         let s = xs.sorted()

@@ -89,7 +89,7 @@ public struct PeerComparison {
                 rows.append([EngineBenchmark.label(c.task, c.batch)] + cells(c) { String(format: "%.1f", $0.imagesPerSecond) }
                             + [c.bestPeer ?? "-", (c.speedRatio.map { String(format: "%.2fx", $0) } ?? "-") + variants.joined()])
                 if c.task == .training {
-                    rows.append(["peak memory, training"] + cells(c) { EngineBenchmark.gibibytes($0.peakMemoryBytes) }
+                    rows.append(["peak memory, training"] + cells(c) { ByteCount.gibibytes($0.peakMemoryBytes) }
                                 + [c.leanestPeer ?? "-", c.memoryRatio.map { String(format: "%.2fx", $0) } ?? "-"])
                 }
             }

@@ -133,6 +133,9 @@ public struct TrainingJob {
         }
         metadata = ModelMetadata(architecture: model.architecture.description, classNames: manifest.classNames,
                                  resolution: preprocessing.crop, valueRange: plan.valueRange)
+        try TrainingMemory(architecture: model.architecture, classes: classes, crop: preprocessing.crop, batch: rule.batchSize,
+                           microBatch: plan.microBatchSize, mixup: rule.mixupAlpha > 0)
+            .requireFits(in: TrainingMemory.available)
     }
 
     /// A fresh copy of the model training starts from (checks may train it without touching this job's).

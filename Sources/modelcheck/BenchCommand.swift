@@ -2,6 +2,7 @@ import ArgumentParser
 import Benchmarking
 import BiT
 import Datasets
+import Formatting
 import Foundation
 import Imaging
 import PackedGEMM
@@ -59,7 +60,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func validate() throws {
-        if batch < 1 || iterations < 1 || threads < 1 || rounds < 1 { throw ValidationError("--batch, --iterations, --threads and --rounds must be at least 1") }
+        if batch < 1 || iterations < 1 || rounds < 1 { throw ValidationError("--batch, --iterations and --rounds must be at least 1") }
+        try ThreadCount.validate(threads)
         if resolution < 32 { throw ValidationError("--resolution must be at least 32") }
         if compare && task != .all { throw ValidationError("--compare measures every task; drop --task") }
         if compare && checkpoint != nil { throw ValidationError("--compare times random models in every framework; drop --checkpoint") }
@@ -109,7 +111,7 @@ struct BenchCommand: ParsableCommand {
             print("\(d.precision.rawValue) vs float32, \(d.images) single \(on): predictions the same in \(d.samePrediction)\(accuracy); "
                   + String(format: "largest logit difference %.2g of the largest logit, probability difference %.2g", d.maxRelativeLogitDifference, d.maxProbabilityDifference))
         }
-        print("peak mem   \(EngineBenchmark.gibibytes(r.peakMemoryBytes)) resident")
+        print("peak mem   \(ByteCount.gibibytes(r.peakMemoryBytes)) resident")
         print("loading    \(loading.map { String(format: "%.0f img/s", $0) } ?? "skipped (no \(data))")  (decode, resize 160, crop 128, flips; \(threads) threads, no cache)")
     }
 

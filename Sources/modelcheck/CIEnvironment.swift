@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Whether this runs under CI, where goldens are never recorded and a missing one fails.
@@ -17,4 +18,13 @@ enum CIEnvironment {
         if let forced = environment[override] { return truthy(forced) }
         return truthy(environment["CI"]) || markers.contains { !(environment[$0] ?? "").isEmpty }
     }
+}
+
+/// `--ci`: run as under CI whatever the environment says.
+struct CIOption: ParsableArguments {
+    @Flag(name: .customLong("ci"),
+          help: "Run as under CI: never record goldens, a missing golden fails. CI is also recognised by MODELCHECK_CI=1 and by CI, JENKINS_URL, TF_BUILD, TEAMCITY_VERSION or BITBUCKET_BUILD_NUMBER; MODELCHECK_CI=0 turns that off.")
+    var forced = false
+
+    var isCI: Bool { forced || CIEnvironment.isCI }
 }

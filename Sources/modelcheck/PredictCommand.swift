@@ -23,6 +23,7 @@ struct PredictCommand: ParsableCommand {
     func validate() throws {
         if images.isEmpty { throw ValidationError("give at least one image") }
         if let resolution, resolution < 32 { throw ValidationError("--resolution must be at least 32") }
+        try ThreadCount.validate(threads)
     }
 
     func run() throws {

@@ -55,6 +55,21 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Images that cannot be decoded: fail (stop) or skip (leave out, listed).") var unreadable: UnreadableImagePolicy = .fail
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false
 
+    func validate() throws {
+        try ThreadCount.validate(threads)
+        // The same ranges a spec's training section has.
+        let ranges: [(String, Int?, ClosedRange<Int>)] = [
+            ("--steps", steps, 1...SpecLimits.steps), ("--batch", batch, 1...SpecLimits.batch),
+            ("--micro-batch", microBatch, 1...(batch ?? SpecLimits.batch)), ("--resize", resize, 8...SpecLimits.imageSide),
+            ("--crop", crop, 8...SpecLimits.imageSide), ("--eval-every", evalEvery, 1...Int.max),
+            ("--checkpoint-every", checkpointEvery, 1...Int.max), ("--warmup", warmup, 0...Int.max),
+        ]
+        for case let (flag, value?, range) in ranges where !range.contains(value) {
+            let wanted = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
+            throw ValidationError("\(flag) must be \(wanted), got \(value)")
+        }
+    }
+
     func run() throws {
         let plan: TrainingPlan
         if let spec {

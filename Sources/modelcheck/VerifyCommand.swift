@@ -22,6 +22,7 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "The spec file.") var spec: String
     @Option(help: "The model to verify (default: the spec's trained run).") var model: String?
     @OptionGroup var output: ReportOptions
+    @OptionGroup var ci: CIOption
 
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
@@ -34,7 +35,7 @@ struct VerifyCommand: ParsableCommand {
             throw ValidationError("no model at \(modelFile.path); train it with `modelcheck train \(self.spec)` or give --model")
         }
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let outcome = try Verification.verify(spec: spec, modelFile: modelFile, threads: threads, isCI: CIEnvironment.isCI)
+        let outcome = try Verification.verify(spec: spec, modelFile: modelFile, threads: threads, isCI: ci.isCI)
         try output.emit(outcome, spec: spec, run: RunFolder(run))
         try ReportOptions.exit(outcome.result)
     }
@@ -58,6 +59,7 @@ struct CertifyCommand: ParsableCommand {
     @Option(help: "Ed25519 signing key file (default: $\(SigningKeys.environmentVariable), else ~/.modelcheck/signing.key, created on first use).")
     var key: String?
     @OptionGroup var output: ReportOptions
+    @OptionGroup var ci: CIOption
 
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
@@ -72,7 +74,7 @@ struct CertifyCommand: ParsableCommand {
         let colored = isatty(STDOUT_FILENO) != 0
         let outcome: Certification.Outcome
         do {
-            outcome = try Certification.certify(spec: spec, threads: threads, isCI: CIEnvironment.isCI, resume: resume,
+            outcome = try Certification.certify(spec: spec, threads: threads, isCI: ci.isCI, resume: resume,
                                                 shouldStop: { interrupt.isRaised },
                                                 preTrainChecked: { result in
                 print(TerminalReport.render(result, specName: spec.name, colored: colored, stage: .preTrain))
@@ -126,6 +128,7 @@ struct GoldenRecordCommand: ParsableCommand {
 
     @Argument(help: "The spec file.") var spec: String
     @Option(help: "The model (default: the spec's trained run).") var model: String?
+    @OptionGroup var ci: CIOption
 
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
@@ -134,7 +137,7 @@ struct GoldenRecordCommand: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         let modelFile = model.map { URL(fileURLWithPath: $0) } ?? run.appendingPathComponent("model.npz")
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let files = try GoldenRecorder.record(spec: spec, modelFile: modelFile, threads: threads, isCI: CIEnvironment.isCI)
+        let files = try GoldenRecorder.record(spec: spec, modelFile: modelFile, threads: threads, isCI: ci.isCI)
         if files.isEmpty { print("the spec has no golden check") }
         for f in files { print("recorded \(f.path)") }
     }

@@ -53,6 +53,19 @@ import Testing
         #expect(damaged.firstNonFinite(images) == "parameter resnet/block3/unit02/b/standardized_conv2d/kernel (1 of 9216 values)")
     }
 
+    /// The memory estimate training is refused by counts what a real forward pass records.
+    @Test func tapeSizeEstimateCountsTheRecordedTensors() throws {
+        for (name, side) in [("R26x0.125", 13), ("R14x0.5", 64), ("R26x0.125", 31)] {
+            let model = try Self.tinyModel(name)
+            let images = GradientCheck.random([2, side, side, 3], seed: 8)
+            let tape = ResNetV2<Double>.Tape()
+            _ = model.forward(images, kernels: model.standardizedKernels(), tape: tape)
+            var recorded = [tape.stemInput, tape.stemOutput, tape.tailInput, tape.tailOutput, tape.features].map { $0?.count ?? 0 }
+            for u in tape.units { recorded += [u.x, u.p, u.h1, u.p2, u.h2, u.p3].map(\.count) }
+            #expect(recorded.reduce(0, +) == 2 * model.architecture.tapeFloatsPerImage(input: side), "\(name) at \(side)")
+        }
+    }
+
     @Test func splittingTheBatchAcrossThreadsIsExactUpToSummationOrder() throws {
         let model = try Self.tinyModel()
         let images = GradientCheck.random([4, 19, 19, 3], seed: 6)

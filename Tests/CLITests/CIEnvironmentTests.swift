@@ -17,5 +17,10 @@ import Testing
         // Forced off, the same command gets past the refusal (and stops at the model it does not have).
         let local = try CLI.run(["golden", "record", spec.path], environment: ["CI": "true", "MODELCHECK_CI": "0"])
         #expect(local.status == 2 && !local.stderr.contains("under CI") && local.stderr.contains("model.npz"), "\(local.stderr)")
+        // --ci forces CI in an environment that says nothing, and over MODELCHECK_CI=0.
+        for environment in [[:], ["MODELCHECK_CI": "0"]] {
+            let forced = try CLI.run(["golden", "record", spec.path, "--ci"], environment: environment)
+            #expect(forced.status == 2 && forced.stderr.contains("goldens are never recorded under CI"), "\(environment): \(forced.stderr)")
+        }
     }
 }

@@ -13,7 +13,7 @@ import Testing
         for name in ["invariance", "metric", "baseline", "golden"] {
             #expect(r.stdout.contains("\(name) (post-train)"), "\(name)")
         }
-        #expect(r.stdout.contains("sample     integer ≥ 1; default: 32"))
+        #expect(r.stdout.contains("sample     integer 1–4096; default: 32"))
         #expect(r.stdout.contains("on_missing    one of fail, skip; default: fail"))
     }
 

@@ -60,6 +60,13 @@ import Testing
         #expect(r3.status == 2 && r3.stderr.contains("R51x1"))
         let r4 = try CLI.run(["predict", "--bogus"])
         #expect(r4.status == 2)
+        // Thread counts and sizes no machine holds are refused before any work.
+        for arguments in [["predict", "--model", CLI.tinyModel, broken.path, "--threads", "100000"], ["bench", "--threads", "0"],
+                          ["train", "--data", dir.path, "--threads", "100000"], ["train", "--data", dir.path, "--batch", "1000000000"],
+                          ["train", "--data", dir.path, "--batch", "16", "--micro-batch", "32"]] {
+            let r = try CLI.run(arguments)
+            #expect(r.status == 2 && r.stderr.contains("must be"), "\(arguments): \(r.stderr)")
+        }
     }
 
     @Test func benchPicksTheFastKernelByItself() throws {

@@ -274,6 +274,30 @@ import Testing
         ])
     }
 
+    /// Values no machine can hold are refused where they are written, not when an allocation aborts.
+    @Test func trainingValuesHaveUpperBounds() {
+        let training = """
+              steps: 100000000
+              batch: 1000000000
+              threads: 100000
+
+            """
+        #expect(trainingMessages(training) == [
+            "t.spec:13:10: steps: must be at most 10000000, got 100000000",
+            "t.spec:14:10: batch: must be at most 65536, got 1000000000",
+            "t.spec:15:12: threads: must be at most 1024, got 100000",
+        ])
+        #expect(trainingMessages("  batch: 16\n  micro_batch: 32\n") == [
+            "t.spec:14:16: micro_batch: 32 is larger than the batch (batch: 16); a micro-batch is a slice of one step's batch",
+        ])
+        #expect(trainingMessages("  batch: 32\n  micro_batch: 32\n").isEmpty)
+        #expect(checkMessages("  - check: overfit_batch\n    images: 100000000\n    steps: 20000\n") == [
+            "t.spec:14:13: images: must be at most 4096, got 100000000",
+            "t.spec:15:12: steps: must be at most 10000, got 20000",
+        ])
+        #expect(dataMessages("  preprocessing: {resize: 100000, crop: 64}\n") == ["t.spec:12:27: resize: must be at most 4096, got 100000"])
+    }
+
     // MARK: - Checks
 
     @Test func checksMustBeANonEmptyListOfMappings() {

@@ -49,6 +49,27 @@ import Testing
         let trainPatients = Set(job.split.indices(.train).compactMap { job.manifest.entries[$0].group })
         #expect(testPatients.isDisjoint(with: trainPatients))
     }
+
+    /// A batch no machine holds is refused before anything is decoded into it, naming the setting.
+    @Test func aBatchTooLargeForTheMachineIsRefusedBeforeTraining() throws {
+        var plan = try Self.plan(try Self.folder(), unreadable: .skip)
+        (plan.resize, plan.crop, plan.rule.batchSize, plan.microBatchSize) = (4096, 4096, 65_536, 256)
+        #expect { try TrainingJob(plan) } throws: { error in
+            let text = "\(error)"
+            return text.contains("for a step's 65536 decoded images of 4096×4096 (training.batch)") && text.contains("lower training.batch")
+        }
+    }
+
+    @Test func theMemoryEstimateAddsItsParts() throws {
+        let r50 = try ResNetV2Architecture(named: "R50x1")
+        let m = TrainingMemory(architecture: r50, classes: 2, crop: 128, batch: 512, microBatch: 32, mixup: true)
+        #expect(m.batchBytes == 512 * 128 * 128 * 3 * 4 * 2)
+        #expect(m.activationBytes == 2 * 32 * r50.tapeFloatsPerImage(input: 128) * 4)
+        // R50x1: 23,500,352 backbone weights and a 2-class head of 4,098 (docs/bit-reference.md), four copies of each.
+        #expect(abs(Double(m.parameterBytes) / 16 - 23_504_450) < 1)
+        #expect(throws: Never.self) { try m.requireFits(in: m.totalBytes) }
+        #expect(throws: TrainingError.self) { try m.requireFits(in: m.totalBytes - 1) }
+    }
 }
 
 @Suite struct DivergenceTests {

@@ -151,6 +151,25 @@ public struct ResNetV2Architecture: Sendable, Equatable, CustomStringConvertible
     }
 }
 
+extension ResNetV2Architecture {
+    /// Floats a training forward pass records per image of a square input for the backward
+    /// pass (the input, the stem's output, six tensors per unit, the tail's and the features):
+    /// what a micro-batch's memory grows with.
+    public func tapeFloatsPerImage(input: Int) -> Int {
+        var side = (input + 6 - 7) / 2 + 1
+        var floats = input * input * 3 + side * side * stemChannels
+        side = StemMaxPool.outputSize(side)
+        for unit in units {
+            let outSide = (side - 1) / unit.stride + 1
+            // x and p at the input side; h1 and p2 too (the 1×1 convolution a keeps it);
+            // h2 and p3 after the strided 3×3.
+            floats += side * side * (2 * unit.inChannels + 2 * unit.midChannels) + outSide * outSide * 2 * unit.midChannels
+            side = outSide
+        }
+        return floats + 2 * side * side * featureDimension + featureDimension
+    }
+}
+
 /// An architecture that cannot be built.
 public struct ArchitectureError: Error, CustomStringConvertible, Sendable {
     public let description: String

@@ -53,10 +53,11 @@ public struct CheckKey: Sendable {
         CheckKey(name, type: "number", requirement, doc: doc) { node, reader in reader.number(node, name).map(CheckValue.number) }
     }
 
-    /// An integer of at least `minimum`.
-    public static func integer(_ name: String, _ requirement: Requirement, atLeast minimum: Int, doc: String) -> CheckKey {
-        CheckKey(name, type: "integer ≥ \(minimum)", requirement, doc: doc) { node, reader in
-            reader.integer(node, name, atLeast: minimum).map(CheckValue.integer)
+    /// An integer of at least `minimum` (and at most `maximum`, if given).
+    public static func integer(_ name: String, _ requirement: Requirement, atLeast minimum: Int, atMost maximum: Int? = nil,
+                               doc: String) -> CheckKey {
+        CheckKey(name, type: maximum.map { "integer \(minimum)–\($0)" } ?? "integer ≥ \(minimum)", requirement, doc: doc) { node, reader in
+            reader.integer(node, name, atLeast: minimum, atMost: maximum).map(CheckValue.integer)
         }
     }
 

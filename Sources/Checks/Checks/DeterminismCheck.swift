@@ -37,7 +37,7 @@ extension DeterminismCheck: CheckDefinition {
     public static let name = "deterministic"
     public static let phase = CheckPhase.preTrain
     public static let doc = "same input, bit-identical output; an image alone = in a batch"
-    static let sample = CheckKey.integer("sample", .defaultValue(.integer(8)), atLeast: 1, doc: "training images looked at")
+    static let sample = CheckKey.integer("sample", .defaultValue(.integer(8)), atLeast: 1, atMost: SpecLimits.checkImages, doc: "training images looked at")
     public static let keys = [sample]
 
     public static func make(_ entry: Spec.Check, _ inputs: CheckBuildInputs) -> [any Check] {

@@ -82,7 +82,7 @@ extension GoldenCheck: CheckDefinition {
     }, doc: "the golden file (written by `modelcheck golden record`)")
     static let tolerance = CheckKey.number("tolerance", .defaultValue(.number(1e-4)), "greater than 0",
                                            doc: "absolute tolerance on each probability") { $0 > 0 }
-    static let images = CheckKey.integer("images", .defaultValue(.integer(8)), atLeast: 1, doc: "test images the file holds")
+    static let images = CheckKey.integer("images", .defaultValue(.integer(8)), atLeast: 1, atMost: SpecLimits.checkImages, doc: "test images the file holds")
     public static let keys = [file, tolerance, images]
     public static let distinctKeys = [file.name]
 

@@ -34,7 +34,7 @@ extension InitialLossCheck: CheckDefinition {
     public static let doc = "the model training starts from has loss ln(classes) (zero head)"
     static let tolerance = CheckKey.number("tolerance", .defaultValue(.number(0.02)), "greater than 0",
                                            doc: "allowed |loss − ln(classes)|, in nats") { $0 > 0 }
-    static let sample = CheckKey.integer("sample", .defaultValue(.integer(32)), atLeast: 1, doc: "training images looked at")
+    static let sample = CheckKey.integer("sample", .defaultValue(.integer(32)), atLeast: 1, atMost: SpecLimits.checkImages, doc: "training images looked at")
     public static let keys = [tolerance, sample]
 
     public static func make(_ entry: Spec.Check, _ inputs: CheckBuildInputs) -> [any Check] {

@@ -24,7 +24,8 @@ public struct OverfitBatchCheck: Check, Equatable {
         return CheckResult(
             id: id, kind: Self.name, title: "loss on \(batch.labels.count) images halves in \(steps) steps", severity: severity,
             verdict: pass ? .pass : .fail, value: end, threshold: 0.5 * start, comparison: .atMost, samples: batch.labels.count,
-            message: String(format: "loss %.4f → %.4f after %d steps at learning rate %g", start, end, steps, learningRate),
+            message: String(format: "loss %.4f → %.4f after %d steps at learning rate %g", start, end, steps, learningRate)
+                + (batch.labels.count < images ? "; the training split holds only \(batch.labels.count) of the \(images) images asked for" : ""),
             details: ["initialLoss": start, "finalLoss": end])
     }
 }
@@ -33,8 +34,8 @@ extension OverfitBatchCheck: CheckDefinition {
     public static let name = "overfit_batch"
     public static let phase = CheckPhase.preTrain
     public static let doc = "a few images can be fitted: gradients flow (SGD at training.learning_rate, else \(defaultLearningRate))"
-    static let steps = CheckKey.integer("steps", .defaultValue(.integer(30)), atLeast: 1, doc: "SGD steps on the images")
-    static let images = CheckKey.integer("images", .defaultValue(.integer(8)), atLeast: 1, doc: "training images to fit")
+    static let steps = CheckKey.integer("steps", .defaultValue(.integer(30)), atLeast: 1, atMost: SpecLimits.checkSteps, doc: "SGD steps on the images")
+    static let images = CheckKey.integer("images", .defaultValue(.integer(8)), atLeast: 1, atMost: SpecLimits.checkImages, doc: "training images to fit")
     /// The learning rate when the spec's training sets none: a handful of images needs far more than BiT's 0.003.
     static let defaultLearningRate = 0.05
     public static let keys = [steps, images]

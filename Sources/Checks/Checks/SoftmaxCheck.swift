@@ -44,7 +44,7 @@ extension SoftmaxCheck: CheckDefinition {
     public static let doc = "probabilities in [0, 1] summing to 1 (the tutorial's pre-train check)"
     static let tolerance = CheckKey.number("tolerance", .defaultValue(.number(1e-5)), "greater than 0",
                                            doc: "largest allowed |Σp − 1| of an image") { $0 > 0 }
-    static let sample = CheckKey.integer("sample", .defaultValue(.integer(32)), atLeast: 1, doc: "training images looked at")
+    static let sample = CheckKey.integer("sample", .defaultValue(.integer(32)), atLeast: 1, atMost: SpecLimits.checkImages, doc: "training images looked at")
     public static let keys = [tolerance, sample]
 
     public static func make(_ entry: Spec.Check, _ inputs: CheckBuildInputs) -> [any Check] {

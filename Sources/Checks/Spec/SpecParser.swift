@@ -234,11 +234,11 @@ struct SpecParser {
         else { return nil }
         var result = Spec.Preprocessing(), ok = true
         if let n = fields["resize"] {
-            result.resize = reader.integer(n, "resize", atLeast: 8)
+            result.resize = reader.integer(n, "resize", atLeast: 8, atMost: SpecLimits.imageSide)
             ok = ok && result.resize != nil
         }
         if let n = fields["crop"] {
-            result.crop = reader.integer(n, "crop", atLeast: 8)
+            result.crop = reader.integer(n, "crop", atLeast: 8, atMost: SpecLimits.imageSide)
             if let crop = result.crop, let resize = result.resize, crop > resize {
                 reader.report(n, "crop: \(crop) is larger than resize (\(resize)); the crop is cut from the resized image")
                 result.crop = nil
@@ -307,9 +307,9 @@ struct SpecParser {
             run = Spec.defaultRunFolder(specFolder: reader.baseDirectory, name: name)
         }
         // Each optional integer: absent is fine, present must be valid.
-        func optionalInt(_ key: String, atLeast minimum: Int) -> Int? {
+        func optionalInt(_ key: String, atLeast minimum: Int, atMost maximum: Int? = nil) -> Int? {
             guard let n = fields[key] else { return nil }
-            let value = reader.integer(n, key, atLeast: minimum)
+            let value = reader.integer(n, key, atLeast: minimum, atMost: maximum)
             ok = ok && value != nil
             return value
         }
@@ -319,9 +319,14 @@ struct SpecParser {
             ok = ok && value != nil
             return value
         }
-        let steps = optionalInt("steps", atLeast: 1)
-        let batch = optionalInt("batch", atLeast: 1)
-        let microBatch = optionalInt("micro_batch", atLeast: 1)
+        let steps = optionalInt("steps", atLeast: 1, atMost: SpecLimits.steps)
+        let batch = optionalInt("batch", atLeast: 1, atMost: SpecLimits.batch)
+        var microBatch = optionalInt("micro_batch", atLeast: 1, atMost: SpecLimits.batch)
+        if let m = microBatch, let batch, m > batch, let n = fields["micro_batch"] {
+            reader.report(n, "micro_batch: \(m) is larger than the batch (batch: \(batch)); a micro-batch is a slice of one step's batch")
+            microBatch = nil
+            ok = false
+        }
         let learningRate = optionalNumber("learning_rate", "greater than 0") { $0 > 0 }
         var warmup = optionalInt("warmup", atLeast: 0)
         if let w = warmup, let steps, w > steps, let n = fields["warmup"] {
@@ -349,7 +354,7 @@ struct SpecParser {
         }
         let checkpointEvery = optionalInt("checkpoint_every", atLeast: 1)
         let seed = optionalInt("seed", atLeast: 0).map(UInt64.init)
-        let threads = optionalInt("threads", atLeast: 1)
+        let threads = optionalInt("threads", atLeast: 1, atMost: SpecLimits.threads)
         guard ok, let run else { return nil }
         return Spec.Training(run: run, steps: steps, batch: batch, microBatch: microBatch, learningRate: learningRate,
                              warmup: warmup, decay: decay, mixup: mixup, momentum: momentum, evalEvery: evalEvery,

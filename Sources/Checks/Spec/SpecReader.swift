@@ -46,14 +46,19 @@ public struct SpecReader {
         return text
     }
 
-    /// An unquoted integer of at least `minimum`; `hint` is appended to a range error.
-    public mutating func integer(_ node: Node, _ key: String, atLeast minimum: Int?, hint: String = "") -> Int? {
+    /// An unquoted integer of at least `minimum` and at most `maximum`; `hint` is appended to a range error.
+    public mutating func integer(_ node: Node, _ key: String, atLeast minimum: Int?, atMost maximum: Int? = nil,
+                                 hint: String = "") -> Int? {
         guard let scalar = node.scalar, !Self.isQuoted(scalar), node.tagName == .int, let value = Int.construct(from: scalar) else {
             report(node, "\(key): expected \(minimum == 0 ? "a non-negative integer" : "an integer"), got \(Self.describe(node))")
             return nil
         }
         if let minimum, value < minimum {
             report(node, "\(key): must be at least \(minimum), got \(value)" + hint)
+            return nil
+        }
+        if let maximum, value > maximum {
+            report(node, "\(key): must be at most \(maximum), got \(value)" + hint)
             return nil
         }
         return value
