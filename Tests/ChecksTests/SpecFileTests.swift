@@ -1,3 +1,4 @@
+import BiT
 import Checks
 import Foundation
 import Testing
@@ -17,9 +18,14 @@ import Testing
                            "models", "runs/baseline"] {
                 try fm.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
-            for file in ["models/BiT-M-R50x1.npz", "runs/baseline/model.npz", "Specs/data/sample/notes.txt"] {
+            for file in ["models/BiT-M-R50x1.npz", "Specs/data/sample/notes.txt"] {
                 try Data("x".utf8).write(to: root.appendingPathComponent(file))
             }
+            // A baseline is read when the spec is loaded, so it must be a real (small) model.
+            let baseline = ResNetV2<Float>(architecture: try ResNetV2Architecture(named: "R14x0.125"), classes: 2, seed: 1)
+            try BiTCheckpoint.save(baseline, metadata: ModelMetadata(architecture: "R14x0.125", classNames: ["Parasitized", "Uninfected"],
+                                                                     resolution: 32, valueRange: .minusOneToOne),
+                                   to: root.appendingPathComponent("runs/baseline/model.npz"))
         }
 
         /// Writes `text` as `Specs/NAME` and returns its URL.
@@ -129,6 +135,27 @@ import Testing
         // A golden file not yet recorded is not a spec error: `golden record` writes it.
         let missing = Self.spec.replacingOccurrences(of: "  - check: golden\n", with: "  - check: golden\n    file: ../golden/new.json\n")
         #expect(throws: Never.self) { try Spec.load(contentsOf: try project.write(missing)) }
+    }
+
+    /// A baseline that exists but is no model (text, a damaged archive) is a spec error with its
+    /// position when the spec is loaded, even with 'on_missing: skip'.
+    @Test func aBaselineThatIsNotAModelIsASpecError() throws {
+        let project = try Project()
+        defer { project.remove() }
+        let root = project.root.standardizedFileURL.path
+        try Data("not a model".utf8).write(to: project.root.appendingPathComponent("runs/baseline/model.npz"))
+        for text in [Self.spec, Self.spec.replacingOccurrences(of: "metric: sensitivity", with: "metric: sensitivity\n    on_missing: skip")] {
+            let url = try project.write(text)
+            do {
+                _ = try Spec.load(contentsOf: url)
+                Issue.record("a text file was accepted as a baseline")
+            } catch let errors as SpecErrors {
+                let message = errors.errors.map(\.description).joined(separator: "\n")
+                #expect(errors.errors.count == 1
+                        && message.hasPrefix("\(url.path):18:12: model: \(root)/runs/baseline/model.npz is not a baseline model modelcheck can read: "),
+                        "\(message)")
+            }
+        }
     }
 
     @Test func aBaselineThatMayBeMissingIsNotRequired() throws {

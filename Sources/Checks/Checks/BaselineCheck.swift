@@ -91,12 +91,22 @@ extension BaselineCheck: CheckDefinition {
         entry.value(metric).map { "\(name).\($0.spelling)" }
     }
 
-    /// The metric has its positive class, and the model exists unless a missing one may skip.
+    /// The metric has its positive class, and the model exists unless a missing one may skip; a
+    /// model that exists must be a checkpoint modelcheck can read, said when the spec is loaded.
     public static func validate(_ entry: Spec.Check, _ reader: inout SpecReader) -> Bool {
         var ok = CheckKey.metricHasItsPositiveClass(entry, metric, &reader)
-        if case .path(let url)? = entry.value(model), entry.value(onMissing) != .text(Config.OnMissing.skip.rawValue) {
+        guard case .path(let url)? = entry.value(model) else { return ok }
+        if entry.value(onMissing) != .text(Config.OnMissing.skip.rawValue) {
             ok = reader.existingFile(url, at: entry.position(of: model), key: model.name,
                                      suffix: " (with 'on_missing: skip' a missing baseline skips this check)") && ok
+        }
+        var isFolder: ObjCBool = false
+        guard reader.checkFiles, FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else { return ok }
+        do {
+            _ = try BiTCheckpoint.load(url)
+        } catch {
+            reader.report(at: entry.position(of: model), "model: \(url.path) is not a baseline model modelcheck can read: \(error)")
+            return false
         }
         return ok
     }
