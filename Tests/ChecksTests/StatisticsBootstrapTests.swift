@@ -114,7 +114,7 @@ struct StatisticsBootstrapTests {
 }
 
 /// SplitMix64 with Box–Muller normals, for simulated data sets that do not depend on Bootstrap's own generator.
-private struct TestGenerator {
+struct TestGenerator {
     var state: UInt64
 
     mutating func uniform() -> Double {
