@@ -98,7 +98,7 @@ struct TrainCommand: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         if let kept = try RunFolder(plan.run).setAsideEarlierRun(resume: resume) { print("kept       the earlier run: \(kept.path)") }
         let job = try TrainingJob(plan)
-        for s in job.skipped { print("skipped    \(s.path): \(s.error.reason)") }
+        for s in job.manifest.skipped { print("skipped    \(s.path): \(s.reason)") }
         print(job.split.description)
         let rule = job.options.rule
         print("""
