@@ -20,8 +20,9 @@ import Darwin
 /// - Left out, and listed with the reason: names starting with '.' (hidden folders are not
 ///   descended), files in the root itself, other files, devices, pipes and sockets.
 /// - Names are read as bytes. A name below a class folder that is not UTF-8 cannot be written
-///   in a report, so the file (or folder) is listed in the manifest's `skipped`, its bytes
-///   shown as `\xHH`; a class folder so named is an error naming it.
+///   in a report: an image (by the rules above) or a folder so named is listed in the
+///   manifest's `skipped`, its bytes shown as `\xHH`; a class folder so named is an error
+///   naming it.
 /// - Symbolic links: the root and the class folders may be links (a dataset assembled from
 ///   links). A link to a file is followed: its target's bytes are hashed under the link's
 ///   path. Below the class folders, links to folders are not followed (they could loop or
@@ -45,7 +46,7 @@ public enum ImageFolder {
                 guard let text = name.text else {
                     throw DatasetError.unreadable(
                         path: rootPath + "/" + name.shown,
-                        reason: "class folder name is not valid UTF-8 (bytes that are not UTF-8 are shown as \\xHH); rename the folder")
+                        reason: "class folder name" + notUTF8)
                 }
                 classFolders.append(text)
             case .file: found.ignored.append(.init(path: name.shown, reason: .outsideClassFolder))
@@ -62,7 +63,7 @@ public enum ImageFolder {
 
         let candidates = found.candidates
         let paths = candidates.map { rootPath + "/" + $0.path }
-        let scanned = ParallelMap.map(paths.count) { i in Result { try read(paths[i]) } }
+        let scanned = ParallelMap.map(paths.count) { i in Result { try hashFile(paths[i]) } }
         var entries: [DatasetManifest.Entry] = []
         for (candidate, result) in zip(candidates, scanned) {
             let file = try result.get()
@@ -105,29 +106,33 @@ public enum ImageFolder {
     private static func walk(_ root: String, relative: String, label: Int, into found: inout Found) throws {
         let folder = root + "/" + relative
         for name in try list(folder) {
-            let shown = relative + "/" + name.shown
+            let path = relative + "/" + name.shown
             if name.isHidden {
-                found.ignored.append(.init(path: shown, reason: .hidden))
+                found.ignored.append(.init(path: path, reason: .hidden))
                 continue
             }
-            let itemKind = kind(of: name.path(in: folder), followingLinks: false)
-            guard let text = name.text else {
-                if itemKind == .missing { throw vanished(root + "/" + shown) }
-                let what = itemKind == .folder ? "folder name is not valid UTF-8, so its images were not scanned"
-                    : "file name is not valid UTF-8"
-                found.skipped.append(.init(path: shown, cause: .nameNotUTF8,
-                                           reason: what + " (bytes that are not UTF-8 are shown as \\xHH); rename it"))
-                continue
+            // A name that is not UTF-8 cannot be a manifest path: an image (or a folder that may
+            // hold some) so named is skipped with its bytes shown; anything else is ignored as usual.
+            func file() throws {
+                guard name.text == nil else { return found.candidates.append((path, label)) }
+                let isImage = try namedLikeImage(path) || hasSignature(head(of: name.path(in: folder), shown: root + "/" + path))
+                guard isImage else {
+                    return found.ignored.append(.init(path: path, reason: .notAnImage))
+                }
+                found.skipped.append(.init(path: path, cause: .nameNotUTF8, reason: "file name" + notUTF8))
             }
-            let path = relative + "/" + text
-            switch itemKind {
+            switch kind(of: name.path(in: folder), followingLinks: false) {
             case .folder:
+                guard name.text != nil else {
+                    found.skipped.append(.init(path: path, cause: .nameNotUTF8, reason: "folder name" + notUTF8 + "; its images were not scanned"))
+                    continue
+                }
                 try walk(root, relative: path, label: label, into: &found)
             case .file:
-                found.candidates.append((path, label))
+                try file()
             case .link:
                 switch kind(of: name.path(in: folder), followingLinks: true) {
-                case .file: found.candidates.append((path, label))
+                case .file: try file()
                 case .folder: found.ignored.append(.init(path: path, reason: .linkToFolder))
                 case .missing: found.ignored.append(.init(path: path, reason: .brokenLink))
                 case .other, .link: found.ignored.append(.init(path: path, reason: .notARegularFile))
@@ -138,6 +143,26 @@ public enum ImageFolder {
                 throw vanished(root + "/" + path)
             }
         }
+    }
+
+    /// How a skipped name's reason goes on after "file name" or "folder name".
+    private static let notUTF8 = " is not valid UTF-8 (bytes that are not UTF-8 are shown as \\xHH); rename it"
+
+    /// The first bytes of the file at `path` (bytes, which need not be UTF-8); `shown` names it in errors.
+    private static func head(of path: [UInt8], shown: String) throws -> [UInt8] {
+        let fd = (path + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY) } }
+        guard fd >= 0 else { throw DatasetError.unreadable(path: shown, reason: "cannot read file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 4)
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count >= 0 else { throw DatasetError.unreadable(path: shown, reason: "cannot read file: \(String(cString: strerror(errno)))") }
+        return Array(bytes.prefix(count))
+    }
+
+    /// Whether `bytes` start with a PNG or JPEG signature (the test ImageDecoder applies).
+    private static func hasSignature<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
+        let start = Array(bytes.prefix(4))
+        return start.starts(with: [0x89, 0x50, 0x4E, 0x47]) || start.starts(with: [0xFF, 0xD8])
     }
 
     private static func vanished(_ path: String) -> DatasetError {
@@ -189,14 +214,12 @@ public enum ImageFolder {
         }
     }
 
-    /// Size, SHA-256 and whether the first bytes are a PNG or JPEG signature (the same test
-    /// ImageDecoder applies).
-    private static func read(_ path: String) throws -> (byteCount: Int, sha256: String, hasSignature: Bool) {
+    /// Size, SHA-256 and whether the first bytes are a PNG or JPEG signature.
+    private static func hashFile(_ path: String) throws -> (byteCount: Int, sha256: String, hasSignature: Bool) {
         let bytes: Data
         do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw DatasetError.unreadable(path: path, reason: "cannot read file: \(error.localizedDescription)")
         }
-        let hasSignature = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) || bytes.starts(with: [0xFF, 0xD8])
-        return (bytes.count, DatasetManifest.hex(SHA256.hash(data: bytes)), hasSignature)
+        return (bytes.count, DatasetManifest.hex(SHA256.hash(data: bytes)), hasSignature(bytes))
     }
 }

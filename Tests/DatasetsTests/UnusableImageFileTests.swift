@@ -36,16 +36,17 @@ import Testing
         try Self.create(folder, Array("b/patient".utf8) + [0xE9])
         try Self.create(folder, Array("b/patient".utf8) + [0xE9] + Array("/3.png".utf8), bytes: png)
         try Self.create(folder, Array("a/.x".utf8) + [0xFF], bytes: [])
+        // Without an image's name, the content decides, as for any file.
+        try Self.create(folder, Array("b/scan".utf8) + [0xFF], bytes: png)
+        try Self.create(folder, Array("b/notes".utf8) + [0xFF] + Array(".txt".utf8), bytes: Array("text".utf8))
 
         let manifest = try ImageFolder.scan(folder.url)
         #expect(manifest.entries.map(\.path) == ["a/1.png", "b/2.png"])
-        #expect(manifest.skipped.map(\.path) == ["a/cell\\xFF.png", "b/patient\\xE9"])
+        #expect(manifest.skipped.map(\.path) == ["a/cell\\xFF.png", "b/patient\\xE9", "b/scan\\xFF"])
         #expect(manifest.skipped.allSatisfy { $0.cause == .nameNotUTF8 })
-        #expect(manifest.skipped.map(\.reason) == [
-            "file name is not valid UTF-8 (bytes that are not UTF-8 are shown as \\xHH); rename it",
-            "folder name is not valid UTF-8, so its images were not scanned (bytes that are not UTF-8 are shown as \\xHH); rename it",
-        ])
-        #expect(manifest.ignored == [.init(path: "a/.x\\xFF", reason: .hidden)])
+        let why = " is not valid UTF-8 (bytes that are not UTF-8 are shown as \\xHH); rename it"
+        #expect(manifest.skipped.map(\.reason) == ["file name" + why, "folder name" + why + "; its images were not scanned", "file name" + why])
+        #expect(manifest.ignored == [.init(path: "a/.x\\xFF", reason: .hidden), .init(path: "b/notes\\xFF.txt", reason: .notAnImage)])
         #expect(DatasetInspection(manifest).lines.contains("    a/cell\\xFF.png: " + manifest.skipped[0].reason))
 
         let error = #expect(throws: ImageError.self) { try UnreadableImagePolicy.fail.screen(manifest) }
@@ -61,7 +62,7 @@ import Testing
         try Self.create(folder, [0x62, 0xFF])
         let error = #expect(throws: DatasetError.self) { try ImageFolder.scan(folder.url) }
         #expect(error?.description == folder.url.path
-            + "/b\\xFF: class folder name is not valid UTF-8 (bytes that are not UTF-8 are shown as \\xHH); rename the folder")
+            + "/b\\xFF: class folder name is not valid UTF-8 (bytes that are not UTF-8 are shown as \\xHH); rename it")
     }
 
     @Test func anEmptyOrFakePNGIsAnImageThePolicyStopsAtOrSkips() throws {
