@@ -38,7 +38,7 @@ public struct TrainingPlan: Codable, Sendable {
     public var checkpointEvery: Int
     public var seed: UInt64
     public var threads: Int
-    /// What to do with images that cannot be decoded: stop (the default) or leave them out, listed.
+    /// What to do with images that cannot be decoded or named: stop (the default) or leave them out, listed.
     public var unreadable: UnreadableImagePolicy = .fail
 
     /// A plan with BiT's defaults (random horizontal flips, [-1, 1]) and `TrainingOptions.Default`'s.

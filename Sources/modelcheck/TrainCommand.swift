@@ -52,7 +52,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Early-stopping patience in evaluations (0: train the whole schedule).") var patience = TrainingOptions.Default.patience
     @Option(help: "Checkpoint every this many steps.") var checkpointEvery = TrainingOptions.Default.checkpointEvery
     @Option(help: "Worker threads (bit-identical results need the same count).") var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Images that cannot be decoded: fail (stop) or skip (leave out, listed).") var unreadable: UnreadableImagePolicy = .fail
+    @Option(help: "Images that cannot be decoded, or whose name is not UTF-8: fail (stop) or skip (leave out, listed).") var unreadable: UnreadableImagePolicy = .fail
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false
 
     func run() throws {
