@@ -1,3 +1,5 @@
+import Datasets
+
 /// Everything `verify` found, bound to exactly what it looked at.
 public struct VerificationResult: Codable, Sendable, Equatable {
     /// How the whole run ends, and the process exit code that says so.
@@ -32,6 +34,8 @@ public struct VerificationResult: Codable, Sendable, Equatable {
     public var model: FileHash
     /// The dataset manifest's fingerprint (see DatasetManifest).
     public var datasetFingerprint: String
+    /// Image files the data set left out under `unreadable: skip`, each with why; the fingerprint covers them.
+    public var skippedImages: [DatasetManifest.SkippedImage]
     /// e.g. ["blasCore": "SkylakeX", "threads": "2", "os": "Linux"].
     public var environment: [String: String]
     /// ISO 8601, UTC.
@@ -40,8 +44,9 @@ public struct VerificationResult: Codable, Sendable, Equatable {
 
     /// A result whose outcome follows from its checks.
     public init(modelcheckVersion: String, spec: FileHash, model: FileHash, datasetFingerprint: String,
-                environment: [String: String], date: String, checks: [CheckResult]) {
+                skippedImages: [DatasetManifest.SkippedImage] = [], environment: [String: String], date: String, checks: [CheckResult]) {
         (self.modelcheckVersion, self.spec, self.model, self.datasetFingerprint) = (modelcheckVersion, spec, model, datasetFingerprint)
+        self.skippedImages = skippedImages
         (self.environment, self.date, self.checks) = (environment, date, checks)
     }
 

@@ -65,6 +65,8 @@ public struct DatasetInspection: Sendable, CustomStringConvertible {
     public let height: Summary?
     /// Images the decoder rejected, in manifest order.
     public let undecodable: [Undecodable]
+    /// Image files the manifest already leaves out (a name that is not UTF-8), by path.
+    public let skipped: [DatasetManifest.SkippedImage]
     /// Files the scan left out, by reason.
     public let ignored: [(reason: DatasetManifest.IgnoredFile.Reason, paths: [String])]
     /// Sets of files with identical bytes, each in manifest order, sets by first file.
@@ -113,15 +115,16 @@ public struct DatasetInspection: Sendable, CustomStringConvertible {
         (width, height) = (Summary(widths), Summary(heights))
         (self.undecodable, self.tiny, self.tinySide) = (undecodable, tiny, tinySide)
         ignored = manifest.ignoredByReason
+        skipped = manifest.skipped
         duplicates = firstSeen.compactMap { byHash[$0]!.count > 1 ? byHash[$0]! : nil }
     }
 
     /// Classes without a single image.
     public var emptyClasses: [String] { zip(classNames, classCounts).filter { $0.1 == 0 }.map(\.0) }
 
-    /// The number of problem findings: undecodable, ignored, duplicate-set, tiny and empty-class.
+    /// The number of problem findings: undecodable, skipped, ignored, duplicate-set, tiny and empty-class.
     public var problemCount: Int {
-        undecodable.count + ignored.reduce(0) { $0 + $1.paths.count } + duplicates.count + tiny.count + emptyClasses.count
+        undecodable.count + skipped.count + ignored.reduce(0) { $0 + $1.paths.count } + duplicates.count + tiny.count + emptyClasses.count
     }
 
     /// The report, one finding per line, files named.
@@ -141,6 +144,10 @@ public struct DatasetInspection: Sendable, CustomStringConvertible {
         if !undecodable.isEmpty {
             out.append("  undecodable images: \(undecodable.count)")
             out += undecodable.map { "    \($0.path): \($0.error.reason)" }
+        }
+        if !skipped.isEmpty {
+            out.append("  unusable images: \(skipped.count)")
+            out += skipped.map { "    " + $0.line }
         }
         for (reason, paths) in ignored {
             out.append("  ignored, \(reason.explanation): \(paths.count)")

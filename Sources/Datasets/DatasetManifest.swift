@@ -18,10 +18,17 @@ import Imaging
 /// ```
 /// `<path>` is relative to the root with `/` separators, entries sorted by its UTF-8 bytes;
 /// `<label>` and `<byte size>` are decimal; `<group>` is empty when the entry has none;
-/// `<sha256>` is lowercase hex. In names, `\` is written `\\`, TAB `\t`, LF `\n`, CR `\r`
-/// (two characters each), so that no name can forge a field or line. Ignored files, the
-/// root and the group pattern's source are not part of it: the fingerprint says which bytes,
-/// under which paths, labels and groups, make up the dataset, wherever it lies.
+/// `<sha256>` is lowercase hex. When images were skipped (see `SkippedImage`), and only then,
+/// so that a dataset without any keeps its fingerprint, the text goes on:
+/// ```
+/// skipped\t<number skipped>\n
+/// <path>\t<cause>\n                                  one line per skipped image, sorted by path
+/// ```
+/// `<cause>` is the `SkippedImage.Cause` raw value. In names, `\` is written `\\`, TAB `\t`,
+/// LF `\n`, CR `\r` (two characters each), so that no name can forge a field or line. Ignored
+/// files (not images), the root and the group pattern's source are not part of it: the
+/// fingerprint says which bytes, under which paths, labels and groups, make up the dataset,
+/// and which image files it leaves out, wherever it lies.
 ///
 /// Recomputing it with shell tools, for a manifest without groups:
 /// ```
@@ -60,7 +67,8 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         public enum Reason: String, Codable, Sendable, CaseIterable, Comparable {
             /// Its name starts with '.' (a hidden folder is listed once, not descended).
             case hidden
-            /// It does not start with a PNG (`89 50 4E 47`) or JPEG (`FF D8`) signature.
+            /// It neither starts with a PNG (`89 50 4E 47`) or JPEG (`FF D8`) signature nor
+            /// is named `.png`, `.jpg` or `.jpeg` (such a file is an image that does not decode).
             case notAnImage
             /// It lies directly in the root, outside every class folder.
             case outsideClassFolder
@@ -81,7 +89,7 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
             public var explanation: String {
                 switch self {
                 case .hidden: "hidden (name starts with '.')"
-                case .notAnImage: "not a PNG or JPEG (by content)"
+                case .notAnImage: "not a PNG or JPEG (by content or name)"
                 case .outsideClassFolder: "outside the class folders"
                 case .linkToFolder: "symbolic link to a folder (not followed)"
                 case .brokenLink: "broken symbolic link"
@@ -114,11 +122,14 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     public let entries: [Entry]
     /// Files left out, sorted by the UTF-8 bytes of their paths.
     public let ignored: [IgnoredFile]
+    /// Image files the dataset cannot use, sorted by the UTF-8 bytes of their paths.
+    public let skipped: [SkippedImage]
     /// SHA-256 hex of the canonical text (see the type's documentation).
     public let fingerprint: String
 
     /// A manifest of `entries` (sorted here) under `root`; labels must index `classNames`.
-    public init(root: String, classNames: [String], entries: [Entry], ignored: [IgnoredFile] = [], groupPattern: String? = nil) {
+    public init(root: String, classNames: [String], entries: [Entry], ignored: [IgnoredFile] = [], skipped: [SkippedImage] = [],
+                groupPattern: String? = nil) {
         for entry in entries {
             precondition(classNames.indices.contains(entry.label) && classNames[entry.label] == entry.className,
                           "\(entry.path): label \(entry.label) does not name class '\(entry.className)'")
@@ -129,7 +140,31 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         self.groupPattern = groupPattern
         self.entries = entries.sorted { Self.bytewise($0.path, $1.path) }
         self.ignored = ignored.sorted { Self.bytewise($0.path, $1.path) }
-        fingerprint = Self.fingerprint(classNames: classNames, entries: self.entries)
+        self.skipped = skipped.sorted { Self.bytewise($0.path, $1.path) }
+        fingerprint = Self.fingerprint(classNames: classNames, entries: self.entries, skipped: self.skipped)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case formatVersion, root, classNames, groupPattern, entries, ignored, skipped, fingerprint
+    }
+
+    /// Reads a manifest; one saved before skipped images were recorded has none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+        root = try c.decode(String.self, forKey: .root)
+        classNames = try c.decode([String].self, forKey: .classNames)
+        groupPattern = try c.decodeIfPresent(String.self, forKey: .groupPattern)
+        entries = try c.decode([Entry].self, forKey: .entries)
+        ignored = try c.decode([IgnoredFile].self, forKey: .ignored)
+        skipped = try c.decodeIfPresent([SkippedImage].self, forKey: .skipped) ?? []
+        fingerprint = try c.decode(String.self, forKey: .fingerprint)
+    }
+
+    /// This manifest with `kept` as its entries and `more` added to its skipped images.
+    func keeping(_ kept: [Entry], skipping more: [SkippedImage]) -> DatasetManifest {
+        DatasetManifest(root: root, classNames: classNames, entries: kept, ignored: ignored, skipped: skipped + more,
+                        groupPattern: groupPattern)
     }
 
     /// The file of `entry`.
@@ -150,19 +185,22 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     }
 
     /// The canonical text the fingerprint hashes.
-    public static func canonicalText(classNames: [String], entries: [Entry]) -> String {
+    public static func canonicalText(classNames: [String], entries: [Entry], skipped: [SkippedImage] = []) -> String {
         var text = "modelcheck-manifest-v1\nclasses\t\(classNames.count)\n"
         for name in classNames { text += escaped(name) + "\n" }
         text += "entries\t\(entries.count)\n"
         for e in entries {
             text += "\(escaped(e.path))\t\(e.label)\t\(escaped(e.group ?? ""))\t\(e.byteCount)\t\(e.sha256)\n"
         }
+        guard !skipped.isEmpty else { return text }
+        text += "skipped\t\(skipped.count)\n"
+        for s in skipped { text += "\(escaped(s.path))\t\(s.cause.rawValue)\n" }
         return text
     }
 
-    /// SHA-256 hex of `canonicalText(classNames:entries:)`.
-    public static func fingerprint(classNames: [String], entries: [Entry]) -> String {
-        hex(SHA256.hash(data: Array(canonicalText(classNames: classNames, entries: entries).utf8)))
+    /// SHA-256 hex of `canonicalText(classNames:entries:skipped:)`.
+    public static func fingerprint(classNames: [String], entries: [Entry], skipped: [SkippedImage] = []) -> String {
+        hex(SHA256.hash(data: Array(canonicalText(classNames: classNames, entries: entries, skipped: skipped).utf8)))
     }
 
     /// Writes the manifest as JSON so that readers see the old file or the complete new one.
@@ -203,7 +241,7 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         guard sorted else {
             throw DatasetError.invalidManifest(path: url.path, reason: "entries are not sorted by path (edited by hand?)")
         }
-        let computed = fingerprint(classNames: manifest.classNames, entries: manifest.entries)
+        let computed = fingerprint(classNames: manifest.classNames, entries: manifest.entries, skipped: manifest.skipped)
         guard computed == manifest.fingerprint else {
             throw DatasetError.invalidManifest(
                 path: url.path, reason: "stored fingerprint \(manifest.fingerprint) does not match its entries (\(computed))")

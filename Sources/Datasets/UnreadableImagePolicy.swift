@@ -1,7 +1,8 @@
 import Imaging
 
-/// What loading does with an image that cannot be read or decoded: stop, or leave it out
-/// and say so. Never a silent drop: skipped images are listed in `DecodedImages.skipped`.
+/// What loading does with an image that cannot be read or decoded, or whose name is not
+/// UTF-8: stop, or leave it out and say so. Never a silent drop: skipped images are listed in
+/// `DecodedImages.skipped`, and screening lists them in the manifest's `skipped`.
 public enum UnreadableImagePolicy: String, Sendable, Codable, CaseIterable {
     /// Stop with the first such image's `ImageError` (first in the order asked, whatever
     /// the thread timing).
@@ -32,10 +33,16 @@ public enum UnreadableImagePolicy: String, Sendable, Codable, CaseIterable {
     }
 
     /// Decodes every entry once to prove it usable, keeping only each image's size (so a
-    /// large dataset is screened in constant memory), and applies this policy. Returns the
-    /// manifest without the skipped entries, the pixel areas of the kept ones, and the skipped.
+    /// large dataset is screened in constant memory), and applies this policy to the images
+    /// that fail and to those the scan could not name (the manifest's `skipped`): `fail`
+    /// stops at the first, `skip` moves each failing entry to `skipped`, which the
+    /// fingerprint covers. Returns that manifest and the pixel areas of its entries.
     public func screen(_ manifest: DatasetManifest, limits: DecodeLimits = .default) throws
-        -> (manifest: DatasetManifest, areas: [Int], skipped: [DecodedImages.Skipped]) {
+        -> (manifest: DatasetManifest, areas: [Int]) {
+        if self == .fail, let first = manifest.skipped.first {
+            throw ImageError(file: manifest.root + "/" + first.path, kind: .unreadable,
+                             reason: first.reason + "; set unreadable: skip to leave it out")
+        }
         let urls = manifest.entries.map { manifest.url(of: $0) }
         let results = ParallelMap.map(urls.count) { i in
             Result { () throws -> Int in
@@ -43,7 +50,7 @@ public enum UnreadableImagePolicy: String, Sendable, Codable, CaseIterable {
                 return image.width * image.height
             }
         }
-        var kept: [DatasetManifest.Entry] = [], areas: [Int] = [], skipped: [DecodedImages.Skipped] = []
+        var kept: [DatasetManifest.Entry] = [], areas: [Int] = [], skipped: [DatasetManifest.SkippedImage] = []
         for (i, result) in results.enumerated() {
             switch result {
             case .success(let area):
@@ -51,14 +58,12 @@ public enum UnreadableImagePolicy: String, Sendable, Codable, CaseIterable {
                 areas.append(area)
             case .failure(let error as ImageError):
                 if self == .fail { throw error }
-                skipped.append(.init(entry: i, path: manifest.entries[i].path, error: error))
+                skipped.append(.init(path: manifest.entries[i].path, cause: .init(error.kind), reason: error.reason))
             case .failure(let error):
                 throw error
             }
         }
-        guard !skipped.isEmpty else { return (manifest, areas, []) }
-        let filtered = DatasetManifest(root: manifest.root, classNames: manifest.classNames, entries: kept,
-                                       ignored: manifest.ignored, groupPattern: manifest.groupPattern)
-        return (filtered, areas, skipped)
+        guard !skipped.isEmpty else { return (manifest, areas) }
+        return (manifest.keeping(kept, skipping: skipped), areas)
     }
 }

@@ -28,7 +28,7 @@ public enum Certification {
                                                threads: job.plan.threads, isCI: isCI)
         let planned = SpecChecks(spec, modelSHA256: "", environment: env)
         let pre = try SpecChecks.run(planned.preTrain, on: initial)
-        let preResult = Verification.result(spec: spec, modelFile: run.model, modelHash: "", fingerprint: job.manifest.fingerprint,
+        let preResult = Verification.result(spec: spec, modelFile: run.model, modelHash: "", dataset: job.manifest,
                                             environment: env, checks: pre)
         preTrainChecked(preResult)
         if pre.contains(where: \.blocks) {
@@ -42,7 +42,7 @@ public enum Certification {
         let after = Verification.makeContext(spec: spec, job: job, model: trained.model, metadata: job.metadata,
                                              threads: job.plan.threads, isCI: isCI)
         let results = pre + (try SpecChecks.run(post, on: after))
-        let result = Verification.result(spec: spec, modelFile: run.model, modelHash: modelHash, fingerprint: job.manifest.fingerprint,
+        let result = Verification.result(spec: spec, modelFile: run.model, modelHash: modelHash, dataset: job.manifest,
                                          environment: env, checks: results)
         return Outcome(verification: .init(result: result, specName: spec.name, seconds: Date().timeIntervalSince(started), context: after),
                        training: trained, run: run)

@@ -55,16 +55,16 @@ public enum Verification {
         let modelHash = try sha256(of: modelFile)
         let checks = SpecChecks(spec, modelSHA256: modelHash, environment: env)
         let results = try SpecChecks.run(checks.preTrain + checks.postTrain, on: context)
-        return Outcome(result: result(spec: spec, modelFile: modelFile, modelHash: modelHash, fingerprint: context.manifest.fingerprint,
+        return Outcome(result: result(spec: spec, modelFile: modelFile, modelHash: modelHash, dataset: context.manifest,
                                       environment: env, checks: results),
                        specName: spec.name, seconds: Date().timeIntervalSince(started), context: context)
     }
 
-    static func result(spec: Spec, modelFile: URL, modelHash: String, fingerprint: String, environment: [String: String],
+    static func result(spec: Spec, modelFile: URL, modelHash: String, dataset: DatasetManifest, environment: [String: String],
                        checks: [CheckResult]) -> VerificationResult {
         VerificationResult(modelcheckVersion: ModelcheckVersion.current,
                            spec: .init(path: spec.file.path, sha256: spec.sha256), model: .init(path: modelFile.path, sha256: modelHash),
-                           datasetFingerprint: fingerprint, environment: environment,
+                           datasetFingerprint: dataset.fingerprint, skippedImages: dataset.skipped, environment: environment,
                            date: ISO8601DateFormatter().string(from: Date()), checks: checks)
     }
 }

@@ -18,6 +18,9 @@ import Foundation
 /// - a skipped check is `<skipped>` with the spec's reason.
 ///
 /// `errors` is always 0: a check that cannot run stops `verify` with exit 2 before any report is written.
+///
+/// Image files left out under `unreadable: skip` are counted in the `dataset.skippedImages` property and listed,
+/// each with its reason, in the suite's `<system-out>`.
 public enum JUnitReport {
     /// The JUnit XML document for `result`, its suite named `modelcheck: <specName>` and timed by `duration`.
     public static func render(_ result: VerificationResult, specName: String, duration: Duration) -> String {
@@ -38,6 +41,10 @@ public enum JUnitReport {
         }
         xml.append("    </properties>")
         for check in checks { xml += testcase(check) }
+        if let headline = SkippedImagesText.headline(result) {
+            let text = ([headline + ":"] + SkippedImagesText.lines(result)).joined(separator: "\n")
+            xml.append("    <system-out>\(MarkupText.escaped(text, inAttribute: false))</system-out>")
+        }
         xml.append("  </testsuite>")
         xml.append("</testsuites>")
         return xml.joined(separator: "\n") + "\n"
@@ -49,6 +56,7 @@ public enum JUnitReport {
             ("spec.path", result.spec.path), ("spec.sha256", result.spec.sha256),
             ("model.path", result.model.path), ("model.sha256", result.model.sha256),
             ("dataset.fingerprint", result.datasetFingerprint),
+            ("dataset.skippedImages", String(result.skippedImages.count)),
             ("modelcheck.version", result.modelcheckVersion),
             ("date", result.date),
             ("outcome", result.outcome.rawValue), ("exitCode", String(result.outcome.exitCode)),

@@ -47,6 +47,14 @@ public enum MarkdownSummary {
         }
         if !metrics.isEmpty { lines += ["", metrics.joined(separator: " · ")] }
 
+        if let headline = SkippedImagesText.headline(result) {
+            lines += ["", inline(headline) + ":", ""]
+            lines += result.skippedImages.prefix(skippedLimit).map { "- `\(code($0.path))`: \(inline($0.reason))" }
+            if result.skippedImages.count > skippedLimit {
+                lines += ["", "… and \(result.skippedImages.count - skippedLimit) more; see the full report."]
+            }
+        }
+
         lines += ["", "spec `\(short(result.spec.sha256))` · model `\(short(result.model.sha256))` · "
             + "dataset `\(short(result.datasetFingerprint))` · modelcheck \(inline(result.modelcheckVersion))"]
         return lines.joined(separator: "\n") + "\n"
@@ -54,6 +62,9 @@ public enum MarkdownSummary {
 
     /// Table rows shown before the rest is summed up, keeping the comment under about 40 lines.
     static let rowLimit = 20
+
+    /// Skipped image files listed before the rest is summed up.
+    static let skippedLimit = 10
 
     /// The metrics a reviewer looks for first, by the name a metric check's title starts with.
     private static let keyMetrics = [("accuracy", "accuracy"), ("roc_auc", "ROC-AUC"), ("false_negative_rate", "FNR")]

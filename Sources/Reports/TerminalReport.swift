@@ -24,7 +24,11 @@ public enum TerminalReport {
     /// The header line, the table of checks, the failed and inconclusive checks' messages and evidence, and the outcome line.
     public static func render(_ result: VerificationResult, specName: String, colored: Bool, stage: Stage = .verification) -> String {
         let style = Style(colored: colored)
-        var lines = [stage == .preTrain ? preTrainHeader(result, specName: specName) : header(result, specName: specName), ""]
+        var lines = [stage == .preTrain ? preTrainHeader(result, specName: specName) : header(result, specName: specName)]
+        if let skipped = SkippedImagesText.short(result, shown: skippedShown) {
+            lines.append(skipped + "; the JSON, HTML, Markdown and JUnit reports list each with its reason")
+        }
+        lines.append("")
         let rows = [["check", "value", "bound", "samples", "verdict"]] + result.checks.map { check in
             [PlainText.oneLine(check.id), CheckText.value(check), CheckText.bound(check), check.samples.map(String.init) ?? "-", CheckText.verdict(check)]
         }
@@ -69,6 +73,9 @@ public enum TerminalReport {
 
     /// Evidence lines shown per check; the JUnit and JSON reports carry all of them.
     static let evidenceLimit = 5
+
+    /// Skipped image files named in the line under the header; the other reports name all of them.
+    static let skippedShown = 3
 
     /// The outcome, how many required checks led to it, and the exit code, e.g.
     /// `FAILED: 2 of 11 required checks failed, 1 warning (exit 1)`.

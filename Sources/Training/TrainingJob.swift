@@ -38,7 +38,7 @@ public struct TrainingPlan: Codable, Sendable {
     public var checkpointEvery: Int
     public var seed: UInt64
     public var threads: Int
-    /// What to do with images that cannot be decoded: stop (the default) or leave them out, listed.
+    /// What to do with images that cannot be decoded or named: stop (the default) or leave them out, listed.
     public var unreadable: UnreadableImagePolicy = .fail
 
     /// A plan with BiT's defaults (random horizontal flips, [-1, 1]) and `TrainingOptions.Default`'s.
@@ -86,9 +86,8 @@ extension HyperRule {
 /// A prepared run: the data scanned and split, the recipe resolved, the model built.
 public struct TrainingJob {
     public let plan: TrainingPlan
+    /// The screened data: under the `skip` policy, images that could not be used are in its `skipped`.
     public let manifest: DatasetManifest
-    /// Images left out because they could not be decoded (only under the `skip` policy).
-    public let skipped: [DecodedImages.Skipped]
     public let split: DatasetSplit
     public let leakage: LeakageReport
     public let preprocessing: Preprocessing
@@ -103,7 +102,7 @@ public struct TrainingJob {
         // Every image is decoded once before anything trains: a bad file stops the run now
         // (or is left out and listed), not an hour in.
         let screened = try plan.unreadable.screen(try ImageFolder.scan(plan.data, classes: plan.classes, groupPattern: pattern))
-        (manifest, skipped) = (screened.manifest, screened.skipped)
+        manifest = screened.manifest
         split = try DatasetSplit(manifest, rule: plan.split)
         leakage = try LeakageReport(manifest, split: split, groupPattern: pattern)
         guard !leakage.hasLeakage else {
@@ -179,10 +178,11 @@ public struct TrainingOutcome {
     public let seconds: Double
 }
 
-/// The run's `dataset.json`: which data, and which image went where.
+/// The run's `dataset.json`: which data, which image went where, and which were skipped and why.
 struct DatasetRecord: Encodable {
     let fingerprint: String
     let root: String
+    let skipped: [DatasetManifest.SkippedImage]
     let classNames: [String]
     let groupPattern: String?
     let split: String
@@ -192,6 +192,7 @@ struct DatasetRecord: Encodable {
     init(manifest: DatasetManifest, split: DatasetSplit) {
         fingerprint = manifest.fingerprint
         root = manifest.root
+        skipped = manifest.skipped
         classNames = manifest.classNames
         groupPattern = manifest.groupPattern
         self.split = split.rule.map { "\($0)" } ?? "given"

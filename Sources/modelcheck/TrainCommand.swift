@@ -52,7 +52,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Early-stopping patience in evaluations (0: train the whole schedule).") var patience = TrainingOptions.Default.patience
     @Option(help: "Checkpoint every this many steps.") var checkpointEvery = TrainingOptions.Default.checkpointEvery
     @Option(help: "Worker threads (bit-identical results need the same count).") var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Images that cannot be decoded: fail (stop) or skip (leave out, listed).") var unreadable: UnreadableImagePolicy = .fail
+    @Option(help: "Images that cannot be decoded, or whose name is not UTF-8: fail (stop) or skip (leave out, listed).") var unreadable: UnreadableImagePolicy = .fail
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false
 
     func validate() throws {
@@ -113,7 +113,7 @@ struct TrainCommand: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         if let kept = try RunFolder(plan.run).setAsideEarlierRun(resume: resume) { print("kept       the earlier run: \(kept.path)") }
         let job = try TrainingJob(plan)
-        for s in job.skipped { print("skipped    \(s.path): \(s.error.reason)") }
+        for s in job.manifest.skipped { print("skipped    \(s.path): \(s.reason)") }
         print(job.split.description)
         let rule = job.options.rule
         print("""

@@ -3,8 +3,9 @@ import Testing
 
 /// `modelcheck train SPEC` then `verify`: exit codes 0, 1, 2 and 3, reports written.
 @Suite struct VerifyCommandTests {
-    /// A small spec over `data`; `steps` long enough keeps a run training while a test races or stops it.
-    static func spec(data: URL, run: URL, checks: String, steps: Int = 16) -> String {
+    /// A small spec over `data`; `steps` long enough keeps a run training while a test races or stops it;
+    /// `unreadable` is the policy for images that cannot be used.
+    static func spec(data: URL, run: URL, checks: String, steps: Int = 16, unreadable: String = "fail") -> String {
         """
         modelcheck: 1
         name: cells
@@ -13,6 +14,7 @@ import Testing
         data:
           folder: \(data.path)
           positive_class: Parasitized
+          unreadable: \(unreadable)
           split: {by: image, train: 0.5, validation: 0.25, test: 0.25, seed: 5}
           preprocessing: {resize: 18, crop: 16, flips: [horizontal, vertical]}
         training:

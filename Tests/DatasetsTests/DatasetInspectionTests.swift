@@ -42,7 +42,7 @@ import Testing
         let lines = inspection.lines
         #expect(lines.contains("    Uninfected/C102_corrupt.png: \(error.reason)"))
         #expect(lines.contains("  empty class: Empty"))
-        #expect(lines.contains("  ignored, not a PNG or JPEG (by content): 1"))
+        #expect(lines.contains("  ignored, not a PNG or JPEG (by content or name): 1"))
         #expect(lines.contains("    Uninfected/C104_notes.txt"))
         #expect(lines.contains("    Parasitized/C100_a.png = Uninfected/C103_copy.png"))
         #expect(lines.contains("    Uninfected/C102_a.png: 10x12"))

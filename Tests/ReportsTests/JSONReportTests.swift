@@ -31,7 +31,7 @@ import Reports
         let data = try JSONReport.render(SampleResults.everything)
         let text = String(decoding: data, as: UTF8.self)
         let keys = ["checks", "datasetFingerprint", "date", "environment", "exitCode", "model", "modelcheckVersion",
-                    "outcome", "spec"]
+                    "outcome", "skippedImages", "spec"]
         let positions = try keys.map { key in try #require(text.range(of: "\n  \"\(key)\" : ")).lowerBound }
         #expect(positions == positions.sorted())
         #expect(text.hasPrefix("{\n  \"checks\" : [\n"))

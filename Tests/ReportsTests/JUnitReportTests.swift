@@ -65,7 +65,7 @@ import Testing
         #expect(parsed.properties == [
             "spec.path": "Specs/malaria.yaml", "spec.sha256": String(repeating: "ab", count: 32),
             "model.path": "runs/r14/model.npz", "model.sha256": String(repeating: "3f", count: 32),
-            "dataset.fingerprint": String(repeating: "9c", count: 32), "modelcheck.version": "0.1.0",
+            "dataset.fingerprint": String(repeating: "9c", count: 32), "dataset.skippedImages": "0", "modelcheck.version": "0.1.0",
             "date": "2025-11-30T02:00:00Z", "outcome": "failed", "exitCode": "1",
             "environment.blasCore": "SkylakeX", "environment.os": "Linux", "environment.threads": "2",
         ])

@@ -38,7 +38,7 @@ import Testing
 
     @Test func skippingListsTheImageAndLeavesItOut() throws {
         let job = try TrainingJob(Self.plan(try Self.folder(), unreadable: .skip))
-        #expect(job.skipped.map(\.path) == ["Uninfected/C3_broken.png"])
+        #expect(job.manifest.skipped.map(\.path) == ["Uninfected/C3_broken.png"])
         #expect(job.manifest.entries.count == 32 && !job.manifest.entries.contains { $0.path.contains("broken") })
         // No HyperRule sizes were given: 20×20 images are small, so 160 → 128.
         #expect(job.preprocessing.resize == 160 && job.preprocessing.crop == 128)

@@ -15,7 +15,7 @@ public enum HTMLReport {
         let result = inputs.result
         let sections = try [
             header(inputs), verdict(result), checks(result), confusion(inputs), roc(inputs), training(inputs),
-            invariance(inputs), misclassified(inputs), splits(inputs), hyperparameters(inputs), hashes(inputs),
+            invariance(inputs), misclassified(inputs), splits(inputs), skippedImages(result), hyperparameters(inputs), hashes(inputs),
         ]
         return """
             <!DOCTYPE html>
@@ -197,6 +197,16 @@ public enum HTMLReport {
                 + "<td class=\"num\">\(split.perClass.reduce(0, +))</td><td class=\"num\">\(split.groups)</td></tr>"
         }
         return section("Data splits", "<table><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table>")
+    }
+
+    /// Every image file left out under `unreadable: skip`, with why; said outright when none was.
+    private static func skippedImages(_ result: VerificationResult) -> String {
+        guard let headline = SkippedImagesText.headline(result) else {
+            return section("Skipped images", "<p>None: every image file in the class folders was used.</p>")
+        }
+        let rows = result.skippedImages.map { "<tr><td><code>\(escape($0.path))</code></td><td>\(escape($0.reason))</td></tr>" }
+        return section("Skipped images", "<p>\(escape(headline)); the data set fingerprint covers this list.</p>"
+            + "<table><thead><tr><th>file</th><th>reason</th></tr></thead><tbody>\(rows.joined())</tbody></table>")
     }
 
     private static func hyperparameters(_ inputs: ReportInputs) -> String {
