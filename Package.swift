@@ -113,7 +113,7 @@ let package = Package(
             swiftSettings: vectorSwift
         ),
         // What several test targets share (running python3 and other programs); linked into tests only.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),
         .testTarget(name: "FileFormatsTests", dependencies: ["FileFormats", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BiTTests", dependencies: ["BiT", "FileFormats", "PackedGEMM", "TestSupport"], resources: [.copy("Fixtures")]),
