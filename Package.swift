@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "modelcheck",
             dependencies: [
-                "CBaselineCheck", "BiT", "PackedGEMM", "Imaging", "Datasets", "Training", "Checks", "Pipeline", "Reports",
+                "AtomicWrite", "CBaselineCheck", "BiT", "PackedGEMM", "Imaging", "Datasets", "Training", "Checks", "Pipeline", "Reports",
                 "Benchmarking",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

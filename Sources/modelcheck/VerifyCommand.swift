@@ -1,4 +1,5 @@
 import ArgumentParser
+import AtomicWrite
 import Checks
 import Foundation
 import Pipeline
@@ -27,7 +28,7 @@ struct VerifyCommand: ParsableCommand {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
         let run = TrainingPlanDefaults.runFolder(spec)
         // Reports go into the run folder, and its model may be half-trained: never alongside a writer.
-        let lock = try RunFolderLock.acquire(run, purpose: "modelcheck verify")
+        let lock = try RunFolderLock.take(run, purpose: "modelcheck verify")
         defer { withExtendedLifetime(lock) {} }
         let modelFile = model.map { URL(fileURLWithPath: $0) } ?? run.appendingPathComponent("model.npz")
         guard FileManager.default.fileExists(atPath: modelFile.path) else {
@@ -62,7 +63,7 @@ struct CertifyCommand: ParsableCommand {
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
         let runFolder = RunFolder(TrainingPlanDefaults.runFolder(spec))
-        let lock = try RunFolderLock.acquire(runFolder.url, purpose: "modelcheck certify")
+        let lock = try RunFolderLock.take(runFolder.url, purpose: "modelcheck certify")
         defer { withExtendedLifetime(lock) {} }
         // An earlier run, and a certificate with the model it binds, is kept, never overwritten.
         if let kept = try runFolder.setAsideEarlierRun(resume: resume) { print("kept the earlier run: \(kept.path)") }
@@ -130,7 +131,7 @@ struct GoldenRecordCommand: ParsableCommand {
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
         let run = TrainingPlanDefaults.runFolder(spec)
-        let lock = try RunFolderLock.acquire(run, purpose: "modelcheck golden record")
+        let lock = try RunFolderLock.take(run, purpose: "modelcheck golden record")
         defer { withExtendedLifetime(lock) {} }
         let modelFile = model.map { URL(fileURLWithPath: $0) } ?? run.appendingPathComponent("model.npz")
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
@@ -151,13 +152,21 @@ struct ReportOptions: ParsableArguments {
     func emit(_ outcome: Verification.Outcome, spec: Spec, run: RunFolder) throws {
         try FileManager.default.createDirectory(at: run.url, withIntermediateDirectories: true)
         let result = outcome.result
+        var removed: [String: Int] = [:]
         func path(_ given: String?, _ name: String) throws -> URL {
             let url = given.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let folder = url.deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            // The run folder was swept when its lock was taken; elsewhere only this report's own leftovers are
+            // touched, never another file's.
+            if given != nil {
+                removed[folder.path, default: 0] += StaleTemporaryFiles.remove(in: folder, destination: url.lastPathComponent).count
+            }
             return url
         }
         let (junitURL, jsonURL, htmlURL, markdownURL) = (try path(junit, "junit.xml"), try path(json, "verification.json"),
                                                          try path(html, "report.html"), try path(markdown, "summary.md"))
+        for (folder, count) in removed.sorted(by: { $0.key < $1.key }) { noteRemovedTemporaryFiles(count, in: folder) }
         // The verdict first, so that a file that cannot be written never hides it.
         print(TerminalReport.render(result, specName: outcome.specName, colored: isatty(STDOUT_FILENO) != 0))
         fflush(nil)
