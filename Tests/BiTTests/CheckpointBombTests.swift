@@ -80,4 +80,19 @@ import Glibc
         #expect(grown < 128 << 20, "peak RSS grew by \(grown >> 20) MiB for a member the loader does not need")
         #expect(Date().timeIntervalSince(started) < 1, "loaded without inflating the unused member")
     }
+
+    @Test func aUnitNumberBeyondTheKeysIsRefusedBeforeTheExpectedKeysAreListed() throws {
+        let archive = try NpzArchive.read(contentsOf: Fixtures.url("tiny-bit/tiny-bit.npz"))
+        var edited = NpzArchive()
+        for key in archive.keys { edited.set(try #require(archive[key]), forKey: key) }
+        let key = "resnet/block2/unit100000000/a/gn/gamma"
+        edited.set(NpyArray(shape: [1], floats: [1]), forKey: key)
+        let file = BiTCheckpointTests.temporaryFile("units.npz")
+        try edited.write(to: file)
+        let started = Date()
+        #expect { _ = try BiTCheckpoint.load(file) } throws: { error in
+            (error as? CheckpointError).map { $0.kind == .unexpectedKey && $0.key == key && $0.description.contains("unit 100000000") } ?? false
+        }
+        #expect(Date().timeIntervalSince(started) < 1)
+    }
 }

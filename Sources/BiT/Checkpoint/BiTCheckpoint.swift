@@ -164,6 +164,11 @@ public enum BiTCheckpoint {
                   parts[2].hasPrefix("unit"), let u = Int(parts[2].dropFirst("unit".count)) else {
                 throw CheckpointError(.unexpectedKey, path: path, key: key, message: "not a BiT block/unit key")
             }
+            // Units 1...u each need keys of their own; a larger number would only make the expected key list huge.
+            guard u <= archive.keys.count else {
+                throw CheckpointError(.unexpectedKey, path: path, key: key,
+                                      message: "unit \(u) cannot be complete in a checkpoint of \(archive.keys.count) keys")
+            }
             units[b - 1] = max(units[b - 1], u)
         }
         do {
