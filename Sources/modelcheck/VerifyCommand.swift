@@ -1,5 +1,4 @@
 import ArgumentParser
-import AtomicWrite
 import Checks
 import Foundation
 import Pipeline
@@ -133,6 +132,8 @@ struct GoldenRecordCommand: ParsableCommand {
         let run = TrainingPlanDefaults.runFolder(spec)
         let lock = try RunFolderLock.take(run, purpose: "modelcheck golden record")
         defer { withExtendedLifetime(lock) {} }
+        // Golden files live outside the run folder: only their own leftovers are cleared.
+        removeStaleTemporaryFiles(of: GoldenCheck.files(in: spec))
         let modelFile = model.map { URL(fileURLWithPath: $0) } ?? run.appendingPathComponent("model.npz")
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let files = try GoldenRecorder.record(spec: spec, modelFile: modelFile, threads: threads, isCI: CIEnvironment.isCI)
@@ -152,21 +153,16 @@ struct ReportOptions: ParsableArguments {
     func emit(_ outcome: Verification.Outcome, spec: Spec, run: RunFolder) throws {
         try FileManager.default.createDirectory(at: run.url, withIntermediateDirectories: true)
         let result = outcome.result
-        var removed: [String: Int] = [:]
         func path(_ given: String?, _ name: String) throws -> URL {
             let url = given.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent(name)
-            let folder = url.deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            // The run folder was swept when its lock was taken; elsewhere only this report's own leftovers are
-            // touched, never another file's.
-            if given != nil {
-                removed[folder.path, default: 0] += StaleTemporaryFiles.remove(in: folder, destination: url.lastPathComponent).count
-            }
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             return url
         }
         let (junitURL, jsonURL, htmlURL, markdownURL) = (try path(junit, "junit.xml"), try path(json, "verification.json"),
                                                          try path(html, "report.html"), try path(markdown, "summary.md"))
-        for (folder, count) in removed.sorted(by: { $0.key < $1.key }) { noteRemovedTemporaryFiles(count, in: folder) }
+        // The run folder was swept when its lock was taken; a report given elsewhere clears only its own leftovers.
+        removeStaleTemporaryFiles(of: zip([junit, json, html, markdown], [junitURL, jsonURL, htmlURL, markdownURL])
+            .compactMap { given, url in given == nil ? nil : url })
         // The verdict first, so that a file that cannot be written never hides it.
         print(TerminalReport.render(result, specName: outcome.specName, colored: isatty(STDOUT_FILENO) != 0))
         fflush(nil)

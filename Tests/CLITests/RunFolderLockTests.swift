@@ -64,5 +64,20 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: anotherFiles.path))
         #expect(FileManager.default.fileExists(atPath: reports.appendingPathComponent("junit.xml").path))
         #expect(!verified.stderr.contains("\(run.path) by an interrupted write"), "the run folder had nothing left to remove")
+
+        // Golden files live outside the run folder too: recording clears each one's own leftovers only.
+        let goldens = dir.appendingPathComponent("goldens")
+        let goldenSpec = dir.appendingPathComponent("golden.spec")
+        try VerifyCommandTests.spec(data: data, run: run, checks: "  - check: golden\n    file: \(goldens.appendingPathComponent("g.json").path)")
+            .write(to: goldenSpec, atomically: true, encoding: .utf8)
+        let staleGolden = try leftover("g.json", in: goldens)
+        let anotherGolden = try leftover("h.json", in: goldens)
+        var local = ProcessInfo.processInfo.environment
+        local["MODELCHECK_CI"] = "0"
+        let recorded = try CLI.run(["golden", "record", goldenSpec.path], environment: local)
+        #expect(recorded.status == 0, "\(recorded.stdout)\(recorded.stderr)")
+        #expect(recorded.stderr.contains("removed 1 stale temporary file left in \(goldens.path) by an interrupted write"), "\(recorded.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: staleGolden.path))
+        #expect(FileManager.default.fileExists(atPath: anotherGolden.path))
     }
 }
