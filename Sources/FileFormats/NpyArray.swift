@@ -329,11 +329,11 @@ final class NpyBufferSource: NpyByteSource {
 /// What an npy header declares, checked against the size of the data that follows it.
 public struct NpyHeader: Sendable, Equatable {
     /// The element type.
-    public var dtype: NpyDType
+    public let dtype: NpyDType
     /// Dimensions in C order (a Fortran-order array is transposed on reading).
-    public var shape: [Int]
-    var swapsBytes: Bool
-    var fortranOrder: Bool
+    public let shape: [Int]
+    let swapsBytes: Bool
+    let fortranOrder: Bool
 
     /// The number of elements; the header has been checked to make this addressable.
     public var count: Int { shape.reduce(1, *) }
