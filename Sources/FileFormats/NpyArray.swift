@@ -354,6 +354,13 @@ extension NpyArray {
     /// Reads only the preamble and header dictionary from `source`, leaving it positioned at the data, and checks
     /// that the declared shape and dtype account for exactly the rest of the source's declared size.
     static func readHeader(from source: some NpyByteSource, site: FileFormatErrorSite) throws -> NpyHeader {
+        let (header, dataBytes) = try parseHeader(from: source, site: site)
+        try checkDataSize(header, dataBytes: dataBytes, site: site)
+        return header
+    }
+
+    /// The header as written and the number of bytes left for data, with the shape not yet checked against them.
+    static func parseHeader(from source: some NpyByteSource, site: FileFormatErrorSite) throws -> (NpyHeader, dataBytes: Int) {
         let total = source.size
         guard total >= 10 else {
             throw site.error(.badNpy, "npy data is \(total) bytes, too short for an npy header")
@@ -384,9 +391,11 @@ extension NpyArray {
         }
         var headerBytes = [UInt8](repeating: 0, count: headerLength)
         try headerBytes.withUnsafeMutableBytes { try source.read(into: $0) }
-        let header = try parseHeader(headerBytes, site: site)
+        return (try parseHeader(headerBytes, site: site), total - dataStart)
+    }
 
-        let dataBytes = total - dataStart
+    /// Refuses a shape and dtype that do not fill exactly `dataBytes`.
+    static func checkDataSize(_ header: NpyHeader, dataBytes: Int, site: FileFormatErrorSite) throws {
         let shapeText = "shape \(shapeDescription(header.shape)) of \(header.dtype.rawValue)"
         guard let count = elementCount(of: header.shape),
               case let (needed, overflow) = count.multipliedReportingOverflow(by: header.dtype.itemSize), !overflow
@@ -396,7 +405,6 @@ extension NpyArray {
         guard needed == dataBytes else {
             throw site.error(.badNpy, "\(shapeText) needs \(needed) data bytes, but \(dataBytes) are present")
         }
-        return header
     }
 
     /// Reads the data `header` declares from `source`, which `readHeader` has positioned at it.

@@ -61,12 +61,17 @@ public struct NpzReader {
     }
 
     private func readHeader(from stream: ZipMemberStream, site: FileFormatErrorSite) throws -> NpyHeader {
+        let parsed: (NpyHeader, dataBytes: Int)
         do {
-            return try NpyArray.readHeader(from: stream, site: site)
+            parsed = try NpyArray.parseHeader(from: stream, site: site)
         } catch let error as FileFormatError where error.kind == .badNpy || error.kind == .unsupported {
             // A garbled header is usually a symptom of a damaged member; report the damage if there is any.
             try stream.verifyRemainder()
             throw error
         }
+        // A readable header whose shape does not fill the declared size is refused as it is: checking the rest
+        // for damage would inflate all the size a hostile directory declares.
+        try NpyArray.checkDataSize(parsed.0, dataBytes: parsed.dataBytes, site: site)
+        return parsed.0
     }
 }
