@@ -22,9 +22,22 @@ public final class AtomicFileWriter {
     public init(destination url: URL) throws(FileWriteError) {
         destination = url.path(percentEncoded: false)
         let folder = url.deletingLastPathComponent().path(percentEncoded: false)
-        temporary = (folder.hasSuffix("/") ? folder : folder + "/") + ".\(url.lastPathComponent).\(UUID().uuidString).tmp"
-        descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .system("create a temporary file \(temporary)", file: destination) }
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        while true {
+            let candidate = prefix + StaleTemporaryFiles.name(for: url.lastPathComponent)
+            let opened = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard opened >= 0 else { throw .system("create a temporary file \(candidate)", file: destination) }
+            // Held while this writer lives, so that a sweep (`StaleTemporaryFiles`) never takes the file for stale.
+            _ = flock(opened, LOCK_EX)
+            // A sweep that locked the file between open and flock has unlinked it: start over under a new name.
+            var info = stat()
+            if fstat(opened, &info) == 0, info.st_nlink == 0 {
+                close(opened)
+                continue
+            }
+            (temporary, descriptor) = (candidate, opened)
+            return
+        }
     }
 
     deinit {

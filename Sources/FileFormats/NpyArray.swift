@@ -326,12 +326,19 @@ final class NpyBufferSource: NpyByteSource {
     }
 }
 
-/// What an npy header declares.
-struct NpyHeader {
-    var dtype: NpyDType
-    var swapsBytes: Bool
-    var fortranOrder: Bool
-    var shape: [Int]
+/// What an npy header declares, checked against the size of the data that follows it.
+public struct NpyHeader: Sendable, Equatable {
+    /// The element type.
+    public let dtype: NpyDType
+    /// Dimensions in C order (a Fortran-order array is transposed on reading).
+    public let shape: [Int]
+    let swapsBytes: Bool
+    let fortranOrder: Bool
+
+    /// The number of elements; the header has been checked to make this addressable.
+    public var count: Int { shape.reduce(1, *) }
+    /// Bytes of element data that follow the header.
+    public var dataByteCount: Int { count * dtype.itemSize }
 }
 
 extension NpyArray {
@@ -341,6 +348,19 @@ extension NpyArray {
 
     /// Reads header and data from `source`, converting to host byte order and C element order.
     static func decode(from source: some NpyByteSource, site: FileFormatErrorSite) throws -> NpyArray {
+        try decodeData(readHeader(from: source, site: site), from: source)
+    }
+
+    /// Reads only the preamble and header dictionary from `source`, leaving it positioned at the data, and checks
+    /// that the declared shape and dtype account for exactly the rest of the source's declared size.
+    static func readHeader(from source: some NpyByteSource, site: FileFormatErrorSite) throws -> NpyHeader {
+        let (header, dataBytes) = try parseHeader(from: source, site: site)
+        try checkDataSize(header, dataBytes: dataBytes, site: site)
+        return header
+    }
+
+    /// The header as written and the number of bytes left for data, with the shape not yet checked against them.
+    static func parseHeader(from source: some NpyByteSource, site: FileFormatErrorSite) throws -> (NpyHeader, dataBytes: Int) {
         let total = source.size
         guard total >= 10 else {
             throw site.error(.badNpy, "npy data is \(total) bytes, too short for an npy header")
@@ -371,9 +391,11 @@ extension NpyArray {
         }
         var headerBytes = [UInt8](repeating: 0, count: headerLength)
         try headerBytes.withUnsafeMutableBytes { try source.read(into: $0) }
-        let header = try parseHeader(headerBytes, site: site)
+        return (try parseHeader(headerBytes, site: site), total - dataStart)
+    }
 
-        let dataBytes = total - dataStart
+    /// Refuses a shape and dtype that do not fill exactly `dataBytes`.
+    static func checkDataSize(_ header: NpyHeader, dataBytes: Int, site: FileFormatErrorSite) throws {
         let shapeText = "shape \(shapeDescription(header.shape)) of \(header.dtype.rawValue)"
         guard let count = elementCount(of: header.shape),
               case let (needed, overflow) = count.multipliedReportingOverflow(by: header.dtype.itemSize), !overflow
@@ -383,7 +405,11 @@ extension NpyArray {
         guard needed == dataBytes else {
             throw site.error(.badNpy, "\(shapeText) needs \(needed) data bytes, but \(dataBytes) are present")
         }
+    }
 
+    /// Reads the data `header` declares from `source`, which `readHeader` has positioned at it.
+    static func decodeData(_ header: NpyHeader, from source: some NpyByteSource) throws -> NpyArray {
+        let count = header.count
         var storage: NpyStorage
         switch header.dtype {
         case .bool:
@@ -478,7 +504,7 @@ extension NpyArray {
             }
             intShape.append(value)
         }
-        return NpyHeader(dtype: dtype, swapsBytes: swapsBytes, fortranOrder: isFortran, shape: intShape)
+        return NpyHeader(dtype: dtype, shape: intShape, swapsBytes: swapsBytes, fortranOrder: isFortran)
     }
 
     private static func parseDescr(_ descr: PythonLiteral, site: FileFormatErrorSite) throws -> (NpyDType, Bool) {

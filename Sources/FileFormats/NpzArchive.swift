@@ -28,46 +28,12 @@ public struct NpzArchive: Sendable {
 
     /// Reads every array in the .npz at `url`, checking ZIP structure, CRCs and npy headers.
     public static func read(contentsOf url: URL) throws -> NpzArchive {
-        let zip = try ZipArchive(url: url)
-        let members = try arrayMembers(of: zip)
+        let reader = try NpzReader(contentsOf: url)
         var archive = NpzArchive()
-        for (key, entry) in members {
-            let site = FileFormatErrorSite(path: zip.path, key: key, offset: entry.localHeaderOffset)
-            let stream = try zip.openMember(entry, site: site)
-            let array: NpyArray
-            do {
-                array = try NpyArray.decode(from: stream, site: site)
-            } catch let error as FileFormatError where error.kind == .badNpy || error.kind == .unsupported {
-                // A garbled header is usually a symptom of a damaged member; report the damage if there is any.
-                try stream.verifyRemainder()
-                throw error
-            }
-            try stream.finish()
-            archive.set(array, forKey: key)
+        for key in reader.keys {
+            if let array = try reader.array(key) { archive.set(array, forKey: key) }
         }
         return archive
-    }
-
-    /// Maps members to keys, rejecting duplicates and non-array members before any data is decoded.
-    private static func arrayMembers(of zip: ZipArchive) throws -> [(key: String, entry: ZipEntry)] {
-        var members: [(key: String, entry: ZipEntry)] = []
-        var firstOffset: [String: Int] = [:]
-        for entry in zip.entries {
-            // Some zip tools record folders; they carry no data and are harmless.
-            if entry.name.hasSuffix("/"), entry.uncompressedSize == 0 { continue }
-            guard entry.name.hasSuffix(".npy") else {
-                throw FileFormatError(.unsupported, path: zip.path, key: entry.name, offset: entry.localHeaderOffset,
-                                      message: "member is not an .npy array; an .npz archive holds only <key>.npy members")
-            }
-            let key = String(entry.name.dropLast(4))
-            if let first = firstOffset[key] {
-                throw FileFormatError(.duplicateKey, path: zip.path, key: key, offset: entry.localHeaderOffset,
-                                      message: "key appears more than once (first member at byte offset \(first)); refusing to guess which array is meant")
-            }
-            firstOffset[key] = entry.localHeaderOffset
-            members.append((key, entry))
-        }
-        return members
     }
 
     /// Writes the arrays as stored members, atomically replacing any file at `url`.

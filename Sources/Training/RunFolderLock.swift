@@ -1,3 +1,4 @@
+import AtomicWrite
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -12,9 +13,13 @@ import Glibc
 public final class RunFolderLock: @unchecked Sendable {
     /// The held folder.
     public let folder: URL
+    /// Temporary files that writes killed mid-way had left in the folder, removed when the lock was taken.
+    public let removedTemporaryFiles: [String]
     private let descriptor: Int32
 
-    private init(folder: URL, descriptor: Int32) { (self.folder, self.descriptor) = (folder, descriptor) }
+    private init(folder: URL, descriptor: Int32, removedTemporaryFiles: [String]) {
+        (self.folder, self.descriptor, self.removedTemporaryFiles) = (folder, descriptor, removedTemporaryFiles)
+    }
 
     deinit {
         flock(descriptor, LOCK_UN)
@@ -27,7 +32,8 @@ public final class RunFolderLock: @unchecked Sendable {
         return folder.deletingLastPathComponent().appendingPathComponent(".\(folder.lastPathComponent).lock")
     }
 
-    /// Takes `folder` for this process, or throws `RunFolderBusy` naming the holder at once (never waits).
+    /// Takes `folder` for this process, or throws `RunFolderBusy` naming the holder at once (never waits). Once held,
+    /// the folder's stale temporary files (`StaleTemporaryFiles`) are removed.
     public static func acquire(_ folder: URL, purpose: String) throws -> RunFolderLock {
         let file = lockFile(for: folder)
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -44,7 +50,8 @@ public final class RunFolderLock: @unchecked Sendable {
         let text = "\(getpid()) \(purpose)\n"
         _ = ftruncate(fd, 0)
         _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
-        return RunFolderLock(folder: folder.standardizedFileURL, descriptor: fd)
+        let removed = StaleTemporaryFiles.remove(in: folder.standardizedFileURL)
+        return RunFolderLock(folder: folder.standardizedFileURL, descriptor: fd, removedTemporaryFiles: removed)
     }
 
     private static func readHolder(_ fd: Int32) -> String {

@@ -80,7 +80,7 @@ public final class Trainer {
         var log: [TrainingLogEntry] = []
 
         if resume, FileManager.default.fileExists(atPath: run.checkpoint.path) {
-            let saved = try TrainingCheckpoint.read(from: run.checkpoint)
+            let saved = try TrainingCheckpoint.read(from: run.checkpoint, expecting: ResNetV2<Float>.parameterShapes(model.architecture, classes: model.classes))
             guard saved.state.options == options else {
                 throw TrainingError("\(run.checkpoint.path) was written with other training options; resume with the same spec and --threads, or start a new run")
             }

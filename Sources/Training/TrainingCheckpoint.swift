@@ -44,26 +44,44 @@ public struct TrainingCheckpoint: Sendable {
         try archive.write(to: url)
     }
 
-    /// Reads a checkpoint written by `write`.
-    public static func read(from url: URL) throws -> TrainingCheckpoint {
-        let archive = try NpzArchive.read(contentsOf: url)
-        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
-            guard let member = archive[key] else {
-                throw CheckpointError(.missingKey, path: url.path, key: key, message: "not a modelcheck training checkpoint")
+    /// Reads a checkpoint written by `write` for a model with parameters `shapes`. Every member's key and shape is
+    /// checked from its npy header before any member is inflated, so a file the model cannot hold costs no memory.
+    public static func read(from url: URL, expecting shapes: [(name: String, shape: [Int])]) throws -> TrainingCheckpoint {
+        let npz = try NpzReader(contentsOf: url)
+        var expected: [String: [Int]] = [:]
+        for (name, shape) in shapes {
+            for prefix in ["", "velocity/", "best/"] { expected[prefix + name] = shape }
+        }
+        func requireFits(_ header: NpyHeader, _ key: String) throws {
+            guard let shape = expected[key] else {
+                throw CheckpointError(.unexpectedKey, path: url.path, key: key, message: "not a parameter of the run's model")
             }
-            do { return try JSONDecoder().decode(type, from: Data(try member.byteValues())) } catch {
-                throw CheckpointError(.badMetadata, path: url.path, key: key, message: "\(error)")
+            guard header.shape == shape, header.dtype != .bool else {
+                throw CheckpointError(.shapeMismatch, path: url.path, key: key,
+                                      message: "\(header.dtype.rawValue) array of shape \(header.shape), expected floating-point \(shape) for the run's model")
             }
         }
+        let arrayKeys = npz.keys.filter { !$0.hasPrefix("modelcheck/") }
+        for key in arrayKeys {
+            if let header = try npz.header(key) { try requireFits(header, key) }
+        }
+        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
+            guard let value = try BiTCheckpoint.jsonMember(type, key, in: npz) else {
+                throw CheckpointError(.missingKey, path: url.path, key: key, message: "not a modelcheck training checkpoint")
+            }
+            return value
+        }
+        let state = try decode(State.self, stateKey)
+        let metadata = try decode(ModelMetadata.self, BiTCheckpoint.metadataKey)
         var parameters = ParameterSet<Float>(), velocity = ParameterSet<Float>(), best = ParameterSet<Float>()
-        for key in archive.keys where !key.hasPrefix("modelcheck/") {
-            let array = archive[key]!
+        for key in arrayKeys {
+            guard let array = try npz.array(key, accept: { try requireFits($0, key) }) else { continue }
             let tensor = Tensor<Float>(shape: array.shape, values: try array.floatValues())
             if key.hasPrefix("velocity/") { velocity.set(tensor, for: String(key.dropFirst("velocity/".count))) }
             else if key.hasPrefix("best/") { best.set(tensor, for: String(key.dropFirst("best/".count))) }
             else { parameters.set(tensor, for: key) }
         }
         return TrainingCheckpoint(parameters: parameters, velocity: velocity, best: best.names.isEmpty ? nil : best,
-                                  state: try decode(State.self, stateKey), metadata: try decode(ModelMetadata.self, BiTCheckpoint.metadataKey))
+                                  state: state, metadata: metadata)
     }
 }

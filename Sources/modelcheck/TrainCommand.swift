@@ -109,7 +109,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func train(_ plan: TrainingPlan) throws {
-        let lock = try RunFolderLock.acquire(plan.run, purpose: "modelcheck train")
+        let lock = try RunFolderLock.take(plan.run, purpose: "modelcheck train")
         defer { withExtendedLifetime(lock) {} }
         if let kept = try RunFolder(plan.run).setAsideEarlierRun(resume: resume) { print("kept       the earlier run: \(kept.path)") }
         let job = try TrainingJob(plan)

@@ -28,7 +28,7 @@ struct VerifyCommand: ParsableCommand {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
         let run = TrainingPlanDefaults.runFolder(spec)
         // Reports go into the run folder, and its model may be half-trained: never alongside a writer.
-        let lock = try RunFolderLock.acquire(run, purpose: "modelcheck verify")
+        let lock = try RunFolderLock.take(run, purpose: "modelcheck verify")
         defer { withExtendedLifetime(lock) {} }
         let modelFile = model.map { URL(fileURLWithPath: $0) } ?? run.appendingPathComponent("model.npz")
         guard FileManager.default.fileExists(atPath: modelFile.path) else {
@@ -64,7 +64,7 @@ struct CertifyCommand: ParsableCommand {
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
         let runFolder = RunFolder(TrainingPlanDefaults.runFolder(spec))
-        let lock = try RunFolderLock.acquire(runFolder.url, purpose: "modelcheck certify")
+        let lock = try RunFolderLock.take(runFolder.url, purpose: "modelcheck certify")
         defer { withExtendedLifetime(lock) {} }
         // An earlier run, and a certificate with the model it binds, is kept, never overwritten.
         if let kept = try runFolder.setAsideEarlierRun(resume: resume) { print("kept the earlier run: \(kept.path)") }
@@ -133,8 +133,10 @@ struct GoldenRecordCommand: ParsableCommand {
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
         let run = TrainingPlanDefaults.runFolder(spec)
-        let lock = try RunFolderLock.acquire(run, purpose: "modelcheck golden record")
+        let lock = try RunFolderLock.take(run, purpose: "modelcheck golden record")
         defer { withExtendedLifetime(lock) {} }
+        // Golden files live outside the run folder: only their own leftovers are cleared.
+        removeStaleTemporaryFiles(of: GoldenCheck.files(in: spec))
         let modelFile = model.map { URL(fileURLWithPath: $0) } ?? run.appendingPathComponent("model.npz")
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let files = try GoldenRecorder.record(spec: spec, modelFile: modelFile, threads: threads, isCI: ci.isCI)
@@ -161,6 +163,9 @@ struct ReportOptions: ParsableArguments {
         }
         let (junitURL, jsonURL, htmlURL, markdownURL) = (try path(junit, "junit.xml"), try path(json, "verification.json"),
                                                          try path(html, "report.html"), try path(markdown, "summary.md"))
+        // The run folder was swept when its lock was taken; a report given elsewhere clears only its own leftovers.
+        removeStaleTemporaryFiles(of: zip([junit, json, html, markdown], [junitURL, jsonURL, htmlURL, markdownURL])
+            .compactMap { given, url in given == nil ? nil : url })
         // The verdict first, so that a file that cannot be written never hides it.
         print(TerminalReport.render(result, specName: outcome.specName, colored: isatty(STDOUT_FILENO) != 0))
         fflush(nil)

@@ -82,7 +82,8 @@ import Testing
         let run = TrainerTests.temporaryRun()
         let trainer = try TrainerTests.makeTrainer(data, [], options: options, run: run)
         #expect { try trainer.train(resume: false) } throws: { "\($0)".contains("became") && "\($0)".contains("last good checkpoint") }
-        let saved = try TrainingCheckpoint.read(from: RunFolder(run).checkpoint)
+        let shapes = ResNetV2<Float>.parameterShapes(try ResNetV2Architecture(named: "R14x0.125"), classes: 2)
+        let saved = try TrainingCheckpoint.read(from: RunFolder(run).checkpoint, expecting: shapes)
         #expect(saved.state.step >= 1)
         #expect(saved.parameters.names.allSatisfy { name in saved.parameters.tensor(name).array.allSatisfy(\.isFinite) })
     }

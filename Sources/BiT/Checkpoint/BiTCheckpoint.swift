@@ -41,50 +41,66 @@ public enum BiTCheckpoint {
     /// Evaluation resolution assumed for checkpoints without metadata (BiT-HyperRule, small images).
     public static let defaultResolution = 128
 
+    /// The largest head a checkpoint may declare: ImageNet-21k, the largest BiT head, has 21 843 classes. Without a
+    /// bound, a small file could declare a head of gigabytes that still matches its own architecture.
+    public static let maxClasses = 100_000
+
+    /// Class names are a few bytes each; a larger metadata member is not one this engine wrote.
+    static let maxMetadataBytes = 16 << 20
+
     /// Loads a model. The architecture is inferred from the keys; `classes`, when given and
     /// different from the checkpoint's head, replaces the head with a zero-initialised one
     /// (and numbers the classes). A checkpoint without metadata gets numbered classes and [-1, 1].
+    /// Every key, shape and dtype is checked from the npy headers before any weights are inflated.
     /// Throws `FileFormatError` for a damaged file, `CheckpointError` for one that is not a usable checkpoint.
     public static func load(_ url: URL, classes requested: Int? = nil) throws -> (model: ResNetV2<Float>, metadata: ModelMetadata) {
-        let archive = try NpzArchive.read(contentsOf: url)
+        let npz = try NpzReader(contentsOf: url)
         let path = url.path
-        let architecture = try inferArchitecture(archive, path: path)
-        guard let headBias = archive[ResNetV2<Float>.headBias] else {
-            throw CheckpointError(.missingKey, path: path, key: ResNetV2<Float>.headBias, message: "the checkpoint has no head bias")
+        let architecture = try inferArchitecture(npz, path: path)
+        let headBiasKey = ResNetV2<Float>.headBias
+        guard let headBias = try npz.header(headBiasKey) else {
+            throw CheckpointError(.missingKey, path: path, key: headBiasKey, message: "the checkpoint has no head bias")
         }
-        guard headBias.shape.count == 1, headBias.shape[0] >= 1 else {
-            throw CheckpointError(.shapeMismatch, path: path, key: ResNetV2<Float>.headBias, message: "shape \(headBias.shape), expected (classes,)")
+        guard headBias.shape.count == 1, (1...maxClasses).contains(headBias.shape[0]) else {
+            throw CheckpointError(.shapeMismatch, path: path, key: headBiasKey,
+                                  message: "shape \(headBias.shape), expected (classes,) with 1 to \(maxClasses) classes")
         }
         let classes = headBias.shape[0]
 
-        var params = ParameterSet<Float>()
         let expected = ResNetV2<Float>.parameterShapes(architecture, classes: classes)
-        for (name, shape) in expected {
-            guard let array = archive[name] else {
-                throw CheckpointError(.missingKey, path: path, key: name,
-                                      message: "missing for \(architecture) (expected shape \(shape))")
-            }
-            guard array.shape == shape else {
-                throw CheckpointError(.shapeMismatch, path: path, key: name,
-                                      message: "shape \(array.shape), expected \(shape) for \(architecture)")
-            }
-            params.set(Tensor(shape: shape, values: try array.floatValues()), for: name)
-        }
         let known = Set(expected.map(\.name))
-        if let extra = archive.keys.first(where: { !known.contains($0) && !$0.hasPrefix("modelcheck/") }) {
+        if let extra = npz.keys.first(where: { !known.contains($0) && !$0.hasPrefix("modelcheck/") }) {
             throw CheckpointError(.unexpectedKey, path: path, key: extra,
                                   message: "not part of \(architecture) (\(expected.count) keys expected)")
+        }
+        func missing(_ name: String, _ shape: [Int]) -> CheckpointError {
+            CheckpointError(.missingKey, path: path, key: name, message: "missing for \(architecture) (expected shape \(shape))")
+        }
+        func requireFits(_ header: NpyHeader, _ name: String, _ shape: [Int]) throws {
+            guard header.shape == shape else {
+                throw CheckpointError(.shapeMismatch, path: path, key: name,
+                                      message: "shape \(header.shape), expected \(shape) for \(architecture)")
+            }
+            guard header.dtype != .bool else {
+                throw CheckpointError(.shapeMismatch, path: path, key: name, message: "dtype bool, expected floating-point weights")
+            }
+        }
+        // All headers first: a member the architecture cannot hold is refused before any member is inflated.
+        for (name, shape) in expected {
+            guard let header = try npz.header(name) else { throw missing(name, shape) }
+            try requireFits(header, name, shape)
+        }
+        var params = ParameterSet<Float>()
+        for (name, shape) in expected {
+            guard let array = try npz.array(name, accept: { try requireFits($0, name, shape) }) else { throw missing(name, shape) }
+            params.set(Tensor(shape: shape, values: try array.floatValues()), for: name)
         }
         var model = try ResNetV2(architecture: architecture, classes: classes, parameters: params)
 
         var metadata = ModelMetadata(architecture: architecture.description, classNames: (0..<classes).map { "class \($0)" },
                                      resolution: defaultResolution, valueRange: .minusOneToOne)
-        if let member = archive[metadataKey] {
-            do {
-                metadata = try JSONDecoder().decode(ModelMetadata.self, from: Data(try member.byteValues()))
-            } catch {
-                throw CheckpointError(.badMetadata, path: path, key: metadataKey, message: "unreadable metadata: \(error)")
-            }
+        if let stored = try jsonMember(ModelMetadata.self, metadataKey, in: npz) {
+            metadata = stored
             guard Set(metadata.classNames).count == metadata.classNames.count else {
                 throw CheckpointError(.badMetadata, path: path, key: metadataKey, message: "class names repeat: \(metadata.classNames)")
             }
@@ -98,6 +114,23 @@ public enum BiTCheckpoint {
             metadata.classNames = (0..<requested).map { "class \($0)" }
         }
         return (model, metadata)
+    }
+
+    /// Decodes the UTF-8 JSON stored as uint8 member `key`, nil when there is none. A member that is not a modest
+    /// uint8 array is refused from its header, before it is inflated.
+    public static func jsonMember<T: Decodable>(_ type: T.Type, _ key: String, in npz: NpzReader) throws -> T? {
+        let member = try npz.array(key) { header in
+            guard header.dtype == .uint8, header.shape.count == 1, header.dataByteCount <= maxMetadataBytes else {
+                throw CheckpointError(.badMetadata, path: npz.path, key: key,
+                                      message: "\(header.dtype.rawValue) array of shape \(header.shape), expected UTF-8 JSON of at most \(maxMetadataBytes) bytes")
+            }
+        }
+        guard let member else { return nil }
+        do {
+            return try JSONDecoder().decode(type, from: Data(try member.byteValues()))
+        } catch {
+            throw CheckpointError(.badMetadata, path: npz.path, key: key, message: "unreadable metadata: \(error)")
+        }
     }
 
     /// Writes the model and its metadata atomically in the official layout.
@@ -115,9 +148,9 @@ public enum BiTCheckpoint {
     }
 
     /// Units per block from the `resnet/block{b}/unit{uu}` keys, width from the stem kernel.
-    static func inferArchitecture(_ archive: NpzArchive, path: String) throws -> ResNetV2Architecture {
+    static func inferArchitecture(_ archive: NpzReader, path: String) throws -> ResNetV2Architecture {
         let stemKey = ResNetV2<Float>.stemKernel
-        guard let stem = archive[stemKey] else {
+        guard let stem = try archive.header(stemKey) else {
             let hint = archive.keys.contains { $0.hasPrefix("resnet/") } ? "" : " (no 'resnet/' keys: is this a BiT checkpoint?)"
             throw CheckpointError(.missingKey, path: path, key: stemKey, message: "missing stem kernel\(hint)")
         }
@@ -130,6 +163,11 @@ public enum BiTCheckpoint {
             guard parts.count > 2, let b = Int(parts[1].dropFirst("block".count)), (1...4).contains(b),
                   parts[2].hasPrefix("unit"), let u = Int(parts[2].dropFirst("unit".count)) else {
                 throw CheckpointError(.unexpectedKey, path: path, key: key, message: "not a BiT block/unit key")
+            }
+            // Units 1...u each need keys of their own; a larger number would only make the expected key list huge.
+            guard u <= archive.keys.count else {
+                throw CheckpointError(.unexpectedKey, path: path, key: key,
+                                      message: "unit \(u) cannot be complete in a checkpoint of \(archive.keys.count) keys")
             }
             units[b - 1] = max(units[b - 1], u)
         }
