@@ -40,6 +40,13 @@ public final class CheckContext: @unchecked Sendable {
         split.indices(part).map { LabeledImage(url: manifest.url(of: manifest.entries[$0]), label: manifest.entries[$0].label) }
     }
 
+    /// The group (patient) of each of one split's images, parallel to `samples(part)`; nil when
+    /// the data has no group pattern.
+    public func groups(_ part: DatasetSplit.Part) -> [String]? {
+        let groups = split.indices(part).map { manifest.entries[$0].group }
+        return groups.allSatisfy { $0 != nil } ? groups.compactMap { $0 } : nil
+    }
+
     /// Manifest paths of one split's images, parallel to `samples(part)`.
     public func paths(_ part: DatasetSplit.Part) -> [String] { split.indices(part).map { manifest.entries[$0].path } }
 

@@ -15,8 +15,13 @@ public struct MetricMeasurement: Sendable {
     /// Measures `metric` on `predictions`, with `positive` the positive class of one-vs-rest
     /// metrics; nil when the metric is undefined on them (no positives for a recall, ...); throws
     /// on predictions no statistic can take (NaN scores).
+    ///
+    /// With `groups` (one per prediction: the patient), the interval resamples whole groups
+    /// (`Bootstrap.clusterPercentileInterval`), since a group's images are not independent;
+    /// without, rates get Wilson, ROC-AUC DeLong, and the rest a stratified bootstrap.
     public static func measure(_ metric: Spec.Metric, on predictions: DatasetPredictions, positive: Int,
-                               confidence: Double, seed: UInt64 = 0) throws -> MetricMeasurement? {
+                               confidence: Double, seed: UInt64 = 0, groups: [String]? = nil) throws -> MetricMeasurement? {
+        if let groups { return try measureByGroup(metric, on: predictions, positive: positive, confidence: confidence, seed: seed, groups: groups) }
         let labels = predictions.labels, predicted = predictions.predictedClasses, k = predictions.classes
         let probabilities = predictions.probabilities.map(Double.init)
         let isPositive = labels.map { $0 == positive }
@@ -70,5 +75,58 @@ public struct MetricMeasurement: Sendable {
                 return try CalibrationError(confidences: top, correct: correct)?.value
             }
         }
+    }
+
+    /// The metric's value and the rate's denominator on the predictions at `indices` (repeated as drawn).
+    static func value(_ metric: Spec.Metric, _ predictions: DatasetPredictions, positive: Int,
+                      at indices: [Int]) throws -> (value: Double, samples: Int)? {
+        let k = predictions.classes, probabilities = predictions.probabilities, predictedAll = predictions.predictedClasses
+        let labels = indices.map { predictions.labels[$0] }, predicted = indices.map { predictedAll[$0] }
+        let isPositive = labels.map { $0 == positive }
+        let score = indices.map { Double(probabilities[$0 * k + positive]) }
+        let binary = try BinaryConfusion(labels: isPositive, predictions: predicted.map { $0 == positive }, positive: true)
+        func rate(_ p: BinaryConfusion.Proportion?) -> (Double, Int)? { p.map { ($0.value, $0.denominator) } }
+        switch metric {
+        case .accuracy:
+            return k == 2 ? rate(binary.accuracy) : rate(try ConfusionMatrix(classCount: k, labels: labels, predictions: predicted).accuracy)
+        case .precision: return rate(binary.precision)
+        case .recall, .sensitivity: return rate(binary.recall)
+        case .specificity: return rate(binary.specificity)
+        case .falseNegativeRate: return rate(binary.falseNegativeRate)
+        case .falsePositiveRate: return rate(binary.falsePositiveRate)
+        case .f1: return binary.f1.map { ($0.value, labels.count) }
+        case .balancedAccuracy:
+            let m = k == 2 ? binary.balancedAccuracy : try ConfusionMatrix(classCount: k, labels: labels, predictions: predicted).macroRecall
+            return m.map { ($0, labels.count) }
+        case .rocAUC: return try ROCCurve(scores: score, labels: isPositive).map { ($0.auc, labels.count) }
+        case .prAUC: return try PRCurve(scores: score, labels: isPositive).map { ($0.averagePrecision, labels.count) }
+        case .expectedCalibrationError:
+            let rows = indices.map { i in (0..<k).map { Double(probabilities[i * k + $0]) } }
+            return try CalibrationError(probabilities: rows, labels: labels).map { ($0.value, labels.count) }
+        }
+    }
+
+    private static func measureByGroup(_ metric: Spec.Metric, on predictions: DatasetPredictions, positive: Int,
+                                       confidence: Double, seed: UInt64, groups: [String]) throws -> MetricMeasurement? {
+        try StatisticsError.requireSameCount(groups.count, predictions.labels.count, "one group per prediction")
+        let all = Array(predictions.labels.indices)
+        guard let (value, samples) = try value(metric, predictions, positive: positive, at: all) else { return nil }
+        let interval = try Bootstrap.clusterPercentileInterval(groupOf: groups, replicates: 1000, confidence: confidence, seed: seed) {
+            try Self.value(metric, predictions, positive: positive, at: $0)?.value
+        }
+        let binary = try BinaryConfusion(labels: predictions.labels.map { $0 == positive },
+                                         predictions: predictions.predictedClasses.map { $0 == positive }, positive: true)
+        let counts: [String: Double] = ["truePositives": Double(binary.truePositives), "falsePositives": Double(binary.falsePositives),
+                                        "trueNegatives": Double(binary.trueNegatives), "falseNegatives": Double(binary.falseNegatives),
+                                        "groups": Double(Set(groups).count)]
+        // Never narrower than the image-level interval: where every group scores alike (a perfect
+        // test split) resampling groups has nothing to vary, while Wilson still knows n is finite.
+        let images = try measure(metric, on: predictions, positive: positive, confidence: confidence, seed: seed)?.interval
+        let hull = interval.map { ci in
+            // Every metric here lies in [0, 1]; the widening for few groups must not step outside.
+            (max(0, min(ci.lower, images?.lower ?? ci.lower)), min(1, max(ci.upper, images?.upper ?? ci.upper)))
+        }
+        return MetricMeasurement(value: value, interval: hull, samples: samples, method: interval == nil ? nil : "group bootstrap",
+                                 details: counts)
     }
 }

@@ -9,6 +9,11 @@ public struct DatasetPredictions: Sendable {
     /// Number of classes.
     public let classes: Int
 
+    /// Predictions already computed: `logits` row-major [labels.count, classes].
+    public init(logits: [Float], labels: [Int], classes: Int) {
+        (self.logits, self.labels, self.classes) = (logits, labels, classes)
+    }
+
     /// Runs `model` over every sample of an evaluation loader.
     public init(model: ResNetV2<Float>, loader: BatchLoader, threads: Int) throws {
         precondition({ if case .training = loader.mode { return false } else { return true } }(), "predictions need an evaluation loader")

@@ -5,7 +5,8 @@ import Yams
 
 /// The predicted class does not change when a test image is rotated or flipped (exact pixel
 /// permutations of the model's input), gated per transform on the share of unchanged images or
-/// on its lower Wilson bound. Lists the images whose probabilities moved most.
+/// on its lower bound (Wilson, widened to a bootstrap over whole groups when the data has
+/// them). Lists the images whose probabilities moved most.
 public struct InvarianceCheck: Check, Equatable {
     public let id: String
     public let severity: CheckResult.Severity
@@ -42,10 +43,19 @@ public struct InvarianceCheck: Check, Equatable {
         let k = original.classes
         let before = original.predictedClasses, after = moved.predictedClasses
         let p0 = original.probabilities, p1 = moved.probabilities
-        let agree = zip(before, after).filter { $0 == $1 }.count
+        let agrees = zip(before, after).map { $0 == $1 }
+        let agree = agrees.count { $0 }
         // n > 0 here, so the interval exists.
-        guard let interval = try WilsonInterval(successes: agree, trials: n, confidence: confidence) else {
+        guard var interval = try WilsonInterval(successes: agree, trials: n, confidence: confidence).map({ (lower: $0.lower, upper: $0.upper) }) else {
             throw StatisticsError("no interval for \(agree) of \(n)")
+        }
+        // A patient's cells tend to flip together: with groups, resample whole groups, never
+        // narrower than Wilson (which still bounds a split where every image agrees).
+        if let groups = context.groups(.test),
+           let byGroup = try Bootstrap.clusterPercentileInterval(groupOf: groups, replicates: 1000, confidence: confidence, seed: 0, statistic: { drawn in
+               Double(drawn.count { agrees[$0] }) / Double(drawn.count)
+           }) {
+            interval = (max(0, min(interval.lower, byGroup.lower)), min(1, max(interval.upper, byGroup.upper)))
         }
         let share = Double(agree) / Double(n)
         let value = gateLowerBound ? interval.lower : share
@@ -76,7 +86,7 @@ extension InvarianceCheck: CheckDefinition {
     public static let name = "invariance"
     public static let phase = CheckPhase.postTrain
     public static let doc = "the predicted class survives each transform (`rotate90/180/270`, `flip_horizontal/vertical`, `transpose`, "
-        + "compositions like `rotate90+flip_horizontal`); Wilson interval; worst images listed"
+        + "compositions like `rotate90+flip_horizontal`); Wilson interval, over whole groups when the data has them; worst images listed"
     static let transforms = CheckKey("transforms", type: "list of transforms", .required,
                                      doc: "each checked on its own, as invariance.<transform>") { node, reader in
         readTransforms(node, &reader).map { .list($0.map { .text($0.name) }) }
@@ -87,7 +97,7 @@ extension InvarianceCheck: CheckDefinition {
                                        among: [Spec.Bound.point.rawValue, Spec.Bound.lower.rawValue],
                                        doc: "gate the share itself or its lower confidence bound")
     static let confidence = CheckKey.number("confidence", .defaultValue(.number(0.95)), "in (0, 1)",
-                                            doc: "level of the Wilson interval") { $0 > 0 && $0 < 1 }
+                                            doc: "level of the interval") { $0 > 0 && $0 < 1 }
     static let worst = CheckKey.integer("worst", .defaultValue(.integer(8)), atLeast: 0, doc: "images listed per transform")
     static let minSamples = CheckKey.integer("min_samples", .defaultValue(.integer(30)), atLeast: 1,
                                              doc: "fewer test images give INCONCLUSIVE")

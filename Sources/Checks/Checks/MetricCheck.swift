@@ -3,8 +3,9 @@ import Foundation
 import Yams
 
 /// A metric on the test split against a threshold, on its point value or a confidence bound
-/// (Wilson for rates, DeLong for ROC-AUC, a seeded stratified bootstrap otherwise). Below
-/// `minSamples` the verdict is INCONCLUSIVE rather than a coin flip.
+/// (a bootstrap over whole groups when the data has them; else Wilson for rates, DeLong for
+/// ROC-AUC, a seeded stratified bootstrap otherwise). Below `minSamples` the verdict is
+/// INCONCLUSIVE rather than a coin flip.
 public struct MetricCheck: Check, Equatable {
     public let id: String
     public let severity: CheckResult.Severity
@@ -23,12 +24,14 @@ public struct MetricCheck: Check, Equatable {
         public var confidence: Double
         /// Below this many test images the verdict is inconclusive.
         public var minSamples: Int
+        /// Whether the interval resamples whole groups (patients) when the data has them.
+        public var byGroup: Bool
 
         /// A gate with every value given.
         public init(metric: Spec.Metric, threshold: Double, comparison: CheckResult.Comparison, bound: Spec.Bound,
-                    confidence: Double, minSamples: Int) {
+                    confidence: Double, minSamples: Int, byGroup: Bool = true) {
             (self.metric, self.threshold, self.comparison) = (metric, threshold, comparison)
-            (self.bound, self.confidence, self.minSamples) = (bound, confidence, minSamples)
+            (self.bound, self.confidence, self.minSamples, self.byGroup) = (bound, confidence, minSamples, byGroup)
         }
     }
 
@@ -51,7 +54,8 @@ public struct MetricCheck: Check, Equatable {
                         samples: m?.samples ?? predictions.labels.count, message: message, details: m?.details ?? [:], evidence: evidence)
         }
         guard !predictions.labels.isEmpty else { return result(onEmpty, "the test split is empty") }
-        guard let m = try MetricMeasurement.measure(gate.metric, on: predictions, positive: context.positiveClass, confidence: gate.confidence) else {
+        guard let m = try MetricMeasurement.measure(gate.metric, on: predictions, positive: context.positiveClass, confidence: gate.confidence,
+                                                    groups: gate.byGroup ? context.groups(.test) : nil) else {
             return result(onEmpty, "\(name) is undefined on this test split (e.g. no \(context.metadata.classNames[context.positiveClass]) images)")
         }
         let value: Double
@@ -98,7 +102,8 @@ extension MetricCheck: CheckDefinition {
     public static let phase = CheckPhase.postTrain
     public static let doc = Spec.Metric.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
         + " on the test split against `min` or `max`, on the point value or a confidence bound "
-        + "(Wilson for rates, DeLong for ROC-AUC, seeded stratified bootstrap otherwise); INCONCLUSIVE below `min_samples`"
+        + "(with groups, a seeded bootstrap over whole groups; without, Wilson for rates, DeLong for ROC-AUC, "
+        + "a seeded stratified bootstrap otherwise); INCONCLUSIVE below `min_samples`"
     static let metric = CheckKey.metric("metric", doc: "what is measured")
     static let min = CheckKey.number("min", .optional, doc: "the value must be at least this (give `min` or `max`)")
     static let max = CheckKey.number("max", .optional, doc: "the value must be at most this (give `min` or `max`)")
@@ -108,7 +113,10 @@ extension MetricCheck: CheckDefinition {
                                             doc: "level of the confidence interval") { $0 > 0 && $0 < 1 }
     static let minSamples = CheckKey.integer("min_samples", .defaultValue(.integer(30)), atLeast: 1,
                                              doc: "fewer samples give INCONCLUSIVE")
-    public static let keys = [metric, min, max, bound, confidence, minSamples]
+    static let interval = CheckKey.choice("interval", .defaultValue(.text(Spec.IntervalUnit.group.rawValue)),
+                                          among: Spec.IntervalUnit.allCases.map(\.rawValue),
+                                          doc: "with a group pattern, resample whole groups (patients) for the interval, or treat images as independent")
+    public static let keys = [metric, min, max, bound, confidence, minSamples, interval]
 
     /// "metric.<the metric>", so that gates on different metrics need no ids.
     public static func defaultID(_ entry: Spec.Check) -> String? {
@@ -153,7 +161,8 @@ extension MetricCheck: CheckDefinition {
               let measured = Spec.Metric(rawValue: entry.text(metric)), let bound = Spec.Bound(rawValue: entry.text(bound))
         else { preconditionFailure("metric check '\(entry.id)' was built without validation") }
         let gate = Gate(metric: measured, threshold: threshold, comparison: atLeast ? .atLeast : .atMost, bound: bound,
-                        confidence: entry.number(confidence), minSamples: entry.integer(minSamples))
+                        confidence: entry.number(confidence), minSamples: entry.integer(minSamples),
+                        byGroup: entry.text(interval) == Spec.IntervalUnit.group.rawValue)
         return [MetricCheck(id: entry.id, severity: entry.severity, gate: gate, onEmpty: entry.onEmpty.verdict)]
     }
 

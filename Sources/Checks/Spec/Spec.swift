@@ -144,6 +144,11 @@ public struct Spec: Sendable, Equatable {
         case upper
     }
 
+    /// What an interval resamples: whole groups (patients) or single images.
+    public enum IntervalUnit: String, Sendable, CaseIterable {
+        case group, image
+    }
+
     /// A metric a gate or a baseline comparison can name; all lie in [0, 1].
     public enum Metric: String, Sendable, CaseIterable {
         case accuracy

@@ -1,0 +1,52 @@
+import Checks
+import Datasets
+import Testing
+
+/// Metric intervals on data with groups resample whole groups: a patient whose cells are all
+/// misread widens the interval far beyond what the same errors spread over patients would.
+@Suite struct GroupIntervalTests {
+    /// Two classes; `wrong(i)` says whether image i is misclassified (confidently).
+    static func predictions(_ count: Int, wrong: (Int) -> Bool) -> DatasetPredictions {
+        let labels = (0..<count).map { $0 % 2 }
+        let logits = labels.indices.flatMap { i -> [Float] in
+            let predicted = wrong(i) ? 1 - labels[i] : labels[i]
+            return predicted == 0 ? [2, -2] : [-2, 2]
+        }
+        return DatasetPredictions(logits: logits, labels: labels, classes: 2)
+    }
+
+    @Test func oneBadPatientWidensTheAccuracyInterval() throws {
+        // 20 patients of 20 images; 20 errors, all on patient 0, or one per patient.
+        let groups = (0..<400).map { "P\($0 / 20)" }
+        let clustered = Self.predictions(400) { $0 / 20 == 0 }
+        let spread = Self.predictions(400) { $0 % 20 == 0 }
+        let byGroup = try #require(try MetricMeasurement.measure(.accuracy, on: clustered, positive: 1, confidence: 0.95, groups: groups))
+        let byImage = try #require(try MetricMeasurement.measure(.accuracy, on: clustered, positive: 1, confidence: 0.95))
+        let spreadByGroup = try #require(try MetricMeasurement.measure(.accuracy, on: spread, positive: 1, confidence: 0.95, groups: groups))
+        #expect(byGroup.value == 0.95 && byImage.value == 0.95 && byGroup.method == "group bootstrap" && byImage.method == "Wilson")
+        let (g, i, s) = (try #require(byGroup.interval), try #require(byImage.interval), try #require(spreadByGroup.interval))
+        // Wilson on 400 independent images: about 0.924–0.967; one patient in 20 all wrong is a
+        // 1-in-20 event per draw, so the group interval reaches down to about 0.85.
+        #expect(g.lower < i.lower - 0.03, "group \(g), image \(i)")
+        #expect(s.lower > g.lower + 0.03, "spread errors \(s), clustered \(g)")
+        #expect(byGroup.details["groups"] == 20)
+    }
+
+    @Test func aPerfectSplitStillHasAnInterval() throws {
+        let groups = (0..<40).map { "P\($0 / 10)" }
+        let perfect = Self.predictions(40) { _ in false }
+        let m = try #require(try MetricMeasurement.measure(.accuracy, on: perfect, positive: 1, confidence: 0.95, groups: groups))
+        let ci = try #require(m.interval)
+        #expect(m.value == 1 && ci.upper == 1 && ci.lower < 0.95, "\(ci)")
+    }
+
+    @Test func everyMetricHasAGroupInterval() throws {
+        let groups = (0..<200).map { "P\($0 / 10)" }
+        let p = Self.predictions(200) { $0 % 7 == 0 || $0 / 10 == 3 }
+        for metric in Spec.Metric.allCases {
+            let m = try #require(try MetricMeasurement.measure(metric, on: p, positive: 1, confidence: 0.9, groups: groups), "\(metric)")
+            let ci = try #require(m.interval, "\(metric)")
+            #expect(ci.lower <= m.value && m.value <= ci.upper && ci.lower >= 0 && ci.upper <= 1, "\(metric): \(m.value) \(ci)")
+        }
+    }
+}
