@@ -86,7 +86,7 @@ extension InvarianceCheck: CheckDefinition {
     public static let name = "invariance"
     public static let phase = CheckPhase.postTrain
     public static let doc = "the predicted class survives each transform (`rotate90/180/270`, `flip_horizontal/vertical`, `transpose`, "
-        + "compositions like `rotate90+flip_horizontal`); Wilson interval, over whole groups when the data has them; worst images listed"
+        + "compositions like `rotate90+flip_horizontal`); Wilson interval, widened over patients (groups); worst images listed"
     static let transforms = CheckKey("transforms", type: "list of transforms", .required,
                                      doc: "each checked on its own, as invariance.<transform>") { node, reader in
         readTransforms(node, &reader).map { .list($0.map { .text($0.name) }) }

@@ -102,8 +102,8 @@ extension MetricCheck: CheckDefinition {
     public static let phase = CheckPhase.postTrain
     public static let doc = Spec.Metric.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
         + " on the test split against `min` or `max`, on the point value or a confidence bound "
-        + "(with groups, a seeded bootstrap over whole groups; without, Wilson for rates, DeLong for ROC-AUC, "
-        + "a seeded stratified bootstrap otherwise); INCONCLUSIVE below `min_samples`"
+        + "(seeded bootstrap over patients (groups); without groups Wilson for rates, DeLong for ROC-AUC, "
+        + "stratified bootstrap otherwise); INCONCLUSIVE below `min_samples`"
     static let metric = CheckKey.metric("metric", doc: "what is measured")
     static let min = CheckKey.number("min", .optional, doc: "the value must be at least this (give `min` or `max`)")
     static let max = CheckKey.number("max", .optional, doc: "the value must be at most this (give `min` or `max`)")
