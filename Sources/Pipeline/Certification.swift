@@ -24,8 +24,11 @@ public enum Certification {
         let job = try TrainingJob(TrainingPlan(spec: spec, threads: threads))
         let run = RunFolder(job.plan.run)
         let env = Verification.environment(threads: job.plan.threads)
-        let initial = Verification.makeContext(spec: spec, job: job, model: try job.initialModel(), metadata: job.metadata,
-                                               threads: job.plan.threads, isCI: isCI)
+        func context(_ model: ResNetV2<Float>) -> CheckContext {
+            Verification.makeContext(spec: spec, manifest: job.manifest, split: job.split, model: model, metadata: job.metadata,
+                                     initialModel: { try job.initialModel() }, threads: job.plan.threads, isCI: isCI)
+        }
+        let initial = context(try job.initialModel())
         let planned = SpecChecks(spec, modelSHA256: "", environment: env)
         let pre = try SpecChecks.run(planned.preTrain, on: initial)
         let preResult = Verification.result(spec: spec, modelFile: run.model, modelHash: "", dataset: job.manifest,
@@ -39,8 +42,7 @@ public enum Certification {
         guard !trained.training.interrupted else { throw CertificationInterrupted(steps: trained.training.steps) }
         let modelHash = try Verification.sha256(of: run.model)
         let post = SpecChecks(spec, modelSHA256: modelHash, environment: env).postTrain
-        let after = Verification.makeContext(spec: spec, job: job, model: trained.model, metadata: job.metadata,
-                                             threads: job.plan.threads, isCI: isCI)
+        let after = context(trained.model)
         let results = pre + (try SpecChecks.run(post, on: after))
         let result = Verification.result(spec: spec, modelFile: run.model, modelHash: modelHash, dataset: job.manifest,
                                          environment: env, checks: results)

@@ -7,7 +7,7 @@ public enum GoldenRecorder {
     /// Writes every golden file of `spec` from the model at `modelFile`; returns their paths.
     public static func record(spec: Spec, modelFile: URL, threads: Int, isCI: Bool) throws -> [URL] {
         guard !isCI else { throw GoldenRefused() }
-        let context = try Verification.context(spec: spec, modelFile: modelFile, threads: threads, isCI: isCI)
+        let context = try Verification.context(spec: spec, modelFile: modelFile, threads: threads, isCI: isCI).context
         let env = Verification.environment(threads: threads)
         let hash = try Verification.sha256(of: modelFile)
         var written: [URL] = []

@@ -27,37 +27,81 @@ public enum Verification {
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// A context for the spec's data and the model at `modelFile`: data scanned, screened and
-    /// split exactly as training did (same rule and seed).
-    public static func context(spec: Spec, modelFile: URL, threads: Int, isCI: Bool) throws -> CheckContext {
-        let (model, metadata) = try BiTCheckpoint.load(modelFile)
-        let job = try TrainingJob(TrainingPlan(spec: spec, threads: threads))
-        guard metadata.classNames == job.manifest.classNames else {
-            throw VerificationError(description: "\(modelFile.path) has classes \(metadata.classNames), the spec's data has \(job.manifest.classNames)")
+    /// Another labelled folder to judge the model on, without retraining: a new clinic, a new
+    /// microscope, a new stain batch. Every image is in its test part.
+    public struct EvaluationSet: Sendable {
+        /// How reports name it, e.g. "clinic-b".
+        public let name: String
+        public let folder: URL
+        /// Names each image's group (patient); nil for none.
+        public let groupPattern: String?
+
+        public init(name: String, folder: URL, groupPattern: String?) {
+            (self.name, self.folder, self.groupPattern) = (name, folder, groupPattern)
         }
-        return makeContext(spec: spec, job: job, model: model, metadata: metadata, threads: threads, isCI: isCI)
     }
 
-    /// A context over a prepared training job's data.
-    static func makeContext(spec: Spec, job: TrainingJob, model: ResNetV2<Float>, metadata: ModelMetadata, threads: Int, isCI: Bool) -> CheckContext {
+    /// A context for the model at `modelFile` on the spec's data, scanned, screened and split
+    /// exactly as training did (same rule and seed), or on `evaluation` taken whole.
+    public static func context(spec: Spec, modelFile: URL, threads: Int, isCI: Bool,
+                               evaluation: EvaluationSet? = nil) throws -> (context: CheckContext, trainingData: PreparedDataset) {
+        let (model, metadata) = try BiTCheckpoint.load(modelFile)
+        let plan = try TrainingPlan(spec: spec, threads: threads)
+        let training = try PreparedDataset(folder: plan.data, classes: plan.classes, groupPattern: plan.groupPattern,
+                                           unreadable: plan.unreadable, split: plan.split)
+        guard metadata.classNames == training.manifest.classNames else {
+            throw VerificationError(description: "\(modelFile.path) has classes \(metadata.classNames), the spec's data has \(training.manifest.classNames)")
+        }
+        let data = try evaluation.map {
+            try PreparedDataset(evaluating: $0.folder, classes: metadata.classNames, groupPattern: $0.groupPattern, unreadable: plan.unreadable)
+        } ?? training
+        let context = makeContext(spec: spec, manifest: data.manifest, split: data.split, model: model, metadata: metadata,
+                                  initialModel: { try plan.model.initialModel(classes: metadata.classNames.count, seed: plan.seed) },
+                                  threads: threads, isCI: isCI)
+        return (context, training)
+    }
+
+    /// A context over prepared data and a model.
+    static func makeContext(spec: Spec, manifest: DatasetManifest, split: DatasetSplit, model: ResNetV2<Float>, metadata: ModelMetadata,
+                            initialModel: @escaping () throws -> any TrainableClassifier, threads: Int, isCI: Bool) -> CheckContext {
         let evaluation = Preprocessing(resize: metadata.resolution, crop: metadata.resolution, valueRange: metadata.valueRange)
-        let positive = spec.data.positiveClass.flatMap { job.manifest.classNames.firstIndex(of: $0) } ?? 0
-        return CheckContext(model: model, metadata: metadata, initialModel: { try job.initialModel() },
-                            loadModel: ResNetV2<Float>.classifier(contentsOf:), manifest: job.manifest, split: job.split, preprocessing: evaluation, positiveClass: positive,
-                            threads: threads, isCI: isCI)
+        let positive = spec.data.positiveClass.flatMap { manifest.classNames.firstIndex(of: $0) } ?? 0
+        return CheckContext(model: model, metadata: metadata, initialModel: initialModel,
+                            loadModel: ResNetV2<Float>.classifier(contentsOf:), manifest: manifest, split: split, preprocessing: evaluation,
+                            positiveClass: positive, threads: threads, isCI: isCI)
     }
 
-    /// Runs every check of `spec` on the model at `modelFile`.
-    public static func verify(spec: Spec, modelFile: URL, threads: Int, isCI: Bool) throws -> Outcome {
+    /// Runs every check of `spec` on the model at `modelFile`; with `evaluation`, the post-train
+    /// checks on that folder instead of the test split, after checking that none of its images
+    /// is one the model was trained on.
+    public static func verify(spec: Spec, modelFile: URL, threads: Int, isCI: Bool, evaluation: EvaluationSet? = nil) throws -> Outcome {
         let started = Date()
-        let context = try context(spec: spec, modelFile: modelFile, threads: threads, isCI: isCI)
+        let (context, training) = try context(spec: spec, modelFile: modelFile, threads: threads, isCI: isCI, evaluation: evaluation)
         let env = environment(threads: threads)
         let modelHash = try sha256(of: modelFile)
         let checks = SpecChecks(spec, modelSHA256: modelHash, environment: env)
-        let results = try SpecChecks.run(checks.preTrain + checks.postTrain, on: context)
+        let results = evaluation == nil
+            ? try SpecChecks.run(checks.preTrain + checks.postTrain, on: context)
+            // A golden file holds outputs for the spec's own test images, which another set lacks.
+            : [seenInTraining(context.manifest, training: training)] + (try SpecChecks.run(checks.postTrain.filter { !($0 is GoldenCheck) }, on: context))
         return Outcome(result: result(spec: spec, modelFile: modelFile, modelHash: modelHash, dataset: context.manifest,
                                       environment: env, checks: results),
-                       specName: spec.name, seconds: Date().timeIntervalSince(started), context: context)
+                       specName: evaluation.map { "\(spec.name) on \($0.name)" } ?? spec.name,
+                       seconds: Date().timeIntervalSince(started), context: context)
+    }
+
+    /// An evaluation set's images that are byte for byte in the training split: the model has
+    /// seen them, so every number measured on them is optimistic.
+    static func seenInTraining(_ evaluation: DatasetManifest, training: PreparedDataset) -> CheckResult {
+        let trained = Set(training.split.indices(.train).map { training.manifest.entries[$0].sha256 })
+        let seen = evaluation.entries.filter { trained.contains($0.sha256) }.map(\.path)
+        return CheckResult(id: "no_leakage.training", kind: "no_leakage", title: "no image of this set is in the training split",
+                           severity: .required, verdict: seen.isEmpty ? .pass : .fail, value: Double(seen.count), threshold: 0,
+                           comparison: .atMost, samples: evaluation.entries.count,
+                           message: seen.isEmpty ? "none of its \(evaluation.entries.count) images is in the training split (by SHA-256)"
+                               : "\(seen.count) of its \(evaluation.entries.count) images are in the training split (same SHA-256): "
+                                 + "the model has seen them, so every number on this set is optimistic",
+                           evidence: Array(seen.prefix(8)))
     }
 
     static func result(spec: Spec, modelFile: URL, modelHash: String, dataset: DatasetManifest, environment: [String: String],

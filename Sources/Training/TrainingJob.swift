@@ -10,6 +10,16 @@ public enum ModelSource: Codable, Sendable, Equatable {
     case architecture(String)
     /// A checkpoint to fine-tune (e.g. BiT-M-R50x1.npz); its head is replaced when the class count differs.
     case checkpoint(String)
+
+    /// The model training starts from, for `classes` outputs.
+    public func initialModel(classes: Int, seed: UInt64) throws -> ResNetV2<Float> {
+        switch self {
+        case .architecture(let name):
+            return ResNetV2(architecture: try ResNetV2Architecture(named: name), classes: classes, seed: seed)
+        case .checkpoint(let path):
+            return try BiTCheckpoint.load(URL(fileURLWithPath: path), classes: classes).model
+        }
+    }
 }
 
 /// Everything a training run needs, before the data has been looked at. Values left nil
@@ -98,13 +108,11 @@ public struct TrainingJob {
     /// Scans and splits the data, refuses a split that leaks, and resolves the recipe.
     public init(_ plan: TrainingPlan) throws {
         self.plan = plan
-        let pattern = try plan.groupPattern.map { try GroupPattern($0) }
         // Every image is decoded once before anything trains: a bad file stops the run now
         // (or is left out and listed), not an hour in.
-        let screened = try plan.unreadable.screen(try ImageFolder.scan(plan.data, classes: plan.classes, groupPattern: pattern))
-        manifest = screened.manifest
-        split = try DatasetSplit(manifest, rule: plan.split)
-        leakage = try LeakageReport(manifest, split: split, groupPattern: pattern)
+        let data = try PreparedDataset(folder: plan.data, classes: plan.classes, groupPattern: plan.groupPattern,
+                                       unreadable: plan.unreadable, split: plan.split)
+        (manifest, split, leakage) = (data.manifest, data.split, data.leakage)
         guard !leakage.hasLeakage else {
             throw TrainingError("the split leaks between train, validation and test:\n" + leakage.lines.joined(separator: "\n"))
         }
@@ -113,7 +121,7 @@ public struct TrainingJob {
 
         var sizes = (plan.resize, plan.crop)
         if sizes.0 == nil || sizes.1 == nil {
-            let trainAreas = split.indices(.train).map { screened.areas[$0] }.sorted()
+            let trainAreas = split.indices(.train).map { data.areas[$0] }.sorted()
             let rule = Preprocessing.hyperRule(imageArea: trainAreas.isEmpty ? 0 : trainAreas[trainAreas.count / 2])
             sizes = (sizes.0 ?? max(rule.resize, sizes.1 ?? 0), sizes.1 ?? min(rule.crop, sizes.0 ?? rule.crop))
         }
@@ -124,12 +132,7 @@ public struct TrainingJob {
                                   patience: plan.patience, checkpointEvery: plan.checkpointEvery, seed: plan.seed,
                                   threads: plan.threads, cacheImages: trainCount <= 20_000)
         let classes = manifest.classNames.count
-        switch plan.model {
-        case .architecture(let name):
-            model = ResNetV2(architecture: try ResNetV2Architecture(named: name), classes: classes, seed: plan.seed)
-        case .checkpoint(let path):
-            model = try BiTCheckpoint.load(URL(fileURLWithPath: path), classes: classes).model
-        }
+        model = try plan.model.initialModel(classes: classes, seed: plan.seed)
         metadata = ModelMetadata(architecture: model.architecture.description, classNames: manifest.classNames,
                                  resolution: preprocessing.crop, valueRange: plan.valueRange)
         try TrainingMemory(architecture: model.architecture, classes: classes, crop: preprocessing.crop, batch: rule.batchSize,

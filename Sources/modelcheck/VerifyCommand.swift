@@ -14,15 +14,33 @@ struct VerifyCommand: ParsableCommand {
             Prints a table, and writes a JUnit XML file (one test case per check) and a JSON \
             result with every number, the spec hash, model hash and dataset fingerprint.
 
+            With --data, the post-train checks judge the model on another labelled folder (class \
+            subfolders named as the spec's classes) instead of the test split, without retraining: \
+            images of a new clinic, microscope or stain batch. Its images that are byte for byte in \
+            the training split are reported as leakage; reports go to <run>/evaluations/<name>/.
+
             Exit codes: 0 every required check passed; 1 a required check failed; \
             2 a usage, spec or input error; 3 inconclusive (too few samples to decide).
             Example: modelcheck verify Specs/malaria-embedded.spec --junit reports/junit.xml
+            Example: modelcheck verify Specs/malaria-embedded.spec --data clinic-b/ --name clinic-b
             """)
 
     @Argument(help: "The spec file.") var spec: String
     @Option(help: "The model to verify (default: the spec's trained run).") var model: String?
+    @Option(help: "Another labelled image folder to judge the model on (default: the spec's test split).") var data: String?
+    @Option(help: "The evaluation set's name in reports and its report folder (default: the --data folder's name).") var name: String?
     @OptionGroup var output: ReportOptions
     @OptionGroup var ci: CIOption
+
+    func validate() throws {
+        if name != nil && data == nil { throw ValidationError("--name names a --data folder; give --data too") }
+        if let setName = evaluationName, setName.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#, options: .regularExpression) == nil {
+            throw ValidationError("evaluation set name '\(setName)' must be letters, digits, '.', '_' or '-' (it names a folder); give --name")
+        }
+    }
+
+    /// The --data folder's name in reports.
+    private var evaluationName: String? { name ?? data.map { URL(fileURLWithPath: $0).standardizedFileURL.lastPathComponent } }
 
     func run() throws {
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
@@ -35,8 +53,12 @@ struct VerifyCommand: ParsableCommand {
             throw ValidationError("no model at \(modelFile.path); train it with `modelcheck train \(self.spec)` or give --model")
         }
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let outcome = try Verification.verify(spec: spec, modelFile: modelFile, threads: threads, isCI: ci.isCI)
-        try output.emit(outcome, spec: spec, run: RunFolder(run))
+        let evaluation = data.map { folder in
+            Verification.EvaluationSet(name: evaluationName ?? folder, folder: URL(fileURLWithPath: folder), groupPattern: spec.data.split.groupPattern)
+        }
+        let outcome = try Verification.verify(spec: spec, modelFile: modelFile, threads: threads, isCI: ci.isCI, evaluation: evaluation)
+        let reports = evaluation.map { RunFolder(run.appendingPathComponent("evaluations/\($0.name)")) } ?? RunFolder(run)
+        try output.emit(outcome, spec: spec, run: reports)
         try ReportOptions.exit(outcome.result)
     }
 }

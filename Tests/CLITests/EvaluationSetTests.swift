@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// `verify --data`: a trained model judged on another labelled folder without retraining, its
+/// images checked against the training split, its reports in their own folder.
+@Suite struct EvaluationSetTests {
+    /// Images of the embedded sample that the small dataset (its first 12 per class) does not hold.
+    static func newClinic(skipping: Int = 12, count: Int = 10) throws -> URL {
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Specs/data/malaria-sample")
+        let dir = CLI.temporaryFolder().appendingPathComponent("clinic-b")
+        for cls in ["Parasitized", "Uninfected"] {
+            let target = dir.appendingPathComponent(cls)
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            let files = try FileManager.default.contentsOfDirectory(atPath: sample.appendingPathComponent(cls).path).sorted()
+            for f in files.dropFirst(skipping).prefix(count) {
+                try FileManager.default.copyItem(at: sample.appendingPathComponent(cls).appendingPathComponent(f), to: target.appendingPathComponent(f))
+            }
+        }
+        return dir
+    }
+
+    @Test func aNewFolderIsJudgedWithoutRetraining() throws {
+        let data = try TrainCommandTests.smallDataset()
+        let dir = CLI.temporaryFolder(), run = dir.appendingPathComponent("run")
+        let spec = dir.appendingPathComponent("cells.spec")
+        try VerifyCommandTests.spec(data: data, run: run, checks: """
+          - check: metric
+            metric: accuracy
+            min: 0.01
+            min_samples: 1
+          - check: golden
+            file: \(dir.path)/golden.json
+        """).write(to: spec, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["train", spec.path]).status == 0)
+        let modelBytes = try Data(contentsOf: run.appendingPathComponent("model.npz"))
+
+        let clinic = try Self.newClinic()
+        let judged = try CLI.run(["verify", spec.path, "--data", clinic.path], environment: [:])
+        #expect(judged.status == 0, "\(judged.stdout)\(judged.stderr)")
+        #expect(judged.stdout.contains("cells on clinic-b") && judged.stdout.contains("no_leakage.training"), "\(judged.stdout)")
+        // The golden file belongs to the spec's own test images: not judged on another set.
+        #expect(!judged.stdout.contains("golden"), "\(judged.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("evaluations/clinic-b/verification.json"))) as? [String: Any])
+        let accuracy = (json["checks"] as? [[String: Any]])?.first { $0["id"] as? String == "metric.accuracy" }
+        #expect(accuracy?["samples"] as? Int == 20, "\(accuracy ?? [:])")
+        for report in ["junit.xml", "report.html", "summary.md"] {
+            #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("evaluations/clinic-b/\(report)").path), "\(report)")
+        }
+        #expect(try Data(contentsOf: run.appendingPathComponent("model.npz")) == modelBytes, "the model is never retrained")
+
+        // Images the model trained on, in the new set: leakage, and the verdict says so.
+        let overlapping = try Self.newClinic(skipping: 0, count: 16)
+        let leaky = try CLI.run(["verify", spec.path, "--data", overlapping.path, "--name", "overlap"], environment: [:])
+        #expect(leaky.status == 1 && leaky.stdout.contains("are in the training split (same SHA-256)"), "\(leaky.stdout)\(leaky.stderr)")
+
+        // A class folder missing, or one the model does not know: exit 2 naming it.
+        try FileManager.default.removeItem(at: clinic.appendingPathComponent("Uninfected"))
+        let missing = try CLI.run(["verify", spec.path, "--data", clinic.path], environment: [:])
+        #expect(missing.status == 2 && missing.stderr.contains("Uninfected"), "\(missing.stderr)")
+        try FileManager.default.createDirectory(at: clinic.appendingPathComponent("Uninfected"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: clinic.appendingPathComponent("Gametocyte"), withIntermediateDirectories: true)
+        let extra = try CLI.run(["verify", spec.path, "--data", clinic.path], environment: [:])
+        #expect(extra.status == 2 && extra.stderr.contains("Gametocyte"), "\(extra.stderr)")
+        let badName = try CLI.run(["verify", spec.path, "--data", clinic.path, "--name", "../up"], environment: [:])
+        #expect(badName.status == 2 && badName.stderr.contains("must be letters, digits"), "\(badName.stderr)")
+    }
+}
