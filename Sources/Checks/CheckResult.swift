@@ -48,6 +48,8 @@ public struct CheckResult: Codable, Sendable, Equatable {
     public var details: [String: Double]
     /// Evidence: the worst images, leaked patients, largest golden differences.
     public var evidence: [String]
+    /// The value on each slice (patient), worst first, when the check was asked for slices.
+    public var slices: SliceTable?
 
     /// A result; optional fields default to absent.
     public init(id: String, kind: String, title: String, severity: Severity, verdict: Verdict, value: Double? = nil,

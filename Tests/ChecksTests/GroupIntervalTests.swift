@@ -1,3 +1,4 @@
+import BiT
 import Checks
 import Datasets
 import Testing
@@ -48,5 +49,54 @@ import Testing
             let ci = try #require(m.interval, "\(metric)")
             #expect(ci.lower <= m.value && m.value <= ci.upper && ci.lower >= 0 && ci.upper <= 1, "\(metric): \(m.value) \(ci)")
         }
+    }
+}
+
+/// Slices: a model wrong on one patient passes the average and fails the worst-slice gate.
+@Suite(.serialized) struct SliceGateTests {
+    let f = CheckFixture.shared
+
+    /// The good model, but every image of one patient gets the other class.
+    struct WrongOnOnePatient: Classifier {
+        let base: ResNetV2<Float>
+        let patient: String
+        var classCount: Int { base.classCount }
+        func logits(_ images: Tensor<Float>, threads: Int) -> Tensor<Float> { base.logits(images, threads: threads) }
+        func firstNonFinite(_ images: Tensor<Float>) -> String? { nil }
+        func predictions(_ loader: BatchLoader, threads: Int) throws -> DatasetPredictions {
+            let p = try base.predictions(loader, threads: threads)
+            var logits = p.logits
+            for (i, sample) in loader.samples.enumerated() where sample.url.lastPathComponent.hasPrefix(patient + "_") {
+                logits.swapAt(2 * i, 2 * i + 1)
+            }
+            return DatasetPredictions(logits: logits, labels: p.labels, classes: p.classes)
+        }
+    }
+
+    @Test func oneFailedPatientFailsTheWorstSliceButNotTheAverage() throws {
+        let good = f.context(f.goodModel)
+        let patient = try #require(good.groups(.test)?.first)
+        let planted = f.context(f.goodModel, model: WrongOnOnePatient(base: f.goodModel, patient: patient))
+        let sliced = MetricCheck.Gate(metric: .accuracy, threshold: 0.5, comparison: .atLeast, bound: .point, confidence: 0.95,
+                                      minSamples: 5, slices: .init(by: "patient", minSize: 4, worst: 0.6, maxGap: nil))
+        let average = MetricCheck.Gate(metric: .accuracy, threshold: 0.5, comparison: .atLeast, bound: .point, confidence: 0.95, minSamples: 5)
+        #expect(try MetricCheck(id: "a", gate: average).run(planted).verdict == .pass)
+        let onGood = try MetricCheck(id: "s", gate: sliced).run(good)
+        #expect(onGood.verdict == .pass, "\(onGood.message)")
+        let onPlanted = try MetricCheck(id: "s", gate: sliced).run(planted)
+        #expect(onPlanted.verdict == .fail, "\(onPlanted.message)")
+        let worst = try #require(onPlanted.slices?.worst)
+        #expect(worst.name == patient && worst.value == 0 && worst.samples == 8, "\(worst)")
+        #expect(onPlanted.message.contains("worst patient \(patient): 0.0000 on 8 images (misses >= 0.6)"), "\(onPlanted.message)")
+        // The spread between patients is gated too.
+        let gapped = MetricCheck.Gate(metric: .accuracy, threshold: 0.5, comparison: .atLeast, bound: .point, confidence: 0.95,
+                                      minSamples: 5, slices: .init(by: "patient", minSize: 4, worst: nil, maxGap: 0.5))
+        #expect(try MetricCheck(id: "g", gate: gapped).run(planted).verdict == .fail)
+        #expect(try MetricCheck(id: "g", gate: gapped).run(good).verdict == .pass)
+        // Slices smaller than the minimum are listed, not judged: with none judged, no verdict.
+        let tooSmall = MetricCheck.Gate(metric: .accuracy, threshold: 0.5, comparison: .atLeast, bound: .point, confidence: 0.95,
+                                        minSamples: 5, slices: .init(by: "patient", minSize: 100, worst: 0.6, maxGap: nil))
+        let small = try MetricCheck(id: "t", gate: tooSmall).run(planted)
+        #expect(small.verdict == .inconclusive && small.slices?.rows.allSatisfy { !$0.judged } == true, "\(small.message)")
     }
 }

@@ -298,6 +298,29 @@ import Testing
         #expect(dataMessages("  preprocessing: {resize: 100000, crop: 64}\n") == ["t.spec:12:27: resize: must be at most 4096, got 100000"])
     }
 
+    /// Slice keys are checked where they are written: they need slice_by and a group pattern, and
+    /// worst_slice bounds the side that is worse for the metric.
+    @Test func sliceKeysAreValidatedWithTheirPositions() {
+        #expect(checkMessages("  - check: metric\n    metric: accuracy\n    min: 0.9\n    worst_slice: {min: 0.8}\n    min_slice_size: 0\n") == [
+            "t.spec:16:18: worst_slice: needs slice_by (what the slices are)",
+            "t.spec:17:21: min_slice_size: must be at least 1, got 0",
+            "t.spec:17:21: min_slice_size: needs slice_by (what the slices are)",
+        ])
+        #expect(checkMessages("  - check: metric\n    metric: accuracy\n    min: 0.9\n    slice_by: patient\n") == [
+            "t.spec:16:15: slice_by: needs data.split.group_pattern, which names each image's patient",
+        ])
+        let grouped = SpecTesting.header.replacingOccurrences(of: "    by: image\n", with: "    by: group\n    group_pattern: '^(C[0-9]+)'\n")
+        #expect(messages(grouped + "  - check: metric\n    metric: expected_calibration_error\n    max: 0.1\n    slice_by: patient\n    worst_slice: {min: 0.5}\n    max_gap: 2\n") == [
+            "t.spec:18:18: worst_slice: expected_calibration_error is worse when higher; bound it with {max: VALUE}",
+            "t.spec:19:14: max_gap: must be in (0, 1], got 2",
+        ])
+        #expect(messages(grouped + "  - check: metric\n    metric: accuracy\n    min: 0.9\n    slice_by: site\n    worst_slice: 0.8\n") == [
+            "t.spec:17:15: slice_by: expected one of patient, group, got 'site'",
+            "t.spec:18:18: worst_slice: expected {min: VALUE} or {max: VALUE}, got '0.8'",
+        ])
+        #expect(messages(grouped + "  - check: metric\n    metric: accuracy\n    min: 0.9\n    slice_by: patient\n    worst_slice: {min: 0.8}\n").isEmpty)
+    }
+
     // MARK: - Checks
 
     @Test func checksMustBeANonEmptyListOfMappings() {

@@ -11,8 +11,12 @@ public struct CheckEntryContext: Sendable, Equatable {
     /// `training.learning_rate`, when the spec sets one.
     public var learningRate: Double?
 
+    /// Whether the data has a group pattern (patients), which slices and group intervals need.
+    public var groupsGiven: Bool
+
     /// The context of a spec's checks.
-    public init(specName: String?, specFolder: URL, positiveClassGiven: Bool, learningRate: Double?) {
+    public init(specName: String?, specFolder: URL, positiveClassGiven: Bool, learningRate: Double?, groupsGiven: Bool = true) {
         (self.specName, self.specFolder, self.positiveClassGiven, self.learningRate) = (specName, specFolder, positiveClassGiven, learningRate)
+        self.groupsGiven = groupsGiven
     }
 }

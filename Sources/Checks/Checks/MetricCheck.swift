@@ -26,12 +26,30 @@ public struct MetricCheck: Check, Equatable {
         public var minSamples: Int
         /// Whether the interval resamples whole groups (patients) when the data has them.
         public var byGroup: Bool
+        /// The metric per slice, with its gates; nil for none.
+        public var slices: Slices?
+
+        /// Slices by the data's groups and what they must satisfy.
+        public struct Slices: Sendable, Equatable {
+            /// How reports name a slice, e.g. "patient".
+            public var by: String
+            /// Smaller slices are listed, not judged.
+            public var minSize: Int
+            /// A bound on the worst judged slice, on the gate's side; nil for none.
+            public var worst: Double?
+            /// The largest allowed spread between the best and the worst judged slice; nil for none.
+            public var maxGap: Double?
+
+            public init(by: String, minSize: Int, worst: Double?, maxGap: Double?) {
+                (self.by, self.minSize, self.worst, self.maxGap) = (by, minSize, worst, maxGap)
+            }
+        }
 
         /// A gate with every value given.
         public init(metric: Spec.Metric, threshold: Double, comparison: CheckResult.Comparison, bound: Spec.Bound,
-                    confidence: Double, minSamples: Int, byGroup: Bool = true) {
+                    confidence: Double, minSamples: Int, byGroup: Bool = true, slices: Slices? = nil) {
             (self.metric, self.threshold, self.comparison) = (metric, threshold, comparison)
-            (self.bound, self.confidence, self.minSamples, self.byGroup) = (bound, confidence, minSamples, byGroup)
+            (self.bound, self.confidence, self.minSamples, self.byGroup, self.slices) = (bound, confidence, minSamples, byGroup, slices)
         }
     }
 
@@ -41,6 +59,45 @@ public struct MetricCheck: Check, Equatable {
     }
 
     public func run(_ context: CheckContext) throws -> CheckResult {
+        var overall = try runOverall(context)
+        guard let slicing = gate.slices, overall.verdict != .skipped else { return overall }
+        guard let groups = context.groups(.test) else {
+            overall.verdict = .inconclusive
+            overall.message += "; no slices: the data has no group pattern"
+            return overall
+        }
+        let table = try SliceTable(gate.metric, on: try context.predictions(.test), positive: context.positiveClass, groups: groups,
+                                   by: slicing.by, minSize: slicing.minSize, confidence: gate.confidence)
+        overall.slices = table
+        let judged = table.rows.filter(\.judged).count
+        var verdicts = [overall.verdict], notes: [String] = []
+        if let worst = table.worst, let value = worst.value {
+            notes.append(String(format: "worst %@ %@: %.4f on %d images", slicing.by, worst.name, value, worst.samples))
+            if let bound = slicing.worst {
+                let higher = gate.metric.higherIsBetter
+                let holds = higher ? value >= bound : value <= bound
+                verdicts.append(holds ? .pass : .fail)
+                notes[notes.count - 1] += " (\(holds ? "meets" : "misses") \(higher ? ">=" : "<=") \(bound))"
+            }
+        } else if slicing.worst != nil || slicing.maxGap != nil {
+            verdicts.append(.inconclusive)
+            notes.append("no \(slicing.by) has the \(slicing.minSize) images a slice needs to be judged")
+        }
+        if let maxGap = slicing.maxGap, let gap = table.gap, judged > 1 {
+            verdicts.append(gap <= maxGap ? .pass : .fail)
+            notes.append(String(format: "gap between %@s %.4f (%@ %g)", slicing.by, gap, gap <= maxGap ? "within" : "over", maxGap))
+        }
+        let small = table.rows.count - judged
+        if small > 0 { notes.append("\(small) of \(table.rows.count) \(slicing.by)s below \(slicing.minSize) images listed, not judged") }
+        overall.verdict = verdicts.contains(.fail) ? .fail : verdicts.contains(.inconclusive) ? .inconclusive : overall.verdict
+        overall.message += "; " + notes.joined(separator: "; ")
+        overall.details["slices"] = Double(table.rows.count)
+        overall.details["slicesJudged"] = Double(judged)
+        return overall
+    }
+
+    /// The gate on the whole test split.
+    private func runOverall(_ context: CheckContext) throws -> CheckResult {
         let name = gate.metric.rawValue
         let symbol = gate.comparison.rawValue
         let boundText = gate.bound == .point ? "" : " (\(gate.bound.rawValue) \(Int((gate.confidence * 100).rounded()))% bound)"
@@ -116,7 +173,22 @@ extension MetricCheck: CheckDefinition {
     static let interval = CheckKey.choice("interval", .defaultValue(.text(Spec.IntervalUnit.group.rawValue)),
                                           among: Spec.IntervalUnit.allCases.map(\.rawValue),
                                           doc: "with a group pattern, resample whole groups (patients) for the interval, or treat images as independent")
-    public static let keys = [metric, min, max, bound, confidence, minSamples, interval]
+    static let sliceBy = CheckKey.choice("slice_by", .optional, among: ["patient", "group"],
+                                         doc: "also measure on each group of the data's group pattern (patient), worst first")
+    static let minSliceSize = CheckKey.integer("min_slice_size", .defaultValue(.integer(20)), atLeast: 1, atMost: SpecLimits.checkImages,
+                                               doc: "smaller slices are listed, not judged")
+    static let worstSlice = CheckKey("worst_slice", type: "{min: number} or {max: number}", .optional,
+                                     doc: "the worst judged slice must meet this, e.g. {min: 0.9}") { node, reader in
+        guard let mapping = node.mapping, mapping.count == 1, let (key, value) = mapping.first,
+              let side = key.string, ["min", "max"].contains(side) else {
+            reader.report(node, "worst_slice: expected {min: VALUE} or {max: VALUE}, got \(SpecReader.describe(node))")
+            return nil
+        }
+        return reader.bounded(value, "worst_slice \(side)", "in [0, 1]") { $0 >= 0 && $0 <= 1 }.map { .list([.text(side), .number($0)]) }
+    }
+    static let maxGap = CheckKey.number("max_gap", .optional, "in (0, 1]",
+                                        doc: "the largest allowed spread between the best and the worst judged slice") { $0 > 0 && $0 <= 1 }
+    public static let keys = [metric, min, max, bound, confidence, minSamples, interval, sliceBy, minSliceSize, worstSlice, maxGap]
 
     /// "metric.<the metric>", so that gates on different metrics need no ids.
     public static func defaultID(_ entry: Spec.Check) -> String? {
@@ -142,6 +214,7 @@ extension MetricCheck: CheckDefinition {
             reader.report(at: entry.position(of: bound), "bound: '\(text)' goes with '\(value == .upper ? "max" : "min")', not '\(gate.key.name)'")
             ok = false
         }
+        ok = validateSlices(entry, &reader) && ok
         guard let threshold = gate.threshold else { return false }
         let metricName = entry.value(metric)?.spelling ?? "the metric"
         let written = CheckValue.number(threshold).spelling
@@ -155,6 +228,30 @@ extension MetricCheck: CheckDefinition {
         return ok
     }
 
+    /// Slice keys need `slice_by` and a group pattern; `worst_slice` bounds the side that is worse for the metric.
+    private static func validateSlices(_ entry: Spec.Check, _ reader: inout SpecReader) -> Bool {
+        var ok = true
+        if entry.valuePositions[sliceBy.name] == nil {
+            for key in [minSliceSize, worstSlice, maxGap] where entry.valuePositions[key.name] != nil {
+                reader.report(at: entry.position(of: key), "\(key.name): needs slice_by (what the slices are)")
+                ok = false
+            }
+        } else if !entry.context.groupsGiven {
+            reader.report(at: entry.position(of: sliceBy), "slice_by: needs data.split.group_pattern, which names each image's patient")
+            ok = false
+        }
+        if case .list(let parts)? = entry.value(worstSlice), case .text(let side)? = parts.first,
+           case .text(let text)? = entry.value(metric), let measured = Spec.Metric(rawValue: text) {
+            let worse = measured.higherIsBetter ? "min" : "max"
+            if side != worse {
+                reader.report(at: entry.position(of: worstSlice),
+                              "worst_slice: \(text) is worse when \(measured.higherIsBetter ? "lower" : "higher"); bound it with {\(worse): VALUE}")
+                ok = false
+            }
+        }
+        return ok
+    }
+
     public static func make(_ entry: Spec.Check, _ inputs: CheckBuildInputs) -> [any Check] {
         let atLeast = entry.value(min) != nil
         guard case .number(let threshold)? = entry.value(atLeast ? min : max),
@@ -162,7 +259,13 @@ extension MetricCheck: CheckDefinition {
         else { preconditionFailure("metric check '\(entry.id)' was built without validation") }
         let gate = Gate(metric: measured, threshold: threshold, comparison: atLeast ? .atLeast : .atMost, bound: bound,
                         confidence: entry.number(confidence), minSamples: entry.integer(minSamples),
-                        byGroup: entry.text(interval) == Spec.IntervalUnit.group.rawValue)
+                        byGroup: entry.text(interval) == Spec.IntervalUnit.group.rawValue,
+                        slices: entry.value(sliceBy).map { by in
+                            var worst: Double?
+                            if case .list(let parts)? = entry.value(worstSlice), case .number(let x)? = parts.last { worst = x }
+                            let gap: Double? = if case .number(let g)? = entry.value(maxGap) { g } else { nil }
+                            return Gate.Slices(by: by.spelling, minSize: entry.integer(minSliceSize), worst: worst, maxGap: gap)
+                        })
         return [MetricCheck(id: entry.id, severity: entry.severity, gate: gate, onEmpty: entry.onEmpty.verdict)]
     }
 

@@ -54,8 +54,9 @@ struct SpecParser {
         // Metrics that need a positive class should not add an error when one is named but invalid.
         let positiveClassGiven = fields["data"]?.mapping?["positive_class"] != nil
         let training = fields["training"].flatMap { self.training($0, name: name) }
+        // An invalid data section is reported on its own; its checks are not blamed for it.
         let context = CheckEntryContext(specName: name, specFolder: reader.baseDirectory, positiveClassGiven: positiveClassGiven,
-                                        learningRate: training?.learningRate)
+                                        learningRate: training?.learningRate, groupsGiven: data.map { $0.split.groupPattern != nil } ?? true)
         let checks = require("checks", in: fields).flatMap { self.checks($0, context: context) }
         guard let version, let name, let model, let data, let checks else { return nil }
         if fields["training"] != nil, training == nil { return nil }
