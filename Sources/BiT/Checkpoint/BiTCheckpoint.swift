@@ -131,6 +131,12 @@ public enum BiTCheckpoint {
                   parts[2].hasPrefix("unit"), let u = Int(parts[2].dropFirst("unit".count)) else {
                 throw CheckpointError(.unexpectedKey, path: path, key: key, message: "not a BiT block/unit key")
             }
+            // Every unit is several arrays, so a unit number beyond the archive's array count names units
+            // the file cannot hold; refused here, before the architecture builds that many.
+            guard u <= archive.keys.count else {
+                throw CheckpointError(.unexpectedKey, path: path, key: key,
+                                      message: "unit \(u) is more units than a checkpoint of \(archive.keys.count) arrays holds")
+            }
             units[b - 1] = max(units[b - 1], u)
         }
         do {
