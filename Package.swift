@@ -112,6 +112,14 @@ let package = Package(
             ],
             swiftSettings: vectorSwift
         ),
+        // libFuzzer targets for what a user's file reaches: the spec parser, the .npz reader (and the
+        // checkpoint loader on it), the certificate verifier. ci/fuzz builds them with -sanitize=fuzzer;
+        // a plain build links them too (the driver's libFuzzer entry is weak) and they replay the files given.
+        .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
+        .executableTarget(name: "SpecFuzzer", dependencies: ["FuzzDriver", "Checks"], path: "Fuzz/SpecFuzzer"),
+        .executableTarget(name: "NpzFuzzer", dependencies: ["FuzzDriver", "FileFormats", "BiT"], path: "Fuzz/NpzFuzzer"),
+        .executableTarget(name: "CertificateFuzzer", dependencies: ["FuzzDriver", "Reports", .product(name: "Crypto", package: "swift-crypto")],
+                          path: "Fuzz/CertificateFuzzer"),
         // What several test targets share (running python3 and other programs); linked into tests only.
         .target(name: "TestSupport", dependencies: ["CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "AtomicWriteTests", dependencies: ["AtomicWrite"]),

@@ -86,6 +86,27 @@ import Testing
         #expect(path.hasSuffix("golden.json"))
     }
 
+    @Test func aDeviceAsABoundFileIsMissingNotReadForever() throws {
+        // Found while fuzzing: a certificate naming /dev/zero kept verify-certificate reading it forever.
+        let fixture = try CertificateFixture()
+        try fixture.issue()
+        try fixture.editJSON { object in
+            var files = object["files"] as? [[String: Any]] ?? []
+            for i in files.indices where files[i]["role"] as? String == "golden" { files[i]["path"] = "/dev/zero" }
+            object["files"] = files
+        }
+        // On a thread of its own, so a verification that never ends fails the test instead of hanging the run.
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let unsafeFixture = fixture
+        nonisolated(unsafe) var findings: [CertificateVerification.Finding]?
+        Thread.detachNewThread {
+            findings = try? unsafeFixture.verify().findings
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + 20) == .success else { Issue.record("verifying did not finish in 20 s"); return }
+        #expect(findings?.contains(.fileMissing(role: .golden, path: "/dev/zero", reason: "not a regular file")) == true, "\(findings ?? [])")
+    }
+
     @Test func datasetFingerprintChanged() throws {
         var fixture = try CertificateFixture()
         try fixture.issue()

@@ -82,7 +82,14 @@ public struct Certificate: Codable, Sendable, Equatable {
     }
 
     /// Lowercase hex SHA-256 of a file's bytes, read in chunks so a large checkpoint is never held whole.
+    /// Only a regular file (through any links) is read: a certificate may name `/dev/zero` or a pipe,
+    /// which would never end.
     static func sha256(ofFileAt url: URL) throws -> String {
+        let target = url.resolvingSymlinksInPath().path
+        if let type = try? FileManager.default.attributesOfItem(atPath: target)[.type] as? FileAttributeType,
+           type != .typeRegular {
+            throw NotARegularFile()
+        }
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         var hasher = SHA256()
@@ -90,5 +97,10 @@ public struct Certificate: Codable, Sendable, Equatable {
             hasher.update(data: chunk)
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A bound path that is a device, a pipe, a socket or a folder: nothing a certificate can be about.
+    struct NotARegularFile: LocalizedError {
+        var errorDescription: String? { "not a regular file" }
     }
 }
