@@ -25,6 +25,14 @@ public final class CheckContext: @unchecked Sendable {
 
     private let lock = NSLock()
     private var predictionCache: [String: DatasetPredictions] = [:]
+    private var publishedOperatingPoint: OperatingPoint?
+
+    /// The threshold an `operating_point` check chose for the binary metrics after it; nil before
+    /// one ran (the arg-max decides).
+    public var operatingPoint: OperatingPoint? {
+        get { lock.withLock { publishedOperatingPoint } }
+        set { lock.withLock { publishedOperatingPoint = newValue } }
+    }
 
     /// A context over the given model and data.
     public init(model: any Classifier, metadata: ModelMetadata, initialModel: @escaping () throws -> any TrainableClassifier,
