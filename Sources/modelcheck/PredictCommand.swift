@@ -63,7 +63,7 @@ struct PredictCommand: ParsableCommand {
             return
         }
         if let decision {
-            print(String(format: "threshold %.6g (%@)", decision.threshold, metadata.classNames[decision.positive]))
+            print(String(format: "threshold %.4g (%@)", decision.threshold, metadata.classNames[decision.positive]))
         }
         for r in results {
             let probs = metadata.classNames.map { "\($0) \(String(format: "%.4f", r.probabilities[$0] ?? .nan))" }.joined(separator: "  ")

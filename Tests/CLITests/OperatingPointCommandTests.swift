@@ -34,6 +34,8 @@ import Testing
         #expect(chosen.verdict == .pass && chosen.details["threshold"] == threshold, "\(chosen.message)")
         let gate = try #require(certificate.checks.first { $0.id == "metric.sensitivity" })
         #expect(gate.details["threshold"] == threshold && gate.message.contains("(operating_point)"), "\(gate.message)")
+        let report = try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(report.contains(String(format: "<title>Test split at threshold %.4g (operating point)</title>", threshold)))
         let valid = try CLI.run(["verify-certificate", run.appendingPathComponent("certificate.json").path, "--public-key", pub.path])
         #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
         // verify chooses the same threshold again, so it agrees with the stored one.
@@ -46,7 +48,7 @@ import Testing
         }
         let text = try CLI.run(["predict", "--model", model.path] + images)
         #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdout.hasPrefix(String(format: "threshold %.6g (Parasitized)\n", threshold)), "\(text.stdout)")
+        #expect(text.stdout.hasPrefix(String(format: "threshold %.4g (Parasitized)\n", threshold)), "\(text.stdout)")
         let json = try CLI.run(["predict", "--model", model.path, "--json"] + images)
         struct Row: Decodable { let predicted: String; let probabilities: [String: Double]; let threshold: Double? }
         let rows = try JSONDecoder().decode([Row].self, from: Data(json.stdout.utf8))

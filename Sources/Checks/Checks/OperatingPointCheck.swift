@@ -53,7 +53,7 @@ public struct OperatingPointCheck: Check, Equatable {
         let rates = String(format: "validation sensitivity %.4f (%d of %d), specificity %.4f (%d of %d)",
                            chosen.sensitivity, chosen.truePositives, chosen.positives,
                            chosen.specificity, chosen.negatives - chosen.falsePositives, chosen.negatives)
-        let chose = String(format: "threshold %.6g on the %@ probability: ", chosen.threshold, names[positive]) + rates
+        let chose = String(format: "threshold %.4g on the %@ probability: ", chosen.threshold, names[positive]) + rates
         let value: Double = switch target {
         case .sensitivity: chosen.sensitivity
         case .specificity: chosen.specificity
@@ -67,8 +67,10 @@ public struct OperatingPointCheck: Check, Equatable {
         } else if let stored = context.metadata.threshold, stored != chosen.threshold || context.metadata.positiveClass != names[positive] {
             // `predict` applies the stored threshold: gates measured at another one would not describe it.
             verdict = .fail
-            message = chose + String(format: "; but the model file stores threshold %.6g", stored)
-                + (context.metadata.positiveClass.map { " on the \($0) probability" } ?? "") + ", which `predict` would apply"
+            // In full: the two may differ beyond the digits the message shows.
+            message = chose + "; but the model file stores threshold \(stored)"
+                + (context.metadata.positiveClass.map { " on the \($0) probability" } ?? "")
+                + ", which `predict` would apply, not the \(chosen.threshold) chosen here"
         }
         return CheckResult(id: id, kind: Self.name, title: title, severity: severity, verdict: verdict, value: value,
                            threshold: goal, comparison: goal == nil ? nil : .atLeast, samples: labels.count, message: message,
