@@ -1,12 +1,13 @@
-/// The decision threshold an `operating_point` check published for the checks after it, or why
-/// it could not choose one (later threshold metrics are then INCONCLUSIVE rather than measured at 0.5).
+/// The decision threshold the metric checks decide at (stored in the model, or chosen by an
+/// `operating_point` check before them), or why there is none (threshold metrics are then
+/// INCONCLUSIVE rather than measured at the arg-max).
 public enum OperatingPoint: Sendable, Equatable {
-    /// Scores of the positive class at least `threshold` are called positive; `setBy` is the check's id.
+    /// Scores of the positive class at least `threshold` are called positive; `setBy` says where it came from (a check's id).
     case threshold(Double, setBy: String)
-    /// No threshold: the reason, and the check's id.
+    /// No threshold: the reason, and where it came from.
     case unavailable(String, setBy: String)
 
-    /// The check that published it.
+    /// Where it came from: a check's id, or the model file.
     public var setBy: String {
         switch self {
         case .threshold(_, let id), .unavailable(_, let id): id

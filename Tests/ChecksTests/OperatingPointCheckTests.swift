@@ -91,6 +91,19 @@ import Testing
         let r = try OperatingPointCheck(id: "op", target: .youden, minSamples: 5).run(context)
         #expect(r.verdict == .inconclusive && r.message.contains("validation split has no dot images"), "\(r.message)")
         let gate = try MetricCheck(id: "accuracy", gate: CheckVerdictTests.gate(.accuracy, min: 0.5)).run(context)
-        #expect(gate.verdict == .inconclusive && gate.message.contains("op chose none"), "\(gate.message)")
+        #expect(gate.verdict == .inconclusive && gate.message.contains("no decision threshold for accuracy (op): "), "\(gate.message)")
+    }
+
+    @Test func aThresholdStoredInTheModelDecidesWithoutAnOperatingPointCheck() throws {
+        let sensitivity = MetricCheck(id: "sensitivity", gate: CheckVerdictTests.gate(.sensitivity, min: 0.8))
+        #expect(try sensitivity.run(f.context(f.goodModel)).verdict == .pass)
+        var stored = f.metadata
+        (stored.threshold, stored.positiveClass) = (1.5, "dot")
+        let never = try sensitivity.run(f.context(f.goodModel, metadata: stored))
+        #expect(never.verdict == .fail && never.estimate == 0 && never.message.contains("at threshold 1.5 (stored in the model)"), "\(never.message)")
+        // A threshold on the other class's probability cannot decide this spec's positives.
+        stored.positiveClass = "plain"
+        let other = try sensitivity.run(f.context(f.goodModel, metadata: stored))
+        #expect(other.verdict == .inconclusive && other.message.contains("applies to the plain probability"), "\(other.message)")
     }
 }

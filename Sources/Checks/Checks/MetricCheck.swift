@@ -5,8 +5,8 @@ import Yams
 /// A metric on the test split against a threshold, on its point value or a confidence bound
 /// (a bootstrap over whole groups when the data has them; else Wilson for rates, DeLong for
 /// ROC-AUC, a seeded stratified bootstrap otherwise). Below `minSamples` the verdict is
-/// INCONCLUSIVE rather than a coin flip. After an `operating_point` check, metrics of the
-/// predicted classes are measured at its threshold, and say so.
+/// INCONCLUSIVE rather than a coin flip. Metrics of the predicted classes are measured at the
+/// model's stored threshold or the one an `operating_point` check before it chose, and say so.
 public struct MetricCheck: Check, Equatable {
     public let id: String
     public let severity: CheckResult.Severity
@@ -60,7 +60,7 @@ public struct MetricCheck: Check, Equatable {
                                samples: m?.samples ?? predictions.labels.count, message: message, details: details, evidence: evidence)
         }
         if case .unavailable(let reason, let setBy)? = operatingPoint {
-            return result(.inconclusive, "\(name) needs the operating point, and \(setBy) chose none: \(reason)")
+            return result(.inconclusive, "no decision threshold for \(name) (\(setBy)): \(reason)")
         }
         guard !predictions.labels.isEmpty else { return result(onEmpty, "the test split is empty") }
         guard let m = try MetricMeasurement.measure(gate.metric, on: predictions, positive: context.positiveClass, confidence: gate.confidence,
