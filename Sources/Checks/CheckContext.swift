@@ -25,6 +25,14 @@ public final class CheckContext: @unchecked Sendable {
 
     private let lock = NSLock()
     private var predictionCache: [String: DatasetPredictions] = [:]
+    private var publishedOperatingPoint: OperatingPoint?
+
+    /// The threshold the binary metrics are decided at: the model file's, then the one an
+    /// `operating_point` check chose; nil for neither (the arg-max decides).
+    public var operatingPoint: OperatingPoint? {
+        get { lock.withLock { publishedOperatingPoint } }
+        set { lock.withLock { publishedOperatingPoint = newValue } }
+    }
 
     /// A context over the given model and data.
     public init(model: any Classifier, metadata: ModelMetadata, initialModel: @escaping () throws -> any TrainableClassifier,
@@ -33,6 +41,21 @@ public final class CheckContext: @unchecked Sendable {
         (self.model, self.metadata, self.initialModel, self.loadModel) = (model, metadata, initialModel, loadModel)
         (self.manifest, self.split) = (manifest, split)
         (self.preprocessing, self.positiveClass, self.threads, self.isCI) = (preprocessing, positiveClass, threads, isCI)
+        publishedOperatingPoint = Self.storedOperatingPoint(metadata, positive: positiveClass)
+    }
+
+    /// The threshold the model file stores, which `predict` applies, so that the metrics judge
+    /// the model as it decides until an `operating_point` check chooses again; unavailable when it
+    /// applies to another class than the spec's positive one.
+    static func storedOperatingPoint(_ metadata: ModelMetadata, positive: Int) -> OperatingPoint? {
+        guard let threshold = metadata.threshold else { return nil }
+        let setBy = "stored in the model"
+        let spec = metadata.classNames.indices.contains(positive) ? metadata.classNames[positive] : "class \(positive)"
+        guard metadata.positiveClass == spec else {
+            return .unavailable("the model's threshold applies to the \(metadata.positiveClass ?? "(unnamed)") probability, "
+                + "the spec's positive class is \(spec)", setBy: setBy)
+        }
+        return .threshold(threshold, setBy: setBy)
     }
 
     /// The labelled images of one split, in manifest order.

@@ -19,10 +19,19 @@ public struct MetricMeasurement: Sendable {
     /// With `groups` (one per prediction: the patient), the interval resamples whole groups
     /// (`Bootstrap.clusterPercentileInterval`), since a group's images are not independent;
     /// without, rates get Wilson, ROC-AUC DeLong, and the rest a stratified bootstrap.
+    ///
+    /// With a `threshold` (two classes), an image is predicted positive when its positive-class
+    /// probability is at least the threshold, in the point value and in every resample; without,
+    /// the arg-max decides.
     public static func measure(_ metric: Spec.Metric, on predictions: DatasetPredictions, positive: Int,
-                               confidence: Double, seed: UInt64 = 0, groups: [String]? = nil) throws -> MetricMeasurement? {
-        if let groups { return try measureByGroup(metric, on: predictions, positive: positive, confidence: confidence, seed: seed, groups: groups) }
-        let labels = predictions.labels, predicted = predictions.predictedClasses, k = predictions.classes
+                               confidence: Double, seed: UInt64 = 0, groups: [String]? = nil,
+                               threshold: Double? = nil) throws -> MetricMeasurement? {
+        if let groups {
+            return try measureByGroup(metric, on: predictions, positive: positive, confidence: confidence, seed: seed, groups: groups,
+                                      threshold: threshold)
+        }
+        let labels = predictions.labels, k = predictions.classes
+        let predicted = predictions.predictedClasses(positive: positive, threshold: threshold)
         let probabilities = predictions.probabilities.map(Double.init)
         let isPositive = labels.map { $0 == positive }
         let score = (0..<labels.count).map { probabilities[$0 * k + positive] }
@@ -42,9 +51,10 @@ public struct MetricMeasurement: Sendable {
             return MetricMeasurement(value: value, interval: ci.map { ($0.lower, $0.upper) }, samples: labels.count,
                                      method: ci == nil ? nil : "bootstrap", details: counts)
         }
-        // Binary statistics recomputed from resampled scores: the positive class wins at p > 1/2.
+        // Binary statistics recomputed from resampled scores: the positive class wins at the
+        // threshold, or at p > 1/2 (the arg-max of two classes).
         func confusion(_ s: [Double], _ l: [Bool]) throws -> BinaryConfusion {
-            try BinaryConfusion(labels: l, predictions: s.map { $0 > 0.5 }, positive: true)
+            try BinaryConfusion(labels: l, predictions: s.map { score in threshold.map { score >= $0 } ?? (score > 0.5) }, positive: true)
         }
         switch metric {
         case .accuracy:
@@ -78,9 +88,10 @@ public struct MetricMeasurement: Sendable {
     }
 
     /// The metric's value and the rate's denominator on the predictions at `indices` (repeated as drawn).
-    static func value(_ metric: Spec.Metric, _ predictions: DatasetPredictions, positive: Int,
+    static func value(_ metric: Spec.Metric, _ predictions: DatasetPredictions, positive: Int, threshold: Double?,
                       at indices: [Int]) throws -> (value: Double, samples: Int)? {
-        let k = predictions.classes, probabilities = predictions.probabilities, predictedAll = predictions.predictedClasses
+        let k = predictions.classes, probabilities = predictions.probabilities
+        let predictedAll = predictions.predictedClasses(positive: positive, threshold: threshold)
         let labels = indices.map { predictions.labels[$0] }, predicted = indices.map { predictedAll[$0] }
         let isPositive = labels.map { $0 == positive }
         let score = indices.map { Double(probabilities[$0 * k + positive]) }
@@ -107,21 +118,22 @@ public struct MetricMeasurement: Sendable {
     }
 
     private static func measureByGroup(_ metric: Spec.Metric, on predictions: DatasetPredictions, positive: Int,
-                                       confidence: Double, seed: UInt64, groups: [String]) throws -> MetricMeasurement? {
+                                       confidence: Double, seed: UInt64, groups: [String], threshold: Double?) throws -> MetricMeasurement? {
         try StatisticsError.requireSameCount(groups.count, predictions.labels.count, "one group per prediction")
         let all = Array(predictions.labels.indices)
-        guard let (value, samples) = try value(metric, predictions, positive: positive, at: all) else { return nil }
+        guard let (value, samples) = try value(metric, predictions, positive: positive, threshold: threshold, at: all) else { return nil }
         let interval = try Bootstrap.clusterPercentileInterval(groupOf: groups, replicates: 1000, confidence: confidence, seed: seed) {
-            try Self.value(metric, predictions, positive: positive, at: $0)?.value
+            try Self.value(metric, predictions, positive: positive, threshold: threshold, at: $0)?.value
         }
+        let predicted = predictions.predictedClasses(positive: positive, threshold: threshold)
         let binary = try BinaryConfusion(labels: predictions.labels.map { $0 == positive },
-                                         predictions: predictions.predictedClasses.map { $0 == positive }, positive: true)
+                                         predictions: predicted.map { $0 == positive }, positive: true)
         let counts: [String: Double] = ["truePositives": Double(binary.truePositives), "falsePositives": Double(binary.falsePositives),
                                         "trueNegatives": Double(binary.trueNegatives), "falseNegatives": Double(binary.falseNegatives),
                                         "groups": Double(Set(groups).count)]
         // Never narrower than the image-level interval: where every group scores alike (a perfect
         // test split) resampling groups has nothing to vary, while Wilson still knows n is finite.
-        let images = try measure(metric, on: predictions, positive: positive, confidence: confidence, seed: seed)?.interval
+        let images = try measure(metric, on: predictions, positive: positive, confidence: confidence, seed: seed, threshold: threshold)?.interval
         let hull = interval.map { ci in
             // Every metric here lies in [0, 1]; the widening for few groups must not step outside.
             (max(0, min(ci.lower, images?.lower ?? ci.lower)), min(1, max(ci.upper, images?.upper ?? ci.upper)))

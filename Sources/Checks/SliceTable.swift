@@ -34,9 +34,10 @@ public struct SliceTable: Codable, Sendable, Equatable {
     }
 
     /// `metric` on each group of `predictions` (`groups` gives each prediction's), judged where
-    /// the slice holds at least `minSize` samples; worst means lowest when `higherIsBetter`.
+    /// the slice holds at least `minSize` samples; worst means lowest when `higherIsBetter`;
+    /// classes decided at `threshold` when given (as `MetricMeasurement`).
     public init(_ metric: Spec.Metric, on predictions: DatasetPredictions, positive: Int, groups: [String], by: String,
-                minSize: Int, confidence: Double) throws {
+                minSize: Int, confidence: Double, threshold: Double? = nil) throws {
         try StatisticsError.requireSameCount(groups.count, predictions.labels.count, "one group per prediction")
         var members: [String: [Int]] = [:]
         for (i, group) in groups.enumerated() { members[group, default: []].append(i) }
@@ -45,7 +46,7 @@ public struct SliceTable: Codable, Sendable, Equatable {
         for (name, indices) in members {
             let slice = DatasetPredictions(logits: indices.flatMap { i in predictions.logits[i * k..<(i + 1) * k] },
                                            labels: indices.map { predictions.labels[$0] }, classes: k)
-            let m = try MetricMeasurement.measure(metric, on: slice, positive: positive, confidence: confidence)
+            let m = try MetricMeasurement.measure(metric, on: slice, positive: positive, confidence: confidence, threshold: threshold)
             let samples = m?.samples ?? 0
             rows.append(Row(name: name, value: m?.value, interval: m?.interval.map { [$0.lower, $0.upper] }, samples: samples,
                             judged: m != nil && samples >= minSize))

@@ -48,6 +48,15 @@ public struct DatasetPredictions: Sendable {
         }
     }
 
+    /// Predicted class per sample with two classes decided by a threshold on `positive`'s
+    /// probability (positive when at least `threshold`); the arg-max without a threshold or with
+    /// another number of classes, where one probability cannot decide between the rest.
+    public func predictedClasses(positive: Int, threshold: Double?) -> [Int] {
+        guard let threshold, classes == 2, (0..<2).contains(positive) else { return predictedClasses }
+        let p = probabilities
+        return (0..<labels.count).map { Double(p[$0 * 2 + positive]) >= threshold ? positive : 1 - positive }
+    }
+
     /// Share of samples whose arg-max is the true label.
     public var accuracy: Double {
         Double(zip(predictedClasses, labels).filter { $0 == $1 }.count) / Double(max(labels.count, 1))

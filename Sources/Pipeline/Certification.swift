@@ -40,9 +40,10 @@ public enum Certification {
         }
         let trained = try job.run(resume: resume, shouldStop: shouldStop, observe: observe)
         guard !trained.training.interrupted else { throw CertificationInterrupted(steps: trained.training.steps) }
+        let after = context(trained.model)
+        try OperatingPointStore.store(planned.postTrain, context: after, modelFile: run.model)
         let modelHash = try Verification.sha256(of: run.model)
         let post = SpecChecks(spec, modelSHA256: modelHash, environment: env).postTrain
-        let after = context(trained.model)
         let results = pre + (try SpecChecks.run(post, on: after))
         let result = Verification.result(spec: spec, modelFile: run.model, modelHash: modelHash, dataset: job.manifest,
                                          environment: env, checks: results)

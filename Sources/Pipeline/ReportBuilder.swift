@@ -15,8 +15,11 @@ public enum ReportBuilder {
         let predictions = try context.predictions(.test)
         let k = predictions.classes, names = context.metadata.classNames
         let predicted = predictions.predictedClasses, probs = predictions.probabilities
-        let confusion = try ConfusionMatrix(classCount: k, labels: predictions.labels, predictions: predicted).counts
         let positive = context.positiveClass
+        // The confusion matrix and the mistakes are those of the operating point, as the metrics are.
+        let threshold: Double? = if case .threshold(let t, _)? = context.operatingPoint { t } else { nil }
+        let decided = predictions.predictedClasses(positive: positive, threshold: threshold)
+        let confusion = try ConfusionMatrix(classCount: k, labels: predictions.labels, predictions: decided).counts
         let roc = try ROCCurve(scores: (0..<predictions.labels.count).map { Double(probs[$0 * k + positive]) },
                            labels: predictions.labels.map { $0 == positive })
         let curves = (try? run.readLog())?.map { (step: $0.step, loss: $0.loss, validationLoss: $0.validationLoss,
@@ -43,10 +46,10 @@ public enum ReportBuilder {
                 }
             }
         }
-        let wrong = (0..<predicted.count).filter { predicted[$0] != predictions.labels[$0] }
-            .sorted { probs[$0 * k + predicted[$0]] > probs[$1 * k + predicted[$1]] }.prefix(12)
+        let wrong = (0..<decided.count).filter { decided[$0] != predictions.labels[$0] }
+            .sorted { probs[$0 * k + decided[$0]] > probs[$1 * k + decided[$1]] }.prefix(12)
         let misclassified = try wrong.map { i in
-            (image: try image(i), caption: "\(caption(i, probs, predicted[i])) (true: \(names[predictions.labels[i]]))")
+            (image: try image(i), caption: "\(caption(i, probs, decided[i])) (true: \(names[predictions.labels[i]]))")
         }
         let split = context.split
         let splitCounts = DatasetSplit.Part.allCases.map { part in
@@ -59,7 +62,8 @@ public enum ReportBuilder {
             hyperparameters: hyperparameters(run), hashes: [
                 ("spec", "\(result.spec.path)  \(result.spec.sha256)"), ("model", "\(result.model.path)  \(result.model.sha256)"),
                 ("dataset fingerprint", result.datasetFingerprint), ("modelcheck", result.modelcheckVersion),
-            ] + result.environment.sorted { $0.key < $1.key }.map { ("environment \($0.key)", $0.value) })
+            ] + result.environment.sorted { $0.key < $1.key }.map { ("environment \($0.key)", $0.value) },
+            threshold: threshold)
     }
 
     /// The run's hyperparameters.json, flattened to "options.rule.totalSteps = 600" pairs.

@@ -10,7 +10,9 @@ struct PredictCommand: ParsableCommand {
         abstract: "Classify images with a model: predicted class and class probabilities.",
         discussion: """
             Images are resized to the model's resolution and scaled to its value range, both \
-            read from the checkpoint (official checkpoints: 128x128 and [-1, 1]).
+            read from the checkpoint (official checkpoints: 128x128 and [-1, 1]). A model certified \
+            with an operating point decides by its stored threshold on the positive class's \
+            probability, and says so; other models take the most probable class.
             Example: modelcheck predict --model runs/malaria/model.npz cell1.png cell2.png --json
             """)
 
@@ -28,6 +30,7 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         let (net, metadata) = try BiTCheckpoint.load(URL(fileURLWithPath: model))
+        let decision = Self.decision(metadata)
         let decoded = try images.map { try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: $0)) }
         let batch = Preprocessing.evaluationBatch(decoded, resolution: resolution ?? metadata.resolution,
                                                   valueRange: metadata.valueRange)
@@ -37,11 +40,12 @@ struct PredictCommand: ParsableCommand {
         var results: [Prediction] = []
         for (i, path) in images.enumerated() {
             let p = (0..<k).map { probabilities[i * k + $0] }
-            let best = p.indices.max { p[$0] < p[$1] } ?? 0
+            let best = decision.map { Double(p[$0.positive]) >= $0.threshold ? $0.positive : 1 - $0.positive }
+                ?? p.indices.max { p[$0] < p[$1] } ?? 0
             results.append(Prediction(
                 path: path, predicted: metadata.classNames[best],
                 probabilities: Dictionary(uniqueKeysWithValues: zip(metadata.classNames, p.map(Double.init))),
-                logits: (0..<k).map { Double(logits[i * k + $0]) }))
+                logits: (0..<k).map { Double(logits[i * k + $0]) }, threshold: decision?.threshold))
         }
         // A NaN model has no prediction to give: say so and fail rather than print a class.
         let broken = results.indices.filter { !results[$0].logits.allSatisfy(\.isFinite) }
@@ -58,6 +62,9 @@ struct PredictCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(results), as: UTF8.self))
             return
         }
+        if let decision {
+            print(String(format: "threshold %.4g (%@)", decision.threshold, metadata.classNames[decision.positive]))
+        }
         for r in results {
             let probs = metadata.classNames.map { "\($0) \(String(format: "%.4f", r.probabilities[$0] ?? .nan))" }.joined(separator: "  ")
             print("\(r.path)\t\(r.predicted)\t\(probs)")
@@ -69,5 +76,15 @@ struct PredictCommand: ParsableCommand {
         let predicted: String
         let probabilities: [String: Double]
         let logits: [Double]
+        /// The stored threshold on the positive class's probability that decided, if the model has one.
+        let threshold: Double?
+    }
+
+    /// The model's stored threshold and the index of the class it applies to (the checkpoint
+    /// loader has checked that they can decide); nil without one.
+    static func decision(_ metadata: ModelMetadata) -> (threshold: Double, positive: Int)? {
+        guard let threshold = metadata.threshold, let name = metadata.positiveClass,
+              let positive = metadata.classNames.firstIndex(of: name) else { return nil }
+        return (threshold, positive)
     }
 }

@@ -72,13 +72,14 @@ final class CheckFixture: @unchecked Sendable {
         return try trainer.train(resume: false).model
     }
 
-    /// A context for `model` on the dot data (or the position data).
-    /// A context over `model`; `classifier` stands in for it where a test needs another kind of model.
+    /// A context for `model` on the dot data (or the position data), with the fixture's metadata
+    /// unless `stored` stands in for it; `classifier` stands in for it where a test needs another kind of model.
     func context(_ model: ResNetV2<Float>, model classifier: (any Classifier)? = nil, position: Bool = false,
-                 initial: ResNetV2<Float>? = nil, split: DatasetSplit? = nil, isCI: Bool = false) -> CheckContext {
+                 initial: ResNetV2<Float>? = nil, split: DatasetSplit? = nil, isCI: Bool = false,
+                 metadata stored: ModelMetadata? = nil) -> CheckContext {
         let manifest = position ? positionManifest : dotManifest
         let start = initial ?? ResNetV2<Float>(architecture: goodModel.architecture, classes: 2, seed: 9)
-        return CheckContext(model: classifier ?? model, metadata: metadata,
+        return CheckContext(model: classifier ?? model, metadata: stored ?? metadata,
                             initialModel: { try ResNetV2(architecture: start.architecture, classes: start.classes, parameters: start.parameters.copy()) },
                             loadModel: ResNetV2<Float>.classifier(contentsOf:), manifest: manifest, split: split ?? (position ? positionSplit : dotSplit),
                             preprocessing: Preprocessing(resize: 16, crop: 16), positiveClass: 0, threads: 2, isCI: isCI)

@@ -88,6 +88,12 @@ import Testing
         }
     }
 
+    @Test func theConfusionMatrixSaysWhichThresholdDecided() throws {
+        var inputs = HTMLReportSamples.full
+        inputs.threshold = 0.0312345
+        #expect(try HTMLReport.render(inputs).contains("<title>Test split at threshold 0.03123 (operating point)</title>"))
+    }
+
     @Test func escapesText() throws {
         let check = CheckResult(id: "x<y", kind: "metric", title: "t", severity: .required, verdict: .fail,
                                 message: "1 < 2 & 3 > 2 \"q\"", evidence: ["<img src=x>"])

@@ -19,6 +19,11 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
     public var resolution: Int
     /// Input value range.
     public var valueRange: ValueRange
+    /// The decision threshold an operating point chose: `positiveClass` is predicted when its
+    /// probability is at least this (two classes); nil leaves the arg-max.
+    public var threshold: Double?
+    /// The class whose probability `threshold` applies to.
+    public var positiveClass: String?
 
     /// Metadata with every field given.
     public init(architecture: String, classNames: [String], resolution: Int, valueRange: ValueRange) {
@@ -108,10 +113,19 @@ public enum BiTCheckpoint {
                 throw CheckpointError(.badMetadata, path: path, key: metadataKey,
                                       message: "\(metadata.classNames.count) class names for a \(classes)-way head")
             }
+            if let threshold = metadata.threshold {
+                guard threshold.isFinite, classes == 2, let positive = metadata.positiveClass, metadata.classNames.contains(positive) else {
+                    throw CheckpointError(.badMetadata, path: path, key: metadataKey,
+                                          message: "threshold \(threshold) on class \(metadata.positiveClass ?? "(none)") cannot decide between "
+                                              + "\(metadata.classNames); a threshold needs a finite value, two classes and one of them named")
+                }
+            }
         }
         if let requested, requested != classes {
             model = model.replacingHead(classes: requested)
             metadata.classNames = (0..<requested).map { "class \($0)" }
+            // A new head has no operating point yet.
+            (metadata.threshold, metadata.positiveClass) = (nil, nil)
         }
         return (model, metadata)
     }

@@ -17,6 +17,7 @@ public struct CheckCatalogue: Sendable {
         CheckKind(OverfitBatchCheck.self),
         CheckKind(LeakageCheck.self),
         CheckKind(InvarianceCheck.self),
+        CheckKind(OperatingPointCheck.self),
         CheckKind(MetricCheck.self),
         CheckKind(BaselineCheck.self),
         CheckKind(GoldenCheck.self),

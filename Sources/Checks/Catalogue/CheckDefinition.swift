@@ -11,6 +11,9 @@ public protocol CheckDefinition {
     static var keys: [CheckKey] { get }
     /// Keys whose value no two entries of this check may share (two golden checks writing one file).
     static var distinctKeys: [String] { get }
+    /// Kinds that may not be listed before an entry of this one, since they read what it publishes
+    /// (its own name: one such entry per spec).
+    static var precedes: [String] { get }
     /// The id of an entry that gives none; nil while it cannot be known (a misspelt metric).
     static func defaultID(_ entry: Spec.Check) -> String?
     /// Judges keys together once each was read alone (exactly one of `min` and `max`, say);
@@ -23,6 +26,9 @@ public protocol CheckDefinition {
 extension CheckDefinition {
     /// None by default.
     public static var distinctKeys: [String] { [] }
+
+    /// None by default.
+    public static var precedes: [String] { [] }
 
     /// The check's name by default.
     public static func defaultID(_ entry: Spec.Check) -> String? { name }

@@ -9,13 +9,16 @@ public struct CheckKind: Sendable, Equatable, CustomStringConvertible {
     public let keys: [CheckKey]
     /// Keys whose value no two entries of this kind may share.
     public let distinctKeys: [String]
+    /// Kinds that may not be listed before an entry of this one.
+    public let precedes: [String]
     let defaultID: @Sendable (Spec.Check) -> String?
     let validate: @Sendable (Spec.Check, inout SpecReader) -> Bool
     let make: @Sendable (Spec.Check, CheckBuildInputs) -> [any Check]
 
     /// The kind `definition` describes.
     public init<Definition: CheckDefinition>(_ definition: Definition.Type) {
-        (name, phase, doc, keys, distinctKeys) = (Definition.name, Definition.phase, Definition.doc, Definition.keys, Definition.distinctKeys)
+        (name, phase, doc, keys) = (Definition.name, Definition.phase, Definition.doc, Definition.keys)
+        (distinctKeys, precedes) = (Definition.distinctKeys, Definition.precedes)
         (defaultID, validate, make) = ({ Definition.defaultID($0) }, { Definition.validate($0, &$1) }, { Definition.make($0, $1) })
     }
 

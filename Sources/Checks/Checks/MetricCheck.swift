@@ -5,7 +5,8 @@ import Yams
 /// A metric on the test split against a threshold, on its point value or a confidence bound
 /// (a bootstrap over whole groups when the data has them; else Wilson for rates, DeLong for
 /// ROC-AUC, a seeded stratified bootstrap otherwise). Below `minSamples` the verdict is
-/// INCONCLUSIVE rather than a coin flip.
+/// INCONCLUSIVE rather than a coin flip. Metrics of the predicted classes are measured at the
+/// model's stored threshold or the one an `operating_point` check before it chose, and say so.
 public struct MetricCheck: Check, Equatable {
     public let id: String
     public let severity: CheckResult.Severity
@@ -66,8 +67,9 @@ public struct MetricCheck: Check, Equatable {
             overall.message += "; no slices: the data has no group pattern"
             return overall
         }
+        let decision: Double? = if gate.metric.dependsOnThreshold, case .threshold(let t, _)? = context.operatingPoint { t } else { nil }
         let table = try SliceTable(gate.metric, on: try context.predictions(.test), positive: context.positiveClass, groups: groups,
-                                   by: slicing.by, minSize: slicing.minSize, confidence: gate.confidence)
+                                   by: slicing.by, minSize: slicing.minSize, confidence: gate.confidence, threshold: decision)
         overall.slices = table
         let judged = table.rows.filter(\.judged).count
         var verdicts = [overall.verdict], notes: [String] = []
@@ -101,18 +103,26 @@ public struct MetricCheck: Check, Equatable {
         let name = gate.metric.rawValue
         let symbol = gate.comparison.rawValue
         let boundText = gate.bound == .point ? "" : " (\(gate.bound.rawValue) \(Int((gate.confidence * 100).rounded()))% bound)"
-        let title = "\(name) \(symbol) \(gate.threshold)\(boundText)"
+        let operatingPoint = gate.metric.dependsOnThreshold ? context.operatingPoint : nil
+        let decision: Double? = if case .threshold(let t, _)? = operatingPoint { t } else { nil }
+        let at = decision.map { String(format: " at threshold %.4g (%@)", $0, operatingPoint?.setBy ?? "") } ?? ""
+        let title = "\(name) \(symbol) \(gate.threshold)\(boundText)\(at)"
         let predictions = try context.predictions(.test)
         func result(_ verdict: CheckResult.Verdict, _ message: String, _ m: MetricMeasurement? = nil, value: Double? = nil,
                     evidence: [String] = []) -> CheckResult {
-            CheckResult(id: id, kind: Self.name, title: title, severity: severity, verdict: verdict, value: value,
-                        estimate: m?.value, threshold: gate.threshold, comparison: gate.comparison,
-                        interval: m?.interval.map { [$0.lower, $0.upper] }, confidence: m?.interval == nil ? nil : gate.confidence,
-                        samples: m?.samples ?? predictions.labels.count, message: message, details: m?.details ?? [:], evidence: evidence)
+            var details = m?.details ?? [:]
+            details["threshold"] = decision
+            return CheckResult(id: id, kind: Self.name, title: title, severity: severity, verdict: verdict, value: value,
+                               estimate: m?.value, threshold: gate.threshold, comparison: gate.comparison,
+                               interval: m?.interval.map { [$0.lower, $0.upper] }, confidence: m?.interval == nil ? nil : gate.confidence,
+                               samples: m?.samples ?? predictions.labels.count, message: message, details: details, evidence: evidence)
+        }
+        if case .unavailable(let reason, let setBy)? = operatingPoint {
+            return result(.inconclusive, "no decision threshold for \(name) (\(setBy)): \(reason)")
         }
         guard !predictions.labels.isEmpty else { return result(onEmpty, "the test split is empty") }
         guard let m = try MetricMeasurement.measure(gate.metric, on: predictions, positive: context.positiveClass, confidence: gate.confidence,
-                                                    groups: gate.byGroup ? context.groups(.test) : nil) else {
+                                                    groups: gate.byGroup ? context.groups(.test) : nil, threshold: decision) else {
             return result(onEmpty, "\(name) is undefined on this test split (e.g. no \(context.metadata.classNames[context.positiveClass]) images)")
         }
         let value: Double
@@ -124,9 +134,9 @@ public struct MetricCheck: Check, Equatable {
             }
             value = gate.bound == .lower ? ci.lower : ci.upper
         }
-        let evidence = Self.evidence(gate.metric, predictions, context)
+        let evidence = Self.evidence(gate.metric, predictions, context, threshold: decision)
         let intervalText = m.interval.map { String(format: ", %.0f%% interval %.3f–%.3f (%@)", gate.confidence * 100, $0.lower, $0.upper, m.method ?? "") } ?? ""
-        let measured = String(format: "%@ %.4f on %d images%@", name, m.value, m.samples, intervalText)
+        let measured = String(format: "%@ %.4f%@ on %d images%@", name, m.value, at, m.samples, intervalText)
         guard m.samples >= gate.minSamples else {
             return result(.inconclusive, "\(measured): fewer than the \(gate.minSamples) samples needed to decide", m, value: value, evidence: evidence)
         }
@@ -138,10 +148,11 @@ public struct MetricCheck: Check, Equatable {
     }
 
     /// The images behind a failure: missed positives for a false-negative rate, false alarms
-    /// for specificity, the most confident mistakes otherwise.
-    static func evidence(_ metric: Spec.Metric, _ p: DatasetPredictions, _ context: CheckContext) -> [String] {
-        let k = p.classes, probs = p.probabilities, predicted = p.predictedClasses, paths = context.paths(.test)
+    /// for specificity, the most confident mistakes otherwise; at the operating point's threshold when there is one.
+    static func evidence(_ metric: Spec.Metric, _ p: DatasetPredictions, _ context: CheckContext, threshold: Double?) -> [String] {
         let names = context.metadata.classNames, positive = context.positiveClass
+        let k = p.classes, probs = p.probabilities, paths = context.paths(.test)
+        let predicted = p.predictedClasses(positive: positive, threshold: threshold)
         var wrong = (0..<p.labels.count).filter { predicted[$0] != p.labels[$0] }
         switch metric {
         case .falseNegativeRate, .recall, .sensitivity: wrong = wrong.filter { p.labels[$0] == positive }

@@ -172,6 +172,15 @@ public struct Spec: Sendable, Equatable {
             }
         }
 
+        /// True for metrics of the predicted classes, which an operating point's threshold moves;
+        /// false for those of the scores alone (the curves' areas, calibration).
+        public var dependsOnThreshold: Bool {
+            switch self {
+            case .rocAUC, .prAUC, .expectedCalibrationError: false
+            default: true
+            }
+        }
+
         /// True for one-class-against-the-rest metrics, which need `data.positive_class`.
         public var needsPositiveClass: Bool {
             switch self {

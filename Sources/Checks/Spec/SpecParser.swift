@@ -403,6 +403,13 @@ struct SpecParser {
                 }
             }
             guard let check else { ok = false; continue }
+            if let earlier = checks.first(where: { check.kind.precedes.contains($0.kind.name) }) {
+                let what = earlier.kind == check.kind ? "a spec takes one \(check.kind.name) check; '\(earlier.id)' at \(earlier.position) is the first"
+                    : "\(check.kind.name) must come before every \(earlier.kind.name) check, which reads what it sets; "
+                        + "'\(earlier.id)' at \(earlier.position) comes first"
+                reader.report(at: check.position, what)
+                ok = false
+            }
             for name in check.kind.distinctKeys {
                 guard let key = check.kind.key(name), let value = check.value(key) else { continue }
                 let slot = "\(check.kind.name).\(name)"

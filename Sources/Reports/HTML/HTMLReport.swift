@@ -98,7 +98,8 @@ public enum HTMLReport {
 
     private static func confusion(_ inputs: ReportInputs) -> String {
         guard !inputs.confusion.isEmpty else { return section("Confusion matrix", notAvailable("No confusion matrix is available.")) }
-        let chart = ConfusionMatrixChart(classNames: inputs.classNames, counts: inputs.confusion, title: "Test split")
+        let at = inputs.threshold.map { String(format: " at threshold %.4g (operating point)", $0) } ?? ""
+        let chart = ConfusionMatrixChart(classNames: inputs.classNames, counts: inputs.confusion, title: "Test split" + at)
         let note = "<p class=\"note\">Rows are true classes, columns predicted ones; shading is the share of the row.</p>"
         return section("Confusion matrix", figure(chart.render(width: 640, height: 440)) + note)
     }

@@ -29,6 +29,9 @@ public struct ReportInputs: Sendable {
     public var hyperparameters: [(String, String)]
     /// What was certified (spec, model, dataset), as name and hash.
     public var hashes: [(String, String)]
+    /// The operating point's threshold the confusion matrix and the misclassified images were
+    /// decided at; nil for the arg-max.
+    public var threshold: Double?
 
     /// Inputs for a report on `result`; every other piece defaults to empty.
     public init(
@@ -37,10 +40,11 @@ public struct ReportInputs: Sendable {
         trainingCurves: [(step: Int, loss: Double?, validationLoss: Double?, validationAccuracy: Double?)] = [],
         invariance: [InvarianceGalleryItem] = [], misclassified: [(image: RGBImage, caption: String)] = [],
         splitCounts: [(split: String, perClass: [Int], groups: Int)] = [], hyperparameters: [(String, String)] = [],
-        hashes: [(String, String)] = []
+        hashes: [(String, String)] = [], threshold: Double? = nil
     ) {
         (self.result, self.specName, self.confusion, self.classNames) = (result, specName, confusion, classNames)
         (self.roc, self.auc, self.trainingCurves, self.invariance) = (roc, auc, trainingCurves, invariance)
         (self.misclassified, self.splitCounts, self.hyperparameters, self.hashes) = (misclassified, splitCounts, hyperparameters, hashes)
+        self.threshold = threshold
     }
 }
