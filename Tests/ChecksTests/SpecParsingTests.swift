@@ -259,7 +259,7 @@ import Testing
     @Test func metricNamesAreTheSnakeCaseRawValues() {
         #expect(Spec.Metric.allCases.map(\.rawValue) == [
             "accuracy", "balanced_accuracy", "precision", "recall", "sensitivity", "specificity", "f1",
-            "false_negative_rate", "false_positive_rate", "roc_auc", "pr_auc", "expected_calibration_error",
+            "false_negative_rate", "false_positive_rate", "roc_auc", "pr_auc", "expected_calibration_error", "brier_score",
         ])
         #expect(Spec.Metric(rawValue: "roc_auc") == .rocAUC)
         #expect(!Spec.Metric.falsePositiveRate.higherIsBetter)
