@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Checks
+import Datasets
 
 /// The reference values in Fixtures/statistics/calibration.json, written by make_calibration_fixtures.py.
 private struct CalibrationFixtures: Decodable {
@@ -79,6 +80,21 @@ struct StatisticsCalibrationReferenceTests {
                 #expect(statisticsClose(direct.value, binary, relative: 1e-12) && statisticsClose(brier.value, binary, relative: 1e-12),
                         "\(reference.name)")
             }
+        }
+    }
+
+    @Test("the brier_score metric is the reference score, with a bootstrap interval for two classes")
+    func brierMetricMatches() throws {
+        for reference in try CalibrationFixtures.load().cases {
+            let k = reference.logits[0].count
+            let predictions = DatasetPredictions(logits: reference.logits.flatMap { $0.map(Float.init) }, labels: reference.labels, classes: k)
+            let m = try #require(try MetricMeasurement.measure(.brierScore, on: predictions, positive: 1, confidence: 0.95))
+            // The logits pass through Float on their way in.
+            #expect(abs(m.value - reference.brier) < 1e-6, "\(reference.name): \(m.value) vs \(reference.brier)")
+            #expect((m.method == "bootstrap") == (k == 2), "\(reference.name): \(m.method ?? "none")")
+            let groups = reference.labels.indices.map { "P\($0 / 3)" }
+            let byGroup = try #require(try MetricMeasurement.measure(.brierScore, on: predictions, positive: 1, confidence: 0.95, groups: groups))
+            #expect(byGroup.value == m.value)
         }
     }
 
