@@ -149,6 +149,27 @@ import Testing
         #expect(checks.map(\.kind.phase) == Array(repeating: .preTrain, count: 7) + Array(repeating: .postTrain, count: 5))
     }
 
+    @Test func calibrationEntriesBuildTheirChecks() throws {
+        let spec = try SpecTesting.parse(SpecTesting.header + """
+              - check: calibration
+              - check: calibration
+                id: scaled
+                bins: 15
+                max_ece: 0.05
+                temperature: fit
+                min_samples: 200
+                severity: warn
+
+            """)
+        let built = spec.checks.flatMap { $0.checks(SpecTesting.inputs) }.compactMap { $0 as? CalibrationCheck }
+        #expect(built == [
+            CalibrationCheck(id: "calibration", bins: 10, maxECE: nil, fitTemperature: false, minSamples: 30),
+            CalibrationCheck(id: "scaled", severity: .warn, bins: 15, maxECE: 0.05, fitTemperature: true, minSamples: 200),
+        ])
+        #expect(spec.checks.map(\.kind.phase) == [.postTrain, .postTrain])
+        #expect(CalibrationCheck.settings(of: spec.checks[1]) == (15, true))
+    }
+
     @Test func transformsComposeLeftToRight() throws {
         let spec = try SpecTesting.parse(Self.full)
         let transforms = InvarianceCheck.transforms(of: spec.checks[7])

@@ -18,6 +18,7 @@ public struct CheckCatalogue: Sendable {
         CheckKind(LeakageCheck.self),
         CheckKind(InvarianceCheck.self),
         CheckKind(MetricCheck.self),
+        CheckKind(CalibrationCheck.self),
         CheckKind(BaselineCheck.self),
         CheckKind(GoldenCheck.self),
     ])
