@@ -10,7 +10,8 @@ struct PredictCommand: ParsableCommand {
         abstract: "Classify images with a model: predicted class and class probabilities.",
         discussion: """
             Images are resized to the model's resolution and scaled to its value range, both \
-            read from the checkpoint (official checkpoints: 128x128 and [-1, 1]).
+            read from the checkpoint (official checkpoints: 128x128 and [-1, 1]). A model that \
+            stores a calibration temperature T gives softmax(logits / T), and the output says T.
             Example: modelcheck predict --model runs/malaria/model.npz cell1.png cell2.png --json
             """)
 
@@ -32,7 +33,10 @@ struct PredictCommand: ParsableCommand {
         let batch = Preprocessing.evaluationBatch(decoded, resolution: resolution ?? metadata.resolution,
                                                   valueRange: metadata.valueRange)
         let logits = net.logits(batch, threads: threads)
-        let probabilities = SoftmaxCrossEntropy.softmax(logits)
+        let temperature = metadata.temperature
+        let probabilities = SoftmaxCrossEntropy.softmax(temperature.map { t in
+            Tensor(shape: logits.shape, values: logits.array.map { Float(Double($0) / t) })
+        } ?? logits)
         let k = net.classes
         var results: [Prediction] = []
         for (i, path) in images.enumerated() {
@@ -41,7 +45,7 @@ struct PredictCommand: ParsableCommand {
             results.append(Prediction(
                 path: path, predicted: metadata.classNames[best],
                 probabilities: Dictionary(uniqueKeysWithValues: zip(metadata.classNames, p.map(Double.init))),
-                logits: (0..<k).map { Double(logits[i * k + $0]) }))
+                logits: (0..<k).map { Double(logits[i * k + $0]) }, temperature: temperature))
         }
         // A NaN model has no prediction to give: say so and fail rather than print a class.
         let broken = results.indices.filter { !results[$0].logits.allSatisfy(\.isFinite) }
@@ -58,6 +62,7 @@ struct PredictCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(results), as: UTF8.self))
             return
         }
+        if let temperature { print("temperature\t\(String(format: "%.4f", temperature))\t(stored in the model: probabilities are softmax(logits / T))") }
         for r in results {
             let probs = metadata.classNames.map { "\($0) \(String(format: "%.4f", r.probabilities[$0] ?? .nan))" }.joined(separator: "  ")
             print("\(r.path)\t\(r.predicted)\t\(probs)")
@@ -69,5 +74,7 @@ struct PredictCommand: ParsableCommand {
         let predicted: String
         let probabilities: [String: Double]
         let logits: [Double]
+        /// The calibration temperature the probabilities were computed with; absent when the model stores none.
+        let temperature: Double?
     }
 }

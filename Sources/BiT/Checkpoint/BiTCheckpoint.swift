@@ -19,13 +19,16 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
     public var resolution: Int
     /// Input value range.
     public var valueRange: ValueRange
+    /// Calibration temperature T: probabilities are softmax(logits / T). Nil (and absent from older files) means 1.
+    public var temperature: Double?
 
     /// Metadata with every field given.
-    public init(architecture: String, classNames: [String], resolution: Int, valueRange: ValueRange) {
+    public init(architecture: String, classNames: [String], resolution: Int, valueRange: ValueRange, temperature: Double? = nil) {
         self.architecture = architecture
         self.classNames = classNames
         self.resolution = resolution
         self.valueRange = valueRange
+        self.temperature = temperature
     }
 }
 
@@ -108,10 +111,15 @@ public enum BiTCheckpoint {
                 throw CheckpointError(.badMetadata, path: path, key: metadataKey,
                                       message: "\(metadata.classNames.count) class names for a \(classes)-way head")
             }
+            if let t = metadata.temperature, !(t.isFinite && t > 0) {
+                throw CheckpointError(.badMetadata, path: path, key: metadataKey, message: "temperature \(t), expected a finite number > 0")
+            }
         }
         if let requested, requested != classes {
             model = model.replacingHead(classes: requested)
             metadata.classNames = (0..<requested).map { "class \($0)" }
+            // A temperature fitted to the old head's logits says nothing about a new one.
+            metadata.temperature = nil
         }
         return (model, metadata)
     }
