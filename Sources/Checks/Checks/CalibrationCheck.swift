@@ -16,6 +16,7 @@ public struct CalibrationCheck: Check, Equatable {
     public let fitTemperature: Bool
     /// Below this many test images a gate is INCONCLUSIVE.
     public let minSamples: Int
+    /// The verdict when the test split is empty.
     public let onEmpty: CheckResult.Verdict
 
     /// A calibration check; every value given.
@@ -29,6 +30,7 @@ public struct CalibrationCheck: Check, Equatable {
     public struct Reliability: Sendable, Equatable {
         /// Equal-mass ECE with its bins.
         public let calibration: CalibrationError
+        /// The Brier score of the same probabilities.
         public let brier: BrierScore
     }
 
@@ -40,7 +42,9 @@ public struct CalibrationCheck: Check, Equatable {
         public let scaling: TemperatureScaling?
         /// At the fitted temperature; nil without a fit.
         public let scaled: Reliability?
+        /// Images in the test split.
         public let testImages: Int
+        /// Images T was fitted on; 0 without a fit.
         public let validationImages: Int
     }
 

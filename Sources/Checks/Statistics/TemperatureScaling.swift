@@ -14,8 +14,9 @@ public struct TemperatureScaling: Sendable, Equatable {
 
     /// The fitted temperature.
     public let temperature: Double
-    /// Mean negative log-likelihood of the true classes at T = 1 and at the fitted T.
+    /// Mean negative log-likelihood of the true classes at T = 1.
     public let lossBefore: Double
+    /// Mean negative log-likelihood of the true classes at the fitted T.
     public let lossAfter: Double
     /// True when T lies at an end of `searchRange` (within the search's precision).
     public let atSearchBound: Bool
