@@ -92,6 +92,20 @@ public struct LineChart: Sendable {
         }
     }
 
+    /// A short text at a data point, such as the number of samples behind it.
+    public struct PointLabel: Sendable {
+        /// The point's data coordinates.
+        public var x: Double
+        public var y: Double
+        /// What is written above it.
+        public var text: String
+
+        /// `text` above the point (`x`, `y`).
+        public init(x: Double, y: Double, text: String) {
+            (self.x, self.y, self.text) = (x, y, text)
+        }
+    }
+
     /// Where everything goes for one output size; `render` draws exactly this.
     public struct Layout: Sendable {
         /// The plot area, inside the axis frame.
@@ -119,6 +133,9 @@ public struct LineChart: Sendable {
     public var series: [Series] = []
     /// Guide lines drawn under the series.
     public var referenceLines: [ReferenceLine] = []
+    /// Texts drawn just above their points, in order; one that would overlap a label already drawn, or leave the
+    /// plot, is left out, so where points crowd the chart needs the numbers shown beside it too.
+    public var pointLabels: [PointLabel] = []
     /// The x span to show, or nil to fit the data with whole ticks at both ends.
     public var xRange: ClosedRange<Double>?
     /// The y span to show (e.g. 0...1 for accuracy), or nil to fit the data.
@@ -173,6 +190,7 @@ public struct LineChart: Sendable {
                 draw(line, color: line.color ?? style.color(at: index), layout: layout, on: &canvas)
             }
         }
+        drawPointLabels(layout: layout, on: &canvas)
         frame.drawFrame(layout.plot, on: &canvas)
         if !hasData { frame.drawNote("no data", in: layout.plot, on: &canvas) }
         if let box = layout.legend { legend.draw(in: box, on: &canvas) }
@@ -290,6 +308,21 @@ public struct LineChart: Sendable {
             if let marker = line.marker {
                 for position in positions { canvas.marker(marker, at: position, size: style.markerSize, color: color) }
             }
+        }
+    }
+
+    private func drawPointLabels(layout: Layout, on canvas: inout SVGCanvas) {
+        let size = style.fontSize - 2, height = (size * 1.25).rounded(.up)
+        var taken: [ChartRect] = []
+        for label in pointLabels where label.x.isFinite && label.y.isFinite {
+            let point = layout.position(x: label.x, y: label.y)
+            let width = style.width(of: label.text, size: size)
+            let box = ChartRect(x: point.x - width / 2, y: point.y - style.markerSize / 2 - 2 - height, width: width, height: height)
+            let inside = box.x >= layout.plot.x && box.maxX <= layout.plot.maxX && box.y >= layout.plot.y
+            let overlaps = taken.contains { box.x < $0.maxX && $0.x < box.maxX && box.y < $0.maxY && $0.y < box.maxY }
+            guard inside, !overlaps else { continue }
+            taken.append(box)
+            canvas.text(label.text, x: point.x, y: box.midY, anchor: .middle, size: size, color: style.mutedText)
         }
     }
 

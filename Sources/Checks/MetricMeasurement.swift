@@ -84,6 +84,11 @@ public struct MetricMeasurement: Sendable {
                 let correct = zip(s, l).map { ($0 > 0.5) == $1 }
                 return try CalibrationError(confidences: top, correct: correct)?.value
             }
+        case .brierScore:
+            let rows = (0..<labels.count).map { Array(probabilities[$0 * k..<($0 + 1) * k]) }
+            guard let brier = try BrierScore(probabilities: rows, labels: labels) else { return nil }
+            if k != 2 { return MetricMeasurement(value: brier.value, interval: nil, samples: labels.count, method: nil, details: counts) }
+            return try bootstrapped(brier.value) { try BrierScore(scores: $0, labels: $1)?.value }
         }
     }
 
@@ -114,6 +119,9 @@ public struct MetricMeasurement: Sendable {
         case .expectedCalibrationError:
             let rows = indices.map { i in (0..<k).map { Double(probabilities[i * k + $0]) } }
             return try CalibrationError(probabilities: rows, labels: labels).map { ($0.value, labels.count) }
+        case .brierScore:
+            let rows = indices.map { i in (0..<k).map { Double(probabilities[i * k + $0]) } }
+            return try BrierScore(probabilities: rows, labels: labels).map { ($0.value, labels.count) }
         }
     }
 

@@ -46,6 +46,15 @@ public enum ReportBuilder {
                 }
             }
         }
+        let calibration = try spec.checks.filter { $0.kind.name == CalibrationCheck.name }.compactMap { check -> ReliabilityFigure? in
+            let settings = CalibrationCheck.settings(of: check)
+            guard let m = try CalibrationCheck.measure(context, bins: settings.bins, fitTemperature: settings.fitTemperature) else { return nil }
+            func bins(_ r: CalibrationCheck.Reliability) -> [ReliabilityFigure.Bin] {
+                r.calibration.bins.map { ($0.lowerEdge, $0.upperEdge, $0.confidence ?? .nan, $0.accuracy ?? .nan, $0.count) }
+            }
+            guard let scaling = m.scaling, let after = m.scaled else { return ReliabilityFigure(checkID: check.id, bins: bins(m.unscaled)) }
+            return ReliabilityFigure(checkID: check.id, bins: bins(m.unscaled), scaled: (scaling.temperature, bins(after)))
+        }
         let wrong = (0..<decided.count).filter { decided[$0] != predictions.labels[$0] }
             .sorted { probs[$0 * k + decided[$0]] > probs[$1 * k + decided[$1]] }.prefix(12)
         let misclassified = try wrong.map { i in
@@ -58,7 +67,7 @@ public enum ReportBuilder {
         return ReportInputs(
             result: result, specName: specName, confusion: confusion, classNames: names,
             roc: roc?.points.map { (falsePositiveRate: $0.falsePositiveRate, truePositiveRate: $0.truePositiveRate) } ?? [],
-            auc: roc?.auc, trainingCurves: curves, invariance: gallery, misclassified: misclassified, splitCounts: splitCounts,
+            auc: roc?.auc, trainingCurves: curves, invariance: gallery, calibration: calibration, misclassified: misclassified, splitCounts: splitCounts,
             hyperparameters: hyperparameters(run), hashes: [
                 ("spec", "\(result.spec.path)  \(result.spec.sha256)"), ("model", "\(result.model.path)  \(result.model.sha256)"),
                 ("dataset fingerprint", result.datasetFingerprint), ("modelcheck", result.modelcheckVersion),

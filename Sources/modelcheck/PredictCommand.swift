@@ -12,7 +12,9 @@ struct PredictCommand: ParsableCommand {
             Images are resized to the model's resolution and scaled to its value range, both \
             read from the checkpoint (official checkpoints: 128x128 and [-1, 1]). A model certified \
             with an operating point decides by its stored threshold on the positive class's \
-            probability, and says so; other models take the most probable class.
+            probability, and says so; other models take the most probable class. A model that \
+            stores a calibration temperature T reports softmax(logits / T), and says T; its \
+            threshold still applies to the probability the gates measured, softmax(logits).
             Example: modelcheck predict --model runs/malaria/model.npz cell1.png cell2.png --json
             """)
 
@@ -35,17 +37,22 @@ struct PredictCommand: ParsableCommand {
         let batch = Preprocessing.evaluationBatch(decoded, resolution: resolution ?? metadata.resolution,
                                                   valueRange: metadata.valueRange)
         let logits = net.logits(batch, threads: threads)
-        let probabilities = SoftmaxCrossEntropy.softmax(logits)
+        let temperature = metadata.temperature
+        let probabilities = SoftmaxCrossEntropy.softmax(temperature.map { t in
+            Tensor(shape: logits.shape, values: logits.array.map { Float(Double($0) / t) })
+        } ?? logits)
+        // The threshold was chosen on softmax(logits), as every gate measured it.
+        let measured = temperature == nil ? probabilities : SoftmaxCrossEntropy.softmax(logits)
         let k = net.classes
         var results: [Prediction] = []
         for (i, path) in images.enumerated() {
             let p = (0..<k).map { probabilities[i * k + $0] }
-            let best = decision.map { Double(p[$0.positive]) >= $0.threshold ? $0.positive : 1 - $0.positive }
+            let best = decision.map { Double(measured[i * k + $0.positive]) >= $0.threshold ? $0.positive : 1 - $0.positive }
                 ?? p.indices.max { p[$0] < p[$1] } ?? 0
             results.append(Prediction(
                 path: path, predicted: metadata.classNames[best],
                 probabilities: Dictionary(uniqueKeysWithValues: zip(metadata.classNames, p.map(Double.init))),
-                logits: (0..<k).map { Double(logits[i * k + $0]) }, threshold: decision?.threshold))
+                logits: (0..<k).map { Double(logits[i * k + $0]) }, threshold: decision?.threshold, temperature: temperature))
         }
         // A NaN model has no prediction to give: say so and fail rather than print a class.
         let broken = results.indices.filter { !results[$0].logits.allSatisfy(\.isFinite) }
@@ -65,6 +72,7 @@ struct PredictCommand: ParsableCommand {
         if let decision {
             print(String(format: "threshold %.4g (%@)", decision.threshold, metadata.classNames[decision.positive]))
         }
+        if let temperature { print("temperature\t\(String(format: "%.4f", temperature))\t(stored in the model: probabilities are softmax(logits / T))") }
         for r in results {
             let probs = metadata.classNames.map { "\($0) \(String(format: "%.4f", r.probabilities[$0] ?? .nan))" }.joined(separator: "  ")
             print("\(r.path)\t\(r.predicted)\t\(probs)")
@@ -78,6 +86,8 @@ struct PredictCommand: ParsableCommand {
         let logits: [Double]
         /// The stored threshold on the positive class's probability that decided, if the model has one.
         let threshold: Double?
+        /// The calibration temperature the probabilities were computed with; absent when the model stores none.
+        let temperature: Double?
     }
 
     /// The model's stored threshold and the index of the class it applies to (the checkpoint

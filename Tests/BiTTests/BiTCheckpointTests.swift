@@ -86,6 +86,27 @@ import Testing
         #expect(e?.kind == .badMetadata && e?.key == BiTCheckpoint.metadataKey)
     }
 
+    @Test func calibrationTemperatureIsStoredOnlyWhenThereIsOne() throws {
+        let (model, plain) = try BiTCheckpoint.load(Fixtures.url("tiny-bit/tiny-bit.npz"))
+        #expect(plain.temperature == nil)
+        // Metadata without a temperature is written as before, so older readers and hashes see no change.
+        #expect(!String(decoding: try JSONEncoder().encode(plain), as: UTF8.self).contains("temperature"))
+        var calibrated = plain
+        calibrated.temperature = 2.5
+        let file = Self.temporaryFile("calibrated.npz")
+        try BiTCheckpoint.save(model, metadata: calibrated, to: file)
+        #expect(try BiTCheckpoint.load(file).metadata.temperature == 2.5)
+        // A new head has logits the temperature was never fitted to.
+        #expect(try BiTCheckpoint.load(file, classes: 2).metadata.temperature == nil)
+        for bad in ["0", "-1"] {
+            let e = try Self.loadError { a in
+                a.set(NpyArray(bytes: Array("{\"architecture\": \"R17x0.125\", \"classNames\": [\"a\", \"b\", \"c\"], \"resolution\": 128, \"valueRange\": \"[-1, 1]\", \"temperature\": \(bad)}".utf8)),
+                      forKey: BiTCheckpoint.metadataKey)
+            }
+            #expect(e?.kind == .badMetadata && e?.description.contains("temperature \(bad)") == true, "\(String(describing: e))")
+        }
+    }
+
     @Test func brokenFilesGiveErrorsNotCrashes() throws {
         let good = try Data(contentsOf: Fixtures.url("tiny-bit/tiny-bit.npz"))
         var rng = SeededRandom(seed: 9)

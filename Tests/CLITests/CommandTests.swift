@@ -45,6 +45,28 @@ import Testing
         #expect(plain.stdout.hasPrefix(paths[0]) && plain.stdout.contains("class 1 0."))
     }
 
+    @Test func predictAppliesTheStoredTemperatureAndSaysSo() throws {
+        let dir = CLI.temporaryFolder()
+        let image = dir.appendingPathComponent("cell.png")
+        try PNGEncoder.write(RGBImage(width: 30, height: 30, pixels: (0..<30 * 30 * 3).map { UInt8(($0 * 11) % 251) }), to: image)
+        let (model, loaded) = try BiTCheckpoint.load(URL(fileURLWithPath: CLI.tinyModel))
+        var metadata = loaded
+        metadata.temperature = 4
+        let calibrated = dir.appendingPathComponent("calibrated.npz")
+        try BiTCheckpoint.save(model, metadata: metadata, to: calibrated)
+        let r = try CLI.run(["predict", "--model", calibrated.path, "--json", image.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        struct Row: Decodable { let probabilities: [String: Double]; let logits: [Double]; let temperature: Double? }
+        let row = try #require(try JSONDecoder().decode([Row].self, from: Data(r.stdout.utf8)).first)
+        #expect(row.temperature == 4)
+        let e = row.logits.map { exp($0 / 4) }, total = e.reduce(0, +)
+        for (j, p) in e.enumerated() { #expect(abs(try #require(row.probabilities["class \(j)"]) - p / total) < 1e-5) }
+        let plain = try CLI.run(["predict", "--model", calibrated.path, image.path])
+        #expect(plain.stdout.hasPrefix("temperature\t4.0000\t"), "\(plain.stdout)")
+        let uncalibrated = try CLI.run(["predict", "--model", CLI.tinyModel, "--json", image.path])
+        #expect(!uncalibrated.stdout.contains("temperature"))
+    }
+
     @Test func badInputExitsWith2AndNamesTheFile() throws {
         let dir = CLI.temporaryFolder()
         let missing = dir.appendingPathComponent("nope.npz").path

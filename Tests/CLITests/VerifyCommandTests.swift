@@ -60,6 +60,19 @@ import Testing
         #expect(junit.contains("<testcase classname=\"modelcheck.metric\" name=\"metric.accuracy\""))
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("verification.json").path))
 
+        // A calibration check: its numbers in the results, its reliability diagram in the HTML report.
+        let calibrated = try write("calibrated.spec", """
+          - check: calibration
+            bins: 4
+            temperature: fit
+        """)
+        let calibration = try CLI.run(["verify", calibrated])
+        #expect(calibration.status == 0, "\(calibration.stdout)\(calibration.stderr)")
+        let results = try String(contentsOf: run.appendingPathComponent("verification.json"), encoding: .utf8)
+        #expect(results.contains("\"temperature\"") && results.contains("\"eceScaled\""), "\(results)")
+        let report = try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(report.contains("<section id=\"calibration\">") && report.contains("Reliability diagram"))
+
         let failing = try write("fail.spec", """
           - check: metric
             metric: accuracy

@@ -176,6 +176,22 @@ import Testing
         #expect(tree.texts.contains("chance") && tree.texts.contains("false positive rate"))
     }
 
+    @Test func reliabilityDiagramLabelsEachBinWithItsCountWhereLabelsFit() throws {
+        let before: [ReliabilityDiagram.Bin] = [(0.55, 0.5, 30), (0.75, 0.6, 30), (0.97, 0.7, 30), (0.975, 0.72, 31)]
+        let after: [ReliabilityDiagram.Bin] = [(0.52, 0.5, 30), (0.6, 0.6, 30), (0.7, 0.7, 30), (0.72, 0.72, 31)]
+        let chart = ReliabilityDiagram.chart(title: "Reliability", series: [("T = 1", before), ("T = 5", after)])
+        let layout = chart.layout(width: 500, height: 480)
+        #expect(layout.xTicks.range == 0...1 && layout.yTicks.range == 0...1)
+        let tree = try parse(chart.render(width: 500, height: 480))
+        #expect(tree.texts.contains("perfectly calibrated") && tree.texts.contains("T = 5") && tree.texts.contains("accuracy in bin"))
+        // The last two bins crowd together: the second of their labels would overlap the first and is left out.
+        let counts = tree.all("text").filter { $0.text.hasPrefix("n=") }
+        #expect(counts.map(\.text) == ["n=30", "n=30", "n=30"])
+        let third = layout.position(x: 0.97, y: 0.7)
+        #expect(counts.contains { abs(($0.number("x") ?? 0) - third.x) < 0.01 && ($0.number("y") ?? .infinity) < third.y })
+        #expect(tree.all("circle").count >= 8)
+    }
+
     @Test func emptyAndTinyChartsStayWellFormed() throws {
         var empty = LineChart(title: "Empty", xLabel: "step", yLabel: "loss")
         empty.add(series: .init(name: "training", points: []))

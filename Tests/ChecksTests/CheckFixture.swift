@@ -73,11 +73,12 @@ final class CheckFixture: @unchecked Sendable {
     }
 
     /// A context for `model` on the dot data (or the position data), with the fixture's metadata
-    /// unless `stored` stands in for it; `classifier` stands in for it where a test needs another kind of model.
+    /// unless `stored` stands in for it; `classifier` stands in for it where a test needs another kind of model, and
+    /// `manifest` (with `split`) for the dot data where a test relabels images.
     func context(_ model: ResNetV2<Float>, model classifier: (any Classifier)? = nil, position: Bool = false,
-                 initial: ResNetV2<Float>? = nil, split: DatasetSplit? = nil, isCI: Bool = false,
-                 metadata stored: ModelMetadata? = nil) -> CheckContext {
-        let manifest = position ? positionManifest : dotManifest
+                 initial: ResNetV2<Float>? = nil, manifest other: DatasetManifest? = nil, split: DatasetSplit? = nil,
+                 isCI: Bool = false, metadata stored: ModelMetadata? = nil) -> CheckContext {
+        let manifest = other ?? (position ? positionManifest : dotManifest)
         let start = initial ?? ResNetV2<Float>(architecture: goodModel.architecture, classes: 2, seed: 9)
         return CheckContext(model: classifier ?? model, metadata: stored ?? metadata,
                             initialModel: { try ResNetV2(architecture: start.architecture, classes: start.classes, parameters: start.parameters.copy()) },

@@ -11,7 +11,7 @@ import Testing
         let spec = try Spec.load(contentsOf: Self.specs.appendingPathComponent("malaria-embedded.spec"))
         #expect(spec.name == "malaria-embedded")
         #expect(spec.data.split.by == .group && spec.data.split.groupPattern == "^(C[0-9]+)")
-        #expect(spec.checks.count == 15)
+        #expect(spec.checks.count == 16)
         #expect(spec.training?.threads == 2 && spec.training?.patience == .off)
     }
 

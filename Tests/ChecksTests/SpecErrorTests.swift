@@ -103,7 +103,7 @@ import Testing
             "t.spec:7:5: missing required key 'train' in data.split",
             "t.spec:11:5: missing required key 'check' (the check's kind: output_shape, finite_outputs, "
                 + "softmax_sums_to_one, initial_loss, deterministic, overfit_batch, no_leakage, invariance, operating_point, metric, "
-                + "baseline, golden)",
+                + "calibration, baseline, golden)",
         ])
         #expect(messages("modelcheck: 1\nname: t\n") == [
             "t.spec:1:1: missing required key 'model' in the spec",
@@ -578,5 +578,28 @@ import Testing
             #expect(lines.count == SpecErrors.printedLimit + 1)
             #expect(lines.last == "… and \(errors.errors.count - SpecErrors.printedLimit) more problems in the same spec")
         }
+    }
+
+    @Test func calibrationKeysAreValidatedWhereTheyAre() {
+        #expect(checkMessages("  - check: calibration\n    bins: 1\n    max_ece: 1.5\n    temperature: fitted\n") == [
+            "t.spec:14:11: bins: must be at least 2, got 1",
+            "t.spec:15:14: max_ece: must be in (0, 1), got 1.5",
+            "t.spec:16:18: temperature: expected one of none, fit, got 'fitted' (did you mean 'fit'?)",
+        ])
+        #expect(checkMessages("  - check: calibration\n    bins: 1001\n    max_ece: 0\n    min_samples: 0\n") == [
+            "t.spec:14:11: bins: must be at most 1000, got 1001",
+            "t.spec:15:14: max_ece: must be in (0, 1), got 0",
+            "t.spec:16:18: min_samples: must be at least 1, got 0",
+        ])
+        #expect(checkMessages("  - check: calibration\n    bins: 2.5\n    max_ece: low\n") == [
+            "t.spec:14:11: bins: expected an integer, got '2.5'",
+            "t.spec:15:14: max_ece: expected a number, got 'low'",
+        ])
+        #expect(checkMessages("  - check: metric\n    metric: brier\n    max: 0.2\n") == [
+            "t.spec:14:13: unknown metric 'brier' (did you mean 'brier_score'?)",
+        ])
+        #expect(checkMessages("  - check: metric\n    metric: brier_score\n    max: 1\n") == [
+            "t.spec:15:10: max: threshold 1 can never fail; brier_score lies in [0, 1]",
+        ])
     }
 }

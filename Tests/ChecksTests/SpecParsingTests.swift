@@ -149,6 +149,27 @@ import Testing
         #expect(checks.map(\.kind.phase) == Array(repeating: .preTrain, count: 7) + Array(repeating: .postTrain, count: 5))
     }
 
+    @Test func calibrationEntriesBuildTheirChecks() throws {
+        let spec = try SpecTesting.parse(SpecTesting.header + """
+              - check: calibration
+              - check: calibration
+                id: scaled
+                bins: 15
+                max_ece: 0.05
+                temperature: fit
+                min_samples: 200
+                severity: warn
+
+            """)
+        let built = spec.checks.flatMap { $0.checks(SpecTesting.inputs) }.compactMap { $0 as? CalibrationCheck }
+        #expect(built == [
+            CalibrationCheck(id: "calibration", bins: 10, maxECE: nil, fitTemperature: false, minSamples: 30),
+            CalibrationCheck(id: "scaled", severity: .warn, bins: 15, maxECE: 0.05, fitTemperature: true, minSamples: 200),
+        ])
+        #expect(spec.checks.map(\.kind.phase) == [.postTrain, .postTrain])
+        #expect(CalibrationCheck.settings(of: spec.checks[1]) == (15, true))
+    }
+
     @Test func transformsComposeLeftToRight() throws {
         let spec = try SpecTesting.parse(Self.full)
         let transforms = InvarianceCheck.transforms(of: spec.checks[7])
@@ -259,7 +280,7 @@ import Testing
     @Test func metricNamesAreTheSnakeCaseRawValues() {
         #expect(Spec.Metric.allCases.map(\.rawValue) == [
             "accuracy", "balanced_accuracy", "precision", "recall", "sensitivity", "specificity", "f1",
-            "false_negative_rate", "false_positive_rate", "roc_auc", "pr_auc", "expected_calibration_error",
+            "false_negative_rate", "false_positive_rate", "roc_auc", "pr_auc", "expected_calibration_error", "brier_score",
         ])
         #expect(Spec.Metric(rawValue: "roc_auc") == .rocAUC)
         #expect(!Spec.Metric.falsePositiveRate.higherIsBetter)

@@ -26,6 +26,10 @@ struct StatisticsErrorTests {
         #expect(throws: StatisticsError.self) { try ConfusionMatrix(classCount: 2, labels: [0, 1], predictions: [0]) }
         #expect(throws: StatisticsError.self) { try McNemar(labels: [0, 1], predictionsA: [0, 1], predictionsB: [0]) }
         #expect(throws: StatisticsError.self) { try CalibrationError(confidences: [0.5], correct: [true, false]) }
+        #expect(throws: StatisticsError.self) { try CalibrationError(confidences: [0.5], correct: [true, false], binning: .equalMass) }
+        #expect(throws: StatisticsError.self) { try BrierScore(probabilities: [[0.5, 0.5]], labels: [0, 1]) }
+        #expect(throws: StatisticsError.self) { try BrierScore(scores: [0.5], labels: [true, false]) }
+        #expect(throws: StatisticsError.self) { try TemperatureScaling(logits: [[1, 0]], labels: [0, 1]) }
         #expect(throws: StatisticsError.self) {
             try Bootstrap.percentileInterval(scores: [0.1], labels: labels, seed: 0) { _, _ in 0.5 }
         }
@@ -39,6 +43,13 @@ struct StatisticsErrorTests {
         #expect(throws: StatisticsError.self) { try WilsonInterval(successes: 3, trials: 2) }
         #expect(throws: StatisticsError.self) { try CalibrationError(confidences: [1.5], correct: [true]) }
         #expect(throws: StatisticsError.self) { try CalibrationError(probabilities: [[]], labels: [0]) }
+        #expect(throws: StatisticsError.self) { try BrierScore(probabilities: [[0.5, 0.5]], labels: [2]) }
+        #expect(throws: StatisticsError.self) { try BrierScore(probabilities: [[1.5, -0.5]], labels: [0]) }
+        #expect(throws: StatisticsError.self) { try BrierScore(probabilities: [[0.5, 0.5], [1]], labels: [0, 0]) }
+        #expect(throws: StatisticsError.self) { try BrierScore(scores: [.nan], labels: [true]) }
+        #expect(throws: StatisticsError.self) { try TemperatureScaling(logits: [[.infinity, 0]], labels: [0]) }
+        #expect(throws: StatisticsError.self) { try TemperatureScaling(logits: [[1, 0]], labels: [-1]) }
+        #expect(throws: StatisticsError.self) { try TemperatureScaling(logits: [[1, 0], [1]], labels: [0, 0]) }
         #expect(throws: StatisticsError.self) { try ConfusionMatrix(classCount: 2, labels: [0, 2], predictions: [0, 1]) }
         #expect(throws: StatisticsError.self) { try ConfusionMatrix(counts: [[1, -1], [0, 0]]) }
         #expect(throws: StatisticsError.self) { try McNemar(onlyACorrect: -1, onlyBCorrect: 0) }

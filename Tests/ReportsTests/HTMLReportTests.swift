@@ -42,6 +42,24 @@ import Testing
         #expect(html.contains("<summary>evidence (7)</summary>"))
     }
 
+    @Test func calibrationSectionOnlyWithACalibrationCheck() throws {
+        #expect(!(try HTMLReport.render(HTMLReportSamples.full)).contains("id=\"calibration\""))
+        var inputs = HTMLReportSamples.full
+        let check = CheckResult(id: "calibration", kind: "calibration", title: "ECE ≤ 0.05 (2 equal-mass bins, after temperature scaling)",
+                                severity: .required, verdict: .pass, value: 0.03, message: "ECE 0.2 before, 0.03 with T = 4.8")
+        inputs.result.checks.append(check)
+        inputs.calibration = [ReliabilityFigure(checkID: "calibration", bins: [(0.6, 0.8, 0.7, 0.5, 50), (0.8, 1, 0.95, 0.7, 51)],
+                                                scaled: (4.8, [(0.5, 0.6, 0.55, 0.5, 50), (0.6, 0.9, 0.72, 0.7, 51)]))]
+        let html = try HTMLReport.render(inputs)
+        let section = try #require(html.range(of: "<section id=\"calibration\"><h2>Calibration</h2>"))
+        let part = String(html[section.lowerBound...]).components(separatedBy: "</section>")[0]
+        #expect(part.contains("ECE 0.2 before, 0.03 with T = 4.8") && part.contains("<svg") && part.contains("n=51"))
+        #expect(part.contains("T = 4.800"))
+        // The bins' table: count, confidence range, mean confidence and accuracy, before and after.
+        #expect(part.contains("<td class=\"num\">51</td><td class=\"num\">0.800–1</td><td class=\"num\">0.950</td><td class=\"num\">0.700</td>"
+            + "<td class=\"num\">0.720</td><td class=\"num\">0.700</td>"), "\(part)")
+    }
+
     @Test func selfContained() throws {
         let html = try HTMLReport.render(HTMLReportSamples.full).lowercased()
         #expect(!html.contains("http://"))

@@ -24,13 +24,16 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
     public var threshold: Double?
     /// The class whose probability `threshold` applies to.
     public var positiveClass: String?
+    /// Calibration temperature T: probabilities are softmax(logits / T). Nil (and absent from older files) means 1.
+    public var temperature: Double?
 
     /// Metadata with every field given.
-    public init(architecture: String, classNames: [String], resolution: Int, valueRange: ValueRange) {
+    public init(architecture: String, classNames: [String], resolution: Int, valueRange: ValueRange, temperature: Double? = nil) {
         self.architecture = architecture
         self.classNames = classNames
         self.resolution = resolution
         self.valueRange = valueRange
+        self.temperature = temperature
     }
 }
 
@@ -120,12 +123,17 @@ public enum BiTCheckpoint {
                                               + "\(metadata.classNames); a threshold needs a finite value, two classes and one of them named")
                 }
             }
+            if let t = metadata.temperature, !(t.isFinite && t > 0) {
+                throw CheckpointError(.badMetadata, path: path, key: metadataKey, message: "temperature \(t), expected a finite number > 0")
+            }
         }
         if let requested, requested != classes {
             model = model.replacingHead(classes: requested)
             metadata.classNames = (0..<requested).map { "class \($0)" }
             // A new head has no operating point yet.
             (metadata.threshold, metadata.positiveClass) = (nil, nil)
+            // A temperature fitted to the old head's logits says nothing about a new one.
+            metadata.temperature = nil
         }
         return (model, metadata)
     }

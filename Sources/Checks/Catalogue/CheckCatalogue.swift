@@ -19,6 +19,7 @@ public struct CheckCatalogue: Sendable {
         CheckKind(InvarianceCheck.self),
         CheckKind(OperatingPointCheck.self),
         CheckKind(MetricCheck.self),
+        CheckKind(CalibrationCheck.self),
         CheckKind(BaselineCheck.self),
         CheckKind(GoldenCheck.self),
     ])

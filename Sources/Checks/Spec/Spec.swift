@@ -163,11 +163,13 @@ public struct Spec: Sendable, Equatable {
         case rocAUC = "roc_auc"
         case prAUC = "pr_auc"
         case expectedCalibrationError = "expected_calibration_error"
+        /// Half the mean Σₖ (pₖ − yₖ)², in [0, 1]: with two classes the binary mean (p_positive − y)².
+        case brierScore = "brier_score"
 
         /// False for error rates, where lower is better (a baseline "drop" is then a rise).
         public var higherIsBetter: Bool {
             switch self {
-            case .falseNegativeRate, .falsePositiveRate, .expectedCalibrationError: false
+            case .falseNegativeRate, .falsePositiveRate, .expectedCalibrationError, .brierScore: false
             default: true
             }
         }
@@ -184,7 +186,7 @@ public struct Spec: Sendable, Equatable {
         /// True for one-class-against-the-rest metrics, which need `data.positive_class`.
         public var needsPositiveClass: Bool {
             switch self {
-            case .accuracy, .balancedAccuracy, .expectedCalibrationError: false
+            case .accuracy, .balancedAccuracy, .expectedCalibrationError, .brierScore: false
             default: true
             }
         }

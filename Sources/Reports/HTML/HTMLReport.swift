@@ -15,7 +15,7 @@ public enum HTMLReport {
         let result = inputs.result
         let sections = try [
             header(inputs), verdict(result), checks(result), confusion(inputs), roc(inputs), training(inputs),
-            invariance(inputs), misclassified(inputs), splits(inputs), skippedImages(result), hyperparameters(inputs), hashes(inputs),
+            invariance(inputs), calibration(inputs), misclassified(inputs), splits(inputs), skippedImages(result), hyperparameters(inputs), hashes(inputs),
         ]
         return """
             <!DOCTYPE html>
@@ -169,6 +169,39 @@ public enum HTMLReport {
             parts.append(heading + gallery)
         }
         return section("Invariance", parts.joined(separator: "\n"))
+    }
+
+    /// Each calibration check's verdict, its reliability diagram and its bins as a table, since bins crowd where a
+    /// good model is confident and their count labels cannot all fit; empty when the spec has no calibration check.
+    private static func calibration(_ inputs: ReportInputs) -> String {
+        guard !inputs.calibration.isEmpty else { return "" }
+        let parts = inputs.calibration.map { diagram -> String in
+            var heading = "<h3><code>\(escape(diagram.checkID))</code>"
+            if let check = inputs.result.checks.first(where: { $0.id == diagram.checkID }) {
+                let label = CheckText.verdict(check)
+                heading += " <span class=\"badge \(label.lowercased())\">\(label)</span></h3><p>\(escape(check.message))</p>"
+            } else {
+                heading += "</h3>"
+            }
+            func points(_ bins: [ReliabilityFigure.Bin]) -> [ReliabilityDiagram.Bin] { bins.map { ($0.confidence, $0.accuracy, $0.count) } }
+            var series = [(name: "model (T = 1)", bins: points(diagram.bins))]
+            if let scaled = diagram.scaled { series.append((name: "T = \(CheckText.number(scaled.temperature))", bins: points(scaled.bins))) }
+            let chart = ReliabilityDiagram.chart(title: "Reliability diagram (test split, equal-mass bins)", series: series)
+            var head = "<tr><th class=\"num\">bin</th><th class=\"num\">images</th><th class=\"num\">confidence</th>"
+                + "<th class=\"num\">mean confidence</th><th class=\"num\">accuracy</th>"
+            if diagram.scaled != nil { head += "<th class=\"num\">mean confidence, scaled</th><th class=\"num\">accuracy, scaled</th>" }
+            let rows = diagram.bins.enumerated().map { m, bin -> String in
+                var cells = [String(m + 1), String(bin.count), "\(CheckText.number(bin.lower))–\(CheckText.number(bin.upper))",
+                             CheckText.number(bin.confidence), CheckText.number(bin.accuracy)]
+                if let scaled = diagram.scaled, scaled.bins.indices.contains(m) {
+                    cells += [CheckText.number(scaled.bins[m].confidence), CheckText.number(scaled.bins[m].accuracy)]
+                }
+                return "<tr>" + cells.map { "<td class=\"num\">\(escape($0))</td>" }.joined() + "</tr>"
+            }
+            return heading + figure(chart.render(width: 560, height: 480))
+                + "<table><thead>\(head)</tr></thead><tbody>\(rows.joined())</tbody></table>"
+        }
+        return section("Calibration", parts.joined(separator: "\n"))
     }
 
     /// The spec's transform name: invariance check ids are `<check id>.<transform>`.

@@ -21,6 +21,8 @@ public struct ReportInputs: Sendable {
     public var trainingCurves: [(step: Int, loss: Double?, validationLoss: Double?, validationAccuracy: Double?)]
     /// Images before and after each transform; only those that changed class are pictured.
     public var invariance: [InvarianceGalleryItem]
+    /// One reliability diagram per calibration check; the report has a calibration section only when there is one.
+    public var calibration: [ReliabilityFigure]
     /// Wrongly classified test images with what was predicted.
     public var misclassified: [(image: RGBImage, caption: String)]
     /// Images per class (in `classNames` order) and groups (patients) in each split.
@@ -38,12 +40,13 @@ public struct ReportInputs: Sendable {
         result: VerificationResult, specName: String, confusion: [[Int]] = [], classNames: [String] = [],
         roc: [(falsePositiveRate: Double, truePositiveRate: Double)] = [], auc: Double? = nil,
         trainingCurves: [(step: Int, loss: Double?, validationLoss: Double?, validationAccuracy: Double?)] = [],
-        invariance: [InvarianceGalleryItem] = [], misclassified: [(image: RGBImage, caption: String)] = [],
+        invariance: [InvarianceGalleryItem] = [], calibration: [ReliabilityFigure] = [], misclassified: [(image: RGBImage, caption: String)] = [],
         splitCounts: [(split: String, perClass: [Int], groups: Int)] = [], hyperparameters: [(String, String)] = [],
         hashes: [(String, String)] = [], threshold: Double? = nil
     ) {
         (self.result, self.specName, self.confusion, self.classNames) = (result, specName, confusion, classNames)
         (self.roc, self.auc, self.trainingCurves, self.invariance) = (roc, auc, trainingCurves, invariance)
+        self.calibration = calibration
         (self.misclassified, self.splitCounts, self.hyperparameters, self.hashes) = (misclassified, splitCounts, hyperparameters, hashes)
         self.threshold = threshold
     }
