@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `modelcheck checks` prints the catalogue the parser reads, and the README's table is its `--markdown`.
+/// `modelcheck checks` prints the catalogue the parser reads, and docs/checks.md's table is its `--markdown`.
 @Suite struct ChecksCommandTests {
     @Test func listsEveryCheckWithItsKeysAndDefaults() throws {
         let r = try CLI.run(["checks"])
@@ -17,11 +17,11 @@ import Testing
         #expect(r.stdout.contains("on_missing    one of fail, skip; default: fail"))
     }
 
-    @Test func markdownIsTheReadmesCheckTable() throws {
+    @Test func markdownIsTheCatalogueDocsTable() throws {
         let r = try CLI.run(["checks", "--markdown"])
         #expect(r.status == 0, "\(r.stderr)")
         let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+            .deletingLastPathComponent().appendingPathComponent("docs/checks.md"), encoding: .utf8)
         #expect(readme.contains("<!-- checks:begin -->\n" + r.stdout + "<!-- checks:end -->"))
     }
 }

@@ -2,26 +2,26 @@ import Checks
 import Foundation
 import Testing
 
-/// The catalogue is the one list of checks: the README's table is its rendering, and its
+/// The catalogue is the one list of checks: the table in docs/checks.md is its rendering, and its
 /// entries are consistent with the keys every check shares.
 @Suite struct CheckCatalogueTests {
-    static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("README.md")
+    static let catalogueDoc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/checks.md")
 
-    /// The README's text between the check-table markers.
-    static func readmeTable() throws -> String {
-        let text = try String(contentsOf: readme, encoding: .utf8)
+    /// The text of docs/checks.md between the check-table markers.
+    static func catalogueTable() throws -> String {
+        let text = try String(contentsOf: catalogueDoc, encoding: .utf8)
         let begin = "<!-- checks:begin -->\n", end = "<!-- checks:end -->"
         guard let start = text.range(of: begin), let stop = text.range(of: end, range: start.upperBound..<text.endIndex) else {
-            Issue.record("README.md has no \(begin)…\(end) markers")
+            Issue.record("docs/checks.md has no \(begin)…\(end) markers")
             return ""
         }
         return String(text[start.upperBound..<stop.lowerBound])
     }
 
-    @Test func readmeTableIsTheCataloguesRendering() throws {
+    @Test func catalogueTableIsTheCataloguesRendering() throws {
         // Regenerate with `modelcheck checks --markdown` when a check changes.
-        #expect(try Self.readmeTable() == CheckCatalogue.standard.markdownTable)
+        #expect(try Self.catalogueTable() == CheckCatalogue.standard.markdownTable)
     }
 
     @Test func namesAndKeysAreUnique() {

@@ -1,4 +1,4 @@
-/// Every check a spec can name, each once. The parser, `modelcheck checks` and the README's
+/// Every check a spec can name, each once. The parser, `modelcheck checks` and docs/checks.md's
 /// table all read this list, so they cannot drift apart.
 public struct CheckCatalogue: Sendable {
     /// The checks, in the order the docs list them.

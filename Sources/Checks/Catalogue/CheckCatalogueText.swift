@@ -1,5 +1,5 @@
 extension CheckCatalogue {
-    /// The README's check table: one row per check with its phase, doc and keys with defaults.
+    /// The check table of docs/checks.md: one row per check with its phase, doc and keys with defaults.
     public var markdownTable: String {
         var lines = ["| check | phase | what it asserts | keys (default) |", "| --- | --- | --- | --- |"]
         for kind in kinds {

@@ -10,7 +10,7 @@ public enum CheckValue: Sendable, Equatable {
     case path(URL)
     case list([CheckValue])
 
-    /// How the value reads in the catalogue and the README, as a spec would write it.
+    /// How the value reads in the catalogue and docs/checks.md, as a spec would write it.
     public var spelling: String {
         switch self {
         case .number(let x): String(format: "%g", x).replacingOccurrences(of: "e-0", with: "e-")
