@@ -19,10 +19,12 @@ public struct BarChart: Sendable {
         public var value: Double
         /// Fill colour; nil takes the chart's `color`.
         public var color: ChartColor?
+        /// A confidence interval drawn as a whisker across the bar's end; nil for none.
+        public var interval: ClosedRange<Double>?
 
         /// A bar for `label` of length `value`.
-        public init(label: String, value: Double, color: ChartColor? = nil) {
-            (self.label, self.value, self.color) = (label, value, color)
+        public init(label: String, value: Double, color: ChartColor? = nil, interval: ClosedRange<Double>? = nil) {
+            (self.label, self.value, self.color, self.interval) = (label, value, color, interval)
         }
     }
 
@@ -66,8 +68,8 @@ public struct BarChart: Sendable {
     }
 
     /// Appends a bar.
-    public mutating func add(_ label: String, _ value: Double, color: ChartColor? = nil) {
-        bars.append(Bar(label: label, value: value, color: color))
+    public mutating func add(_ label: String, _ value: Double, color: ChartColor? = nil, interval: ClosedRange<Double>? = nil) {
+        bars.append(Bar(label: label, value: value, color: color, interval: interval))
     }
 
     /// The chart as SVG, `width` × `height` CSS pixels.
@@ -112,6 +114,16 @@ public struct BarChart: Sendable {
         }
         for (index, bar) in bars.enumerated() {
             if let rect = layout.bars[index] { canvas.fill(rect, with: bar.color ?? color ?? style.color(at: 0)) }
+        }
+        // Whiskers: the interval across the middle of the bar's slot, with short caps.
+        for (bar, slot) in zip(bars, slots) {
+            guard let interval = bar.interval, interval.lowerBound.isFinite, interval.upperBound.isFinite else { continue }
+            let (low, high) = (layout.value.clamped(interval.lowerBound), layout.value.clamped(interval.upperBound))
+            let cap = slot.length * 0.2
+            let points: [((Double, Double), (Double, Double))] = orientation == .horizontal
+                ? [((low, slot.mid), (high, slot.mid)), ((low, slot.mid - cap), (low, slot.mid + cap)), ((high, slot.mid - cap), (high, slot.mid + cap))]
+                : [((slot.mid, low), (slot.mid, high)), ((slot.mid - cap, low), (slot.mid + cap, low)), ((slot.mid - cap, high), (slot.mid + cap, high))]
+            for (a, b) in points { canvas.line(from: a, to: b, color: style.axis, width: 1.5) }
         }
         drawBaseline(layout, on: &canvas)
         frame.drawFrame(plot, on: &canvas)

@@ -1,4 +1,5 @@
 import Checks
+import Datasets
 import Foundation
 import Imaging
 import Testing
@@ -58,6 +59,26 @@ import Testing
         // The bins' table: count, confidence range, mean confidence and accuracy, before and after.
         #expect(part.contains("<td class=\"num\">51</td><td class=\"num\">0.800–1</td><td class=\"num\">0.950</td><td class=\"num\">0.700</td>"
             + "<td class=\"num\">0.720</td><td class=\"num\">0.700</td>"), "\(part)")
+    }
+
+    /// A sliced check gets a chart and a table of its slices, worst first, with intervals; others do not.
+    @Test func slicesSectionShowsEachPatientWorstFirst() throws {
+        // Patient A: 10 of 10 right; B: 4 of 10; C: 2 images, too few to judge.
+        let labels = Array(repeating: 1, count: 22)
+        let right: [Bool] = Array(repeating: true, count: 10) + (0..<10).map { $0 < 4 } + [true, false]
+        let logits: [Float] = right.flatMap { $0 ? [-2, 2] : [2, -2] }
+        let groups = Array(repeating: "A", count: 10) + Array(repeating: "B", count: 10) + ["C", "C"]
+        let table = try SliceTable(.accuracy, on: DatasetPredictions(logits: logits, labels: labels, classes: 2), positive: 1,
+                                   groups: groups, by: "patient", minSize: 5, confidence: 0.95)
+        #expect(table.rows.map { $0.name } == ["B", "A", "C"] && table.worst?.value == 0.4 && table.gap == 0.6)
+        var check = SampleResults.accuracy
+        check.slices = table
+        let html = try HTMLReport.render(ReportInputs(result: SampleResults.result([check]), specName: "m"))
+        let section = try #require(html.range(of: "<section id=\"slices\">").map { String(html[$0.lowerBound...]) })
+        let b = try #require(section.range(of: "<td>B</td>")), a = try #require(section.range(of: "<td>A</td>"))
+        #expect(b.lowerBound < a.lowerBound, "worst first")
+        #expect(section.contains("listed (fewer than 5)") && section.contains("<svg"))
+        #expect(!(try HTMLReport.render(ReportInputs(result: SampleResults.result([SampleResults.accuracy]), specName: "m"))).contains("id=\"slices\""))
     }
 
     @Test func selfContained() throws {

@@ -15,7 +15,7 @@ public enum HTMLReport {
         let result = inputs.result
         let sections = try [
             header(inputs), verdict(result), checks(result), confusion(inputs), roc(inputs), training(inputs),
-            invariance(inputs), calibration(inputs), misclassified(inputs), splits(inputs), skippedImages(result), hyperparameters(inputs), hashes(inputs),
+            invariance(inputs), slices(result), calibration(inputs), misclassified(inputs), splits(inputs), skippedImages(result), hyperparameters(inputs), hashes(inputs),
         ]
         return """
             <!DOCTYPE html>
@@ -231,6 +231,33 @@ public enum HTMLReport {
                 + "<td class=\"num\">\(split.perClass.reduce(0, +))</td><td class=\"num\">\(split.groups)</td></tr>"
         }
         return section("Data splits", "<table><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table>")
+    }
+
+    /// Each sliced check's value per slice, worst first, with its interval: a chart and a table.
+    /// Absent when no check was sliced.
+    private static func slices(_ result: VerificationResult) -> String {
+        let sliced = result.checks.compactMap { check in check.slices.map { (check, $0) } }
+        guard !sliced.isEmpty else { return "" }
+        let parts = sliced.map { check, table -> String in
+            var chart = BarChart(title: "\(check.id) per \(table.by), worst first", valueLabel: check.kind == "metric" ? check.id : "value",
+                                 categoryLabel: table.by, orientation: .horizontal)
+            chart.valueRange = 0...1
+            chart.showsValues = false
+            for row in table.rows where row.value != nil {
+                let interval = row.interval.flatMap { $0.count == 2 ? $0[0]...$0[1] : nil }
+                chart.add("\(row.name) (\(row.samples))", row.value ?? .nan, color: row.judged ? nil : .gray, interval: interval)
+            }
+            let rows = table.rows.map { row in
+                let value = row.value.map { String(format: "%.4f", $0) } ?? "undefined"
+                let interval = row.interval.map { $0.map { String(format: "%.3f", $0) }.joined(separator: "–") } ?? ""
+                return "<tr><td>\(escape(row.name))</td><td class=\"num\">\(value)</td><td class=\"num\">\(interval)</td>"
+                    + "<td class=\"num\">\(row.samples)</td><td>\(row.judged ? "judged" : "listed (fewer than \(table.minSize))")</td></tr>"
+            }
+            let head = "<tr><th>\(escape(table.by))</th><th class=\"num\">value</th><th class=\"num\">interval</th><th class=\"num\">images</th><th></th></tr>"
+            return "<h3>\(escape(check.id))</h3>" + figure(chart.render(width: 640, height: max(200, 60 + 22 * Double(table.rows.count))))
+                + "<table><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table>"
+        }
+        return section("Slices", parts.joined(separator: "\n"))
     }
 
     /// Every image file left out under `unreadable: skip`, with why; said outright when none was.
