@@ -72,7 +72,7 @@ public enum ReportBuilder {
                 ("spec", "\(result.spec.path)  \(result.spec.sha256)"), ("model", "\(result.model.path)  \(result.model.sha256)"),
                 ("dataset fingerprint", result.datasetFingerprint), ("modelcheck", result.modelcheckVersion),
             ] + result.environment.sorted { $0.key < $1.key }.map { ("environment \($0.key)", $0.value) },
-            threshold: threshold)
+            threshold: threshold, description: spec.description)
     }
 
     /// The run's hyperparameters.json, flattened to "options.rule.totalSteps = 600" pairs.

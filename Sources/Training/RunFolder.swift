@@ -28,6 +28,8 @@ public struct RunFolder: Sendable {
 
     /// The signed certificate `certify` writes when every required check passed.
     public var certificate: URL { url.appendingPathComponent("certificate.json") }
+    /// The model card written from the last verification's evidence.
+    public var modelCard: URL { url.appendingPathComponent("model_card.md") }
 
     /// Keeps an earlier run before a new one starts, rather than overwriting what someone trained:
     /// a folder holding a checkpoint, a model or a certificate moves whole to `NAME.<UTC time of

@@ -123,7 +123,7 @@ struct CertifyCommand: ParsableCommand {
             let goldens = GoldenCheck.files(in: spec)
             _ = try CertificateSigner.issue(
                 result: outcome.verification.result, specName: spec.name, modelFile: outcome.run.model, specFile: spec.file,
-                goldenFiles: goldens, datasetFolder: spec.data.folder, privateKey: try SigningKeyChoice.privateKey(file: key),
+                goldenFiles: goldens, modelCard: outcome.run.modelCard, datasetFolder: spec.data.folder, privateKey: try SigningKeyChoice.privateKey(file: key),
                 to: file)
             print("certificate: \(file.path) (check with `modelcheck verify-certificate \(file.path)`)")
         }
@@ -197,13 +197,14 @@ struct ReportOptions: ParsableArguments {
         let inputs: ReportInputs
         do {
             inputs = try outcome.context.map { try ReportBuilder.inputs(result: result, specName: outcome.specName, spec: spec, context: $0, run: run) }
-                ?? ReportInputs(result: result, specName: outcome.specName)
+                ?? ReportInputs(result: result, specName: outcome.specName, description: spec.description)
         } catch is NonFiniteOutputs, is StatisticsError {
             // No confusion matrix or curve can be drawn from NaN outputs; the checks say why.
-            inputs = ReportInputs(result: result, specName: outcome.specName)
+            inputs = ReportInputs(result: result, specName: outcome.specName, description: spec.description)
         }
         try ReportFile.write(Data(try HTMLReport.render(inputs).utf8), to: htmlURL)
-        print("reports: \(htmlURL.path), \(junitURL.path), \(jsonURL.path), \(markdownURL.path)")
+        try ReportFile.write(Data(ModelCard.render(inputs).utf8), to: run.modelCard)
+        print("reports: \(htmlURL.path), \(junitURL.path), \(jsonURL.path), \(markdownURL.path), \(run.modelCard.path)")
         fflush(nil)
     }
 

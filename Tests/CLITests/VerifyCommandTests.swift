@@ -128,7 +128,7 @@ import Testing
         #expect(preTable.lowerBound < trainedLine.lowerBound)
         #expect(certified.stdout[preTable.lowerBound..<trainedLine.lowerBound].contains("no_leakage"))
         let certificate = run.appendingPathComponent("certificate.json")
-        for report in ["report.html", "summary.md", "junit.xml", "verification.json", "certificate.json"] {
+        for report in ["report.html", "summary.md", "junit.xml", "verification.json", "certificate.json", "model_card.md"] {
             #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(report).path), "\(report)")
         }
         let valid = try CLI.run(["verify-certificate", certificate.path, "--public-key", pub.path])
@@ -143,6 +143,17 @@ import Testing
         let earlierValid = try CLI.run(["verify-certificate", earlier.appendingPathComponent("certificate.json").path, "--public-key", pub.path])
         #expect(earlierValid.status == 0, "\(earlierValid.stdout)\(earlierValid.stderr)")
         #expect(try CLI.run(["verify-certificate", certificate.path, "--public-key", pub.path]).status == 0)
+
+        // The model card is written from the evidence and bound by the certificate: an edit to it is found.
+        let card = run.appendingPathComponent("model_card.md")
+        let cardText = try String(contentsOf: card, encoding: .utf8)
+        #expect(cardText.contains("# Model card: cells") && cardText.contains("| metric.accuracy | pass |")
+                && cardText.contains("## Limitations the numbers show"), "\(cardText)")
+        #expect(try String(contentsOf: certificate, encoding: .utf8).contains("\"model_card\""))
+        try (cardText + "\nApproved for clinical use.\n").write(to: card, atomically: true, encoding: .utf8)
+        let edited = try CLI.run(["verify-certificate", certificate.path, "--public-key", pub.path])
+        #expect(edited.status == 1 && edited.stdout.contains("model_card"), "\(edited.stdout)")
+        try cardText.write(to: card, atomically: true, encoding: .utf8)
 
         // One byte of the model changed: detected and named.
         let model = run.appendingPathComponent("model.npz")

@@ -17,6 +17,8 @@ public struct Certificate: Codable, Sendable, Equatable {
         /// What the file is to the certified model.
         public enum Role: String, Codable, Sendable {
             case model, spec, golden
+            /// The model card written from the same verification (absent from certificates before it existed).
+            case modelCard = "model_card"
         }
 
         public var role: Role

@@ -15,7 +15,7 @@ public enum HTMLReport {
         let result = inputs.result
         let sections = try [
             header(inputs), verdict(result), checks(result), confusion(inputs), roc(inputs), training(inputs),
-            invariance(inputs), slices(result), calibration(inputs), misclassified(inputs), splits(inputs), skippedImages(result), hyperparameters(inputs), hashes(inputs),
+            invariance(inputs), slices(result), calibration(inputs), misclassified(inputs), splits(inputs), skippedImages(result), modelCard(inputs), hyperparameters(inputs), hashes(inputs),
         ]
         return """
             <!DOCTYPE html>
@@ -231,6 +231,15 @@ public enum HTMLReport {
                 + "<td class=\"num\">\(split.perClass.reduce(0, +))</td><td class=\"num\">\(split.groups)</td></tr>"
         }
         return section("Data splits", "<table><thead>\(head)</thead><tbody>\(rows.joined())</tbody></table>")
+    }
+
+    /// The model card's intended use and the limitations the numbers show; the whole card is
+    /// model_card.md beside this report.
+    private static func modelCard(_ inputs: ReportInputs) -> String {
+        let use = inputs.description.map { "<p>Intended use: \(escape($0))</p>" } ?? "<p>The spec gives no intended use (`description:`).</p>"
+        let limits = ModelCard.limitations(inputs.result)
+        let list = limits.isEmpty ? "<p>No limitation the checks measured.</p>" : "<ul>" + limits.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+        return section("Model card", use + "<p>Limitations the numbers show (the whole card is model_card.md beside this report):</p>" + list)
     }
 
     /// Each sliced check's value per slice, worst first, with its interval: a chart and a table.

@@ -9,6 +9,8 @@ public struct ReportInputs: Sendable {
     public var result: VerificationResult
     /// The spec's name, shown in the title.
     public var specName: String
+    /// The spec's description: the model's intended use, for the model card.
+    public var description: String?
     /// `confusion[true][predicted]` counts on the test split.
     public var confusion: [[Int]]
     /// Class names in index order, for the confusion matrix and the split table.
@@ -42,12 +44,12 @@ public struct ReportInputs: Sendable {
         trainingCurves: [(step: Int, loss: Double?, validationLoss: Double?, validationAccuracy: Double?)] = [],
         invariance: [InvarianceGalleryItem] = [], calibration: [ReliabilityFigure] = [], misclassified: [(image: RGBImage, caption: String)] = [],
         splitCounts: [(split: String, perClass: [Int], groups: Int)] = [], hyperparameters: [(String, String)] = [],
-        hashes: [(String, String)] = [], threshold: Double? = nil
+        hashes: [(String, String)] = [], threshold: Double? = nil, description: String? = nil
     ) {
         (self.result, self.specName, self.confusion, self.classNames) = (result, specName, confusion, classNames)
         (self.roc, self.auc, self.trainingCurves, self.invariance) = (roc, auc, trainingCurves, invariance)
         self.calibration = calibration
         (self.misclassified, self.splitCounts, self.hyperparameters, self.hashes) = (misclassified, splitCounts, hyperparameters, hashes)
-        self.threshold = threshold
+        (self.threshold, self.description) = (threshold, description)
     }
 }
