@@ -6,18 +6,7 @@ import Testing
 @Suite struct EvaluationSetTests {
     /// Images of the embedded sample that the small dataset (its first 12 per class) does not hold.
     static func newClinic(skipping: Int = 12, count: Int = 10) throws -> URL {
-        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Specs/data/malaria-sample")
-        let dir = CLI.temporaryFolder().appendingPathComponent("clinic-b")
-        for cls in ["Parasitized", "Uninfected"] {
-            let target = dir.appendingPathComponent(cls)
-            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-            let files = try FileManager.default.contentsOfDirectory(atPath: sample.appendingPathComponent(cls).path).sorted()
-            for f in files.dropFirst(skipping).prefix(count) {
-                try FileManager.default.copyItem(at: sample.appendingPathComponent(cls).appendingPathComponent(f), to: target.appendingPathComponent(f))
-            }
-        }
-        return dir
+        try TrainCommandTests.smallDataset(skipping: skipping, count: count, name: "clinic-b")
     }
 
     @Test func aNewFolderIsJudgedWithoutRetraining() throws {

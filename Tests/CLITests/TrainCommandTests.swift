@@ -4,14 +4,16 @@ import Testing
 
 @Suite struct TrainCommandTests {
     /// 12 real cells per class from the embedded malaria sample, in a fresh folder.
-    static func smallDataset() throws -> URL {
+    /// `count` images per class of the embedded sample, after the first `skipping`, in a folder called `name`.
+    static func smallDataset(skipping: Int = 0, count: Int = 12, name: String = "cells") throws -> URL {
         let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Specs/data/malaria-sample")
-        let dir = CLI.temporaryFolder().appendingPathComponent("cells")
+        let dir = CLI.temporaryFolder().appendingPathComponent(name)
         for cls in ["Parasitized", "Uninfected"] {
             let target = dir.appendingPathComponent(cls)
             try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-            let files = try FileManager.default.contentsOfDirectory(atPath: sample.appendingPathComponent(cls).path).sorted().prefix(12)
+            let files = try FileManager.default.contentsOfDirectory(atPath: sample.appendingPathComponent(cls).path).sorted()
+                .dropFirst(skipping).prefix(count)
             for f in files {
                 try FileManager.default.copyItem(at: sample.appendingPathComponent(cls).appendingPathComponent(f),
                                                  to: target.appendingPathComponent(f))
