@@ -44,6 +44,15 @@ public final class CheckContext: @unchecked Sendable {
         publishedOperatingPoint = Self.storedOperatingPoint(metadata, positive: positiveClass)
     }
 
+    /// The same model judged on other data (an evaluation set), deciding at this context's
+    /// operating point: a threshold is chosen once, on the validation split, not on each set.
+    public func judging(_ manifest: DatasetManifest, split: DatasetSplit) -> CheckContext {
+        let other = CheckContext(model: model, metadata: metadata, initialModel: initialModel, loadModel: loadModel, manifest: manifest,
+                                 split: split, preprocessing: preprocessing, positiveClass: positiveClass, threads: threads, isCI: isCI)
+        other.operatingPoint = operatingPoint
+        return other
+    }
+
     /// The threshold the model file stores, which `predict` applies, so that the metrics judge
     /// the model as it decides until an `operating_point` check chooses again; unavailable when it
     /// applies to another class than the spec's positive one.

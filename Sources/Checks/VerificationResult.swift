@@ -41,6 +41,17 @@ public struct VerificationResult: Codable, Sendable, Equatable {
     /// ISO 8601, UTC.
     public var date: String
     public var checks: [CheckResult]
+    /// The spec's evaluation sets the post-train checks also ran on (their checks' ids end in `@name`).
+    public var evaluationSets: [EvaluatedSet]?
+
+    /// An evaluation set as it was judged: its name, manifest fingerprint and image count.
+    public struct EvaluatedSet: Codable, Sendable, Equatable {
+        public var name: String
+        public var fingerprint: String
+        public var images: Int
+
+        public init(name: String, fingerprint: String, images: Int) { (self.name, self.fingerprint, self.images) = (name, fingerprint, images) }
+    }
 
     /// A result whose outcome follows from its checks.
     public init(modelcheckVersion: String, spec: FileHash, model: FileHash, datasetFingerprint: String,

@@ -43,10 +43,12 @@ public enum Certification {
         let after = context(trained.model)
         try OperatingPointStore.store(planned.postTrain, context: after, modelFile: run.model)
         let modelHash = try Verification.sha256(of: run.model)
-        let post = SpecChecks(spec, modelSHA256: modelHash, environment: env).postTrain
-        let results = pre + (try SpecChecks.run(post, on: after))
-        let result = Verification.result(spec: spec, modelFile: run.model, modelHash: modelHash, dataset: job.manifest,
+        let checks = SpecChecks(spec, modelSHA256: modelHash, environment: env)
+        let results = pre + (try SpecChecks.run(checks.postTrain, on: after))
+        var result = Verification.result(spec: spec, modelFile: run.model, modelHash: modelHash, dataset: job.manifest,
                                          environment: env, checks: results)
+        try Verification.judgeEvaluationSets(spec, checks: checks, like: after, trained: Verification.trained(job.manifest, job.split),
+                                             into: &result)
         return Outcome(verification: .init(result: result, specName: spec.name, seconds: Date().timeIntervalSince(started), context: after),
                        training: trained, run: run)
     }

@@ -7,6 +7,8 @@ public struct SpecChecks {
     public let preTrain: [any Check]
     /// Checks of the trained model on the test split.
     public let postTrain: [any Check]
+    /// The post-train checks that judge another labelled folder (an evaluation set).
+    public let onAnotherSet: [any Check]
 
     /// Builds the checks of `spec`, each in its definition's phase; goldens identify the model by
     /// `modelSHA256` and the environment.
@@ -16,6 +18,9 @@ public struct SpecChecks {
             spec.checks.filter { $0.kind.phase == phase }.flatMap { $0.checks(inputs) }
         }
         (preTrain, postTrain) = (phase(.preTrain), phase(.postTrain))
+        // A golden file holds outputs for the spec's own test images, and the operating point is
+        // chosen once, on the validation split: neither is judged again on another set.
+        onAnotherSet = postTrain.filter { !($0 is GoldenCheck) && !($0 is OperatingPointCheck) }
     }
 
     /// Runs `checks` in order on `context`; a check that needs outputs the model cannot give as

@@ -27,24 +27,10 @@ public enum Verification {
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Another labelled folder to judge the model on, without retraining: a new clinic, a new
-    /// microscope, a new stain batch. Every image is in its test part.
-    public struct EvaluationSet: Sendable {
-        /// How reports name it, e.g. "clinic-b".
-        public let name: String
-        public let folder: URL
-        /// Names each image's group (patient); nil for none.
-        public let groupPattern: String?
-
-        public init(name: String, folder: URL, groupPattern: String?) {
-            (self.name, self.folder, self.groupPattern) = (name, folder, groupPattern)
-        }
-    }
-
     /// A context for the model at `modelFile` on the spec's data, scanned, screened and split
     /// exactly as training did (same rule and seed), or on `evaluation` taken whole.
     public static func context(spec: Spec, modelFile: URL, threads: Int, isCI: Bool,
-                               evaluation: EvaluationSet? = nil) throws -> (context: CheckContext, trainingData: PreparedDataset) {
+                               evaluation: Spec.EvaluationSet? = nil) throws -> (context: CheckContext, trainingData: PreparedDataset) {
         let (model, metadata) = try BiTCheckpoint.load(modelFile)
         let plan = try TrainingPlan(spec: spec, threads: threads)
         let training = try PreparedDataset(folder: plan.data, classes: plan.classes, groupPattern: plan.groupPattern,
@@ -71,29 +57,59 @@ public enum Verification {
                             positiveClass: positive, threads: threads, isCI: isCI)
     }
 
-    /// Runs every check of `spec` on the model at `modelFile`; with `evaluation`, the post-train
-    /// checks on that folder instead of the test split, after checking that none of its images
-    /// is one the model was trained on.
-    public static func verify(spec: Spec, modelFile: URL, threads: Int, isCI: Bool, evaluation: EvaluationSet? = nil) throws -> Outcome {
+    /// Runs every check of `spec` on the model at `modelFile`, then its post-train checks on each
+    /// of the spec's evaluation sets; with `evaluation`, only the post-train checks, on that folder
+    /// instead of the test split.
+    public static func verify(spec: Spec, modelFile: URL, threads: Int, isCI: Bool, evaluation: Spec.EvaluationSet? = nil) throws -> Outcome {
         let started = Date()
         let (context, training) = try context(spec: spec, modelFile: modelFile, threads: threads, isCI: isCI, evaluation: evaluation)
         let env = environment(threads: threads)
         let modelHash = try sha256(of: modelFile)
         let checks = SpecChecks(spec, modelSHA256: modelHash, environment: env)
-        let results = evaluation == nil
-            ? try SpecChecks.run(checks.preTrain + checks.postTrain, on: context)
-            // A golden file holds outputs for the spec's own test images, which another set lacks.
-            : [seenInTraining(context.manifest, training: training)] + (try SpecChecks.run(checks.postTrain.filter { !($0 is GoldenCheck) }, on: context))
-        return Outcome(result: result(spec: spec, modelFile: modelFile, modelHash: modelHash, dataset: context.manifest,
-                                      environment: env, checks: results),
-                       specName: evaluation.map { "\(spec.name) on \($0.name)" } ?? spec.name,
+        var result: VerificationResult
+        if evaluation != nil {
+            let results = [seenInTraining(context.manifest, trained: trained(training.manifest, training.split))]
+                + (try SpecChecks.run(checks.onAnotherSet, on: context))
+            result = Self.result(spec: spec, modelFile: modelFile, modelHash: modelHash, dataset: context.manifest, environment: env, checks: results)
+        } else {
+            let results = try SpecChecks.run(checks.preTrain + checks.postTrain, on: context)
+            result = Self.result(spec: spec, modelFile: modelFile, modelHash: modelHash, dataset: context.manifest, environment: env, checks: results)
+            try judgeEvaluationSets(spec, checks: checks, like: context, trained: trained(training.manifest, training.split), into: &result)
+        }
+        return Outcome(result: result, specName: evaluation.map { "\(spec.name) on \($0.name)" } ?? spec.name,
                        seconds: Date().timeIntervalSince(started), context: context)
+    }
+
+    /// The spec's post-train checks on each of its evaluation sets, with the same model as
+    /// `context`: their results join `result` with ids ending in `@name`, and each set's
+    /// fingerprint is recorded.
+    static func judgeEvaluationSets(_ spec: Spec, checks: SpecChecks, like context: CheckContext, trained: Set<String>,
+                                    into result: inout VerificationResult) throws {
+        guard !spec.evaluation.isEmpty else { return }
+        var sets: [VerificationResult.EvaluatedSet] = []
+        for set in spec.evaluation {
+            let data = try PreparedDataset(evaluating: set.folder, classes: context.metadata.classNames, groupPattern: set.groupPattern,
+                                           unreadable: spec.data.unreadable)
+            let judged = context.judging(data.manifest, split: data.split)
+            let results = [seenInTraining(data.manifest, trained: trained)] + (try SpecChecks.run(checks.onAnotherSet, on: judged))
+            result.checks += results.map { r in
+                var named = r
+                named.id += "@\(set.name)"
+                return named
+            }
+            sets.append(.init(name: set.name, fingerprint: data.manifest.fingerprint, images: data.manifest.entries.count))
+        }
+        result.evaluationSets = sets
+    }
+
+    /// The SHA-256 of every training-split image.
+    static func trained(_ manifest: DatasetManifest, _ split: DatasetSplit) -> Set<String> {
+        Set(split.indices(.train).map { manifest.entries[$0].sha256 })
     }
 
     /// An evaluation set's images that are byte for byte in the training split: the model has
     /// seen them, so every number measured on them is optimistic.
-    static func seenInTraining(_ evaluation: DatasetManifest, training: PreparedDataset) -> CheckResult {
-        let trained = Set(training.split.indices(.train).map { training.manifest.entries[$0].sha256 })
+    static func seenInTraining(_ evaluation: DatasetManifest, trained: Set<String>) -> CheckResult {
         let seen = evaluation.entries.filter { trained.contains($0.sha256) }.map(\.path)
         return CheckResult(id: "no_leakage.training", kind: "no_leakage", title: "no image of this set is in the training split",
                            severity: .required, verdict: seen.isEmpty ? .pass : .fail, value: Double(seen.count), threshold: 0,

@@ -26,6 +26,9 @@ public enum ModelCard {
             lines += ["", "| split | images | groups (patients) |", "| --- | --- | --- |"]
             lines += inputs.splitCounts.map { "| \($0.split) | \($0.perClass.reduce(0, +)) | \($0.groups) |" }
         }
+        for set in result.evaluationSets ?? [] {
+            lines.append("- Evaluation set \(set.name): \(set.images) images, fingerprint `\(set.fingerprint)` (its checks end in `@\(set.name)`)")
+        }
         if !result.skippedImages.isEmpty { lines.append("- \(result.skippedImages.count) image files were skipped (listed in the reports)") }
         lines.append("")
 
@@ -86,7 +89,7 @@ public enum ModelCard {
             }
         }
         let samples = result.checks.filter { $0.kind == "metric" }.compactMap(\.samples).max()
-        if let samples {
+        if let samples, (result.evaluationSets ?? []).isEmpty {
             out.append("The metrics rest on at most \(samples) images of one data source; a new clinic, microscope or stain batch "
                 + "is judged only with `modelcheck verify --data`.")
         }

@@ -54,7 +54,7 @@ struct VerifyCommand: ParsableCommand {
         }
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let evaluation = data.map { folder in
-            Verification.EvaluationSet(name: evaluationName ?? folder, folder: URL(fileURLWithPath: folder), groupPattern: spec.data.split.groupPattern)
+            Spec.EvaluationSet(name: evaluationName ?? folder, folder: URL(fileURLWithPath: folder), groupPattern: spec.data.split.groupPattern)
         }
         let outcome = try Verification.verify(spec: spec, modelFile: modelFile, threads: threads, isCI: ci.isCI, evaluation: evaluation)
         let reports = evaluation.map { RunFolder(run.appendingPathComponent("evaluations/\($0.name)")) } ?? RunFolder(run)

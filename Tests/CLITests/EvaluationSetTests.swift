@@ -55,3 +55,47 @@ import Testing
         #expect(badName.status == 2 && badName.stderr.contains("must be letters, digits"), "\(badName.stderr)")
     }
 }
+
+/// Evaluation sets declared in the spec: every post-train check also runs on each, its results
+/// carry the set's name, and the set's fingerprint is recorded and certified.
+@Suite struct SpecEvaluationSetTests {
+    @Test func everyPostTrainCheckRunsOnEachSetAndTheCertificateCarriesItsFingerprint() throws {
+        let data = try TrainCommandTests.smallDataset()
+        let clinic = try EvaluationSetTests.newClinic()
+        let dir = CLI.temporaryFolder(), run = dir.appendingPathComponent("run")
+        let spec = dir.appendingPathComponent("cells.spec")
+        let text = VerifyCommandTests.spec(data: data, run: run, checks: """
+          - check: operating_point
+            target: youden
+            min_samples: 1
+          - check: metric
+            metric: accuracy
+            min: 0.01
+            min_samples: 1
+        """) + "\nevaluation:\n  - name: clinic-b\n    folder: \(clinic.path)\n"
+        try text.write(to: spec, atomically: true, encoding: .utf8)
+        let key = dir.appendingPathComponent("k.key"), pub = dir.appendingPathComponent("k.pub")
+        #expect(try CLI.run(["keygen", "--private-key", key.path, "--public-key", pub.path]).status == 0)
+        let certified = try CLI.run(["certify", spec.path, "--key", key.path], environment: [:])
+        #expect(certified.status == 0, "\(certified.stdout)\(certified.stderr)")
+        for id in ["metric.accuracy@clinic-b", "no_leakage.training@clinic-b"] {
+            #expect(certified.stdout.contains(id), "\(id): \(certified.stdout)")
+        }
+        // The threshold is chosen once, on the validation split, and carried to the set.
+        #expect(!certified.stdout.contains("operating_point@clinic-b"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("verification.json"))) as? [String: Any])
+        let sets = try #require(json["evaluationSets"] as? [[String: Any]])
+        #expect(sets.first?["name"] as? String == "clinic-b" && sets.first?["images"] as? Int == 20, "\(sets)")
+        let accuracy = (json["checks"] as? [[String: Any]])?.first { $0["id"] as? String == "metric.accuracy@clinic-b" }
+        #expect(accuracy?["verdict"] as? String == "pass" && (accuracy?["title"] as? String ?? "").contains("at threshold"), "\(accuracy ?? [:])")
+        let certificate = try String(contentsOf: run.appendingPathComponent("certificate.json"), encoding: .utf8)
+        #expect(certificate.contains("\"evaluationSets\"") && certificate.contains(sets.first?["fingerprint"] as? String ?? "-"))
+        #expect(try CLI.run(["verify-certificate", run.appendingPathComponent("certificate.json").path, "--public-key", pub.path]).status == 0)
+
+        // A set holding training images: leakage, and the run fails.
+        let leaky = try TrainCommandTests.smallDataset(skipping: 0, count: 16, name: "leaky")
+        try text.replacingOccurrences(of: clinic.path, with: leaky.path).write(to: spec, atomically: true, encoding: .utf8)
+        let verified = try CLI.run(["verify", spec.path], environment: [:])
+        #expect(verified.status == 1 && verified.stdout.contains("no_leakage.training@clinic-b"), "\(verified.stdout)\(verified.stderr)")
+    }
+}

@@ -1,4 +1,5 @@
 import Checks
+import Foundation
 import Testing
 
 /// Every kind of problem is reported with the right message at the right line and column.
@@ -319,6 +320,36 @@ import Testing
             "t.spec:18:18: worst_slice: expected {min: VALUE} or {max: VALUE}, got '0.8'",
         ])
         #expect(messages(grouped + "  - check: metric\n    metric: accuracy\n    min: 0.9\n    slice_by: patient\n    worst_slice: {min: 0.8}\n").isEmpty)
+    }
+
+    /// Evaluation sets: a list of {name, folder, group_pattern}, names unique, folders that exist.
+    @Test func evaluationSetsAreValidatedWithTheirPositions() throws {
+        let folder = try SpecTesting.temporaryFolder()
+        let file = folder.appendingPathComponent("a.txt")
+        try Data("x".utf8).write(to: file)
+        let sets = """
+            evaluation:
+              - name: a
+                folder: \(folder.path)
+              - name: a
+                folder: \(file.path)
+              - name: b
+                folder: \(folder.path)
+                group_pattern: '('
+                site: x
+
+            """
+        let header = SpecTesting.header.replacingOccurrences(of: "  folder: data\n", with: "  folder: \(folder.path)\n")
+        let text = header + "  - check: no_leakage\n" + sets
+        let found = SpecTesting.messages(text, checkFiles: true)
+        #expect(found == [
+            "t.spec:17:11: name: evaluation set 'a' is named twice",
+            "t.spec:18:13: folder: not a folder: \(file.path)",
+            "t.spec:21:20: group_pattern: '(' is not a valid regular expression",
+            "t.spec:22:5: unknown key 'site' in an evaluation set",
+        ], "\(found)")
+        #expect(SpecTesting.messages(header + "  - check: no_leakage\nevaluation: clinic\n", checkFiles: true)
+                == ["t.spec:14:13: evaluation: expected a list of evaluation sets, got 'clinic'"])
     }
 
     // MARK: - Checks

@@ -31,9 +31,9 @@ enum SpecTesting {
     }
 
     /// Every message the spec gets, as printed; empty when it parses.
-    static func messages(_ text: String) -> [String] {
+    static func messages(_ text: String, checkFiles: Bool = false) -> [String] {
         do {
-            _ = try parse(text)
+            _ = try parse(text, checkFiles: checkFiles)
             return []
         } catch let errors as SpecErrors {
             return errors.errors.map(\.description)

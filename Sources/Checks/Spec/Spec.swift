@@ -21,6 +21,8 @@ public struct Spec: Sendable, Equatable {
     public var training: Training?
     /// In the order written.
     public var checks: [Check]
+    /// Labelled folders the trained model is also judged on (every post-train check runs on each).
+    public var evaluation: [EvaluationSet] = []
     /// The spec file itself.
     public var file: URL
     /// Lowercase hex SHA-256 of the file's bytes, to bind results to the exact spec.
@@ -32,6 +34,18 @@ public struct Spec: Sendable, Equatable {
         case architecture(ResNetV2Architecture)
         /// Fine-tune this checkpoint (a BiT `.npz`).
         case upstream(URL)
+    }
+
+    /// Another labelled folder (a new clinic, microscope or stain batch), judged without retraining.
+    public struct EvaluationSet: Sendable, Equatable {
+        /// How reports name it, and the suffix of its checks' ids (`metric.accuracy@clinic-b`).
+        public var name: String
+        /// Class subfolders named as the spec's classes.
+        public var folder: URL
+        /// Names each image's group (patient); defaults to the split's.
+        public var groupPattern: String?
+
+        public init(name: String, folder: URL, groupPattern: String?) { (self.name, self.folder, self.groupPattern) = (name, folder, groupPattern) }
     }
 
     /// The image folder and how it is divided and preprocessed.

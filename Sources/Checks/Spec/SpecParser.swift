@@ -44,7 +44,7 @@ struct SpecParser {
             return nil
         }
         guard let fields = fields(of: root, context: "the spec", key: nil,
-                                  allowed: ["modelcheck", "name", "description", "model", "data", "training", "checks"])
+                                  allowed: ["modelcheck", "name", "description", "model", "data", "training", "checks", "evaluation"])
         else { return nil }
         let version = require("modelcheck", in: fields).flatMap { reader.integer($0, "modelcheck", atLeast: nil) }
         let name = require("name", in: fields).flatMap { reader.identifier($0, "name") }
@@ -58,10 +58,13 @@ struct SpecParser {
         let context = CheckEntryContext(specName: name, specFolder: reader.baseDirectory, positiveClassGiven: positiveClassGiven,
                                         learningRate: training?.learningRate, groupsGiven: data.map { $0.split.groupPattern != nil } ?? true)
         let checks = require("checks", in: fields).flatMap { self.checks($0, context: context) }
-        guard let version, let name, let model, let data, let checks else { return nil }
+        let evaluation = fields["evaluation"].map { self.evaluation($0, defaultPattern: data?.split.groupPattern) } ?? []
+        guard let version, let name, let model, let data, let checks, let evaluation else { return nil }
         if fields["training"] != nil, training == nil { return nil }
-        return Spec(version: version, name: name, description: description, model: model, data: data,
-                    training: training, checks: checks, file: specFile, sha256: sha256)
+        var spec = Spec(version: version, name: name, description: description, model: model, data: data,
+                        training: training, checks: checks, file: specFile, sha256: sha256)
+        spec.evaluation = evaluation
+        return spec
     }
 
     private mutating func model(_ node: Node) -> Spec.Model? {
@@ -187,6 +190,47 @@ struct SpecParser {
             ok = false
         }
         return ok
+    }
+
+    /// `evaluation:`, a list of {name, folder, group_pattern}: names unique and usable as a
+    /// folder name, folders that exist, patterns that compile.
+    private mutating func evaluation(_ node: Node, defaultPattern: String?) -> [Spec.EvaluationSet]? {
+        guard let items = reader.list(node, "evaluation", of: "evaluation sets") else { return nil }
+        var sets: [Spec.EvaluationSet] = [], ok = true, seen: Set<String> = []
+        for item in items {
+            guard let fields = fields(of: item, context: "an evaluation set", key: "evaluation", allowed: ["name", "folder", "group_pattern"]) else {
+                ok = false
+                continue
+            }
+            let nameNode = require("name", in: fields)
+            var name = nameNode.flatMap { reader.identifier($0, "name") }
+            if let given = name, let nameNode, !seen.insert(given).inserted {
+                reader.report(nameNode, "name: evaluation set '\(given)' is named twice")
+                name = nil
+            }
+            let folderNode = require("folder", in: fields)
+            var folder = folderNode.flatMap { reader.path($0, "folder") }
+            if let url = folder, let folderNode, reader.checkFiles {
+                var isFolder: ObjCBool = false
+                let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
+                if !exists || !isFolder.boolValue {
+                    reader.report(folderNode, "folder: \(exists ? "not a" : "no such") folder: \(url.path)")
+                    folder = nil
+                }
+            }
+            var pattern = defaultPattern
+            if let patternNode = fields["group_pattern"] {
+                pattern = reader.string(patternNode, "group_pattern")
+                if let given = pattern, (try? NSRegularExpression(pattern: given)) == nil {
+                    reader.report(patternNode, "group_pattern: '\(given)' is not a valid regular expression")
+                    pattern = nil
+                }
+                if pattern == nil { ok = false }
+            }
+            guard let name, let folder else { ok = false; continue }
+            sets.append(Spec.EvaluationSet(name: name, folder: folder, groupPattern: pattern))
+        }
+        return ok ? sets : nil
     }
 
     private mutating func split(_ node: Node) -> Spec.Split? {

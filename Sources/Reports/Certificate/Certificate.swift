@@ -44,6 +44,9 @@ public struct Certificate: Codable, Sendable, Equatable {
     /// Where the dataset was, relative to the certificate's folder like the files' paths.
     public var datasetFolder: String
     public var environment: [String: String]
+    /// The spec's evaluation sets the checks also passed on, each with its fingerprint (signed
+    /// like the rest); absent when the spec has none.
+    public var evaluationSets: [VerificationResult.EvaluatedSet]?
     /// Always `passed`: nothing else is ever certified.
     public var outcome: VerificationResult.Outcome
     public var checks: [CheckResult]

@@ -76,6 +76,7 @@ public enum CertificateSigner {
             datasetFolder: relativePath(of: datasetFolder, from: folder), environment: result.environment,
             outcome: .passed, checks: result.checks,
             publicKey: privateKey.publicKey.rawRepresentation.base64EncodedString())
+        certificate.evaluationSets = result.evaluationSets
         certificate.signature = try privateKey.signature(for: certificate.canonicalSignedBytes()).base64EncodedString()
 
         try place(try certificate.fileBytes(), at: url, replacingExisting: replacingExisting)
