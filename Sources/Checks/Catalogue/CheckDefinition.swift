@@ -1,7 +1,7 @@
 /// A check type as the spec and the catalogue know it: its name, phase, keys, and how a spec
 /// entry becomes runnable checks. Adding a check is a type conforming to this and one line in
 /// `CheckCatalogue.standard`; the parser needs no change.
-public protocol CheckDefinition {
+public protocol CheckDefinition: SendableMetatype {
     /// How the spec names it after `check:`.
     static var name: String { get }
     static var phase: CheckPhase { get }
