@@ -87,6 +87,9 @@ public final class CheckContext: @unchecked Sendable {
                             model other: (any Classifier)? = nil, key: String = "model") throws -> DatasetPredictions {
         let cacheKey = "\(key)/\(part.rawValue)/\(transform.rawValue)"
         if let hit = lock.withLock({ predictionCache[cacheKey] }) { return hit }
+        // An empty split (a class folder with no images, a tiny data set) predicts nothing; each
+        // check then gives its `on_empty` verdict.
+        guard !samples(part).isEmpty else { return DatasetPredictions(logits: [], labels: [], classes: (other ?? model).classCount) }
         let loader = BatchLoader(samples: samples(part), preprocessing: preprocessing, batchSize: 64,
                                  mode: transform == .identity ? .evaluation : .transformed(transform), threads: threads)
         let result = try (other ?? model).predictions(loader, threads: threads)
@@ -108,6 +111,7 @@ public final class CheckContext: @unchecked Sendable {
     /// (manifest order within a class), so a small sample still holds every class.
     public func batch(_ part: DatasetSplit.Part, count: Int) throws -> (images: Tensor<Float>, labels: [Int], paths: [String]) {
         let all = samples(part), allPaths = paths(part)
+        guard !all.isEmpty else { throw EmptySplit(part: part) }
         var queues = (0..<manifest.classNames.count).map { c in all.indices.filter { all[$0].label == c } }
         var chosen: [Int] = []
         while chosen.count < min(count, all.count) {

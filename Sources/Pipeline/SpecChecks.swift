@@ -24,20 +24,24 @@ public struct SpecChecks {
     }
 
     /// Runs `checks` in order on `context`; a check that needs outputs the model cannot give as
-    /// numbers (NaN, infinity), or whose statistic cannot take them, fails with the reason, and the
-    /// others still run.
+    /// numbers (NaN, infinity), or whose statistic cannot take them, fails with the reason, one
+    /// that needs images of an empty split is INCONCLUSIVE, and the others still run.
     public static func run(_ checks: [any Check], on context: CheckContext) throws -> [CheckResult] {
         try checks.map { check in
+            // What a check that could not run says instead of its own result.
+            func instead(_ title: String, _ verdict: CheckResult.Verdict, samples: Int? = nil, _ message: String,
+                         evidence: [String] = []) -> CheckResult {
+                CheckResult(id: check.id, kind: (type(of: check) as? any CheckDefinition.Type)?.name ?? check.id, title: title,
+                            severity: check.severity, verdict: verdict, samples: samples, message: message, evidence: evidence)
+            }
             do {
                 return try check.run(context)
             } catch let outputs as NonFiniteOutputs {
-                let kind = (type(of: check) as? any CheckDefinition.Type)?.name ?? check.id
-                return CheckResult(id: check.id, kind: kind, title: "needs finite model outputs", severity: check.severity,
-                                   verdict: .fail, samples: outputs.total, message: outputs.description, evidence: [outputs.firstImage])
+                return instead("needs finite model outputs", .fail, samples: outputs.total, outputs.description, evidence: [outputs.firstImage])
+            } catch let empty as EmptySplit {
+                return instead("needs images", .inconclusive, samples: 0, empty.description)
             } catch let statistics as StatisticsError {
-                let kind = (type(of: check) as? any CheckDefinition.Type)?.name ?? check.id
-                return CheckResult(id: check.id, kind: kind, title: "needs computable statistics", severity: check.severity,
-                                   verdict: .fail, message: "cannot be measured: \(statistics)")
+                return instead("needs computable statistics", .fail, "cannot be measured: \(statistics)")
             }
         }
     }

@@ -51,6 +51,13 @@ import Testing
         try FileManager.default.createDirectory(at: clinic.appendingPathComponent("Gametocyte"), withIntermediateDirectories: true)
         let extra = try CLI.run(["verify", spec.path, "--data", clinic.path], environment: [:])
         #expect(extra.status == 2 && extra.stderr.contains("Gametocyte"), "\(extra.stderr)")
+        // Class folders without images: nothing to judge, which is INCONCLUSIVE (exit 3), never a trap or a pass.
+        let empty = CLI.temporaryFolder().appendingPathComponent("empty")
+        for cls in ["Parasitized", "Uninfected"] {
+            try FileManager.default.createDirectory(at: empty.appendingPathComponent(cls), withIntermediateDirectories: true)
+        }
+        let nothing = try CLI.run(["verify", spec.path, "--data", empty.path], environment: [:])
+        #expect(nothing.status == 3 && nothing.stdout.contains("the test split is empty"), "\(nothing.status) \(nothing.stdout)\(nothing.stderr)")
         let badName = try CLI.run(["verify", spec.path, "--data", clinic.path, "--name", "../up"], environment: [:])
         #expect(badName.status == 2 && badName.stderr.contains("must be letters, digits"), "\(badName.stderr)")
     }

@@ -28,6 +28,16 @@ import Testing
         #expect(try SoftmaxCheck(tolerance: 1e-5, sample: 32).run(f.context(broken)).verdict == .fail)
     }
 
+    /// An empty split is a finding a check reports (its on-empty verdict, or EmptySplit for the
+    /// caller to report), never a trap in the loader.
+    @Test func anEmptySplitIsNotATrap() throws {
+        let allTest = try DatasetSplit(f.dotManifest, assignment: Array(repeating: .test, count: f.dotManifest.entries.count))
+        #expect(throws: EmptySplit.self) { try FiniteOutputsCheck().run(f.context(f.goodModel, split: allTest)) }
+        let allTrain = try DatasetSplit(f.dotManifest, assignment: Array(repeating: .train, count: f.dotManifest.entries.count))
+        let metric = try MetricCheck(id: "m", gate: Self.gate(.accuracy, min: 0.5)).run(f.context(f.goodModel, split: allTrain))
+        #expect(metric.verdict == .inconclusive && metric.message.contains("the test split is empty"), "\(metric.message)")
+    }
+
     @Test func initialLoss() throws {
         // The fresh model's zero head gives ln 2; a randomly initialised head does not.
         #expect(try InitialLossCheck(tolerance: 1e-4, sample: 32).run(f.context(f.goodModel)).verdict == .pass)
