@@ -122,6 +122,17 @@ private func expectReadError(_ url: URL, _ kind: FileFormatError.Kind, mentions 
     }
 }
 
+/// Writes `bytes` (a damaged archive) to a temporary file called `name` and reads it, expecting
+/// a FileFormatError as `expectReadError` does.
+private func expectReadError(of bytes: [UInt8], named name: String, _ kind: FileFormatError.Kind, mentions fragments: [String],
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+    try withTemporaryDirectory { directory in
+        let url = directory.appending(path: name)
+        try Data(bytes).write(to: url)
+        expectReadError(url, kind, mentions: fragments, sourceLocation: sourceLocation)
+    }
+}
+
 // MARK: - Round trips
 
 @Suite struct NpzArchiveTests {
@@ -455,33 +466,21 @@ private func expectReadError(_ url: URL, _ kind: FileFormatError.Kind, mentions 
         let member = try layout(of: "fortran3d.npy", in: "savez.npz")
         writeLittleEndian32(0x7000_0000, into: &bytes, at: member.central + 20)
         writeLittleEndian32(0x7000_0000, into: &bytes, at: member.central + 24)
-        try withTemporaryDirectory { directory in
-            let url = directory.appending(path: "short.npz")
-            try Data(bytes).write(to: url)
-            expectReadError(url, .truncated, mentions: ["member 'fortran3d'", "byte offset \(member.dataStart)", "runs past the end"])
-        }
+        try expectReadError(of: bytes, named: "short.npz", .truncated, mentions: ["member 'fortran3d'", "byte offset \(member.dataStart)", "runs past the end"])
     }
 
     @Test func centralDirectoryPointingAtGarbage() throws {
         var bytes = try fixtureBytes("savez.npz")
         let member = try layout(of: "scalar.npy", in: "savez.npz")
         writeLittleEndian32(UInt32(member.localHeader + 1), into: &bytes, at: member.central + 42)
-        try withTemporaryDirectory { directory in
-            let url = directory.appending(path: "garbage.npz")
-            try Data(bytes).write(to: url)
-            expectReadError(url, .corruptArchive, mentions: ["member 'scalar'", "byte offset \(member.localHeader + 1)", "local file header"])
-        }
+        try expectReadError(of: bytes, named: "garbage.npz", .corruptArchive, mentions: ["member 'scalar'", "byte offset \(member.localHeader + 1)", "local file header"])
     }
 
     @Test func crcMismatchInData() throws {
         var bytes = try fixtureBytes("savez.npz")
         let member = try layout(of: "scalar.npy", in: "savez.npz")
         bytes[member.dataStart + 130] ^= 0x01  // inside the float, after the 128-byte npy header
-        try withTemporaryDirectory { directory in
-            let url = directory.appending(path: "crc.npz")
-            try Data(bytes).write(to: url)
-            expectReadError(url, .crcMismatch, mentions: ["member 'scalar'", "byte offset \(member.localHeader)", "CRC-32"])
-        }
+        try expectReadError(of: bytes, named: "crc.npz", .crcMismatch, mentions: ["member 'scalar'", "byte offset \(member.localHeader)", "CRC-32"])
     }
 
     /// Damage that also garbles the npy magic must still be reported as damage, not as a bad npy file.
@@ -489,33 +488,21 @@ private func expectReadError(_ url: URL, _ kind: FileFormatError.Kind, mentions 
         var bytes = try fixtureBytes("savez.npz")
         let member = try layout(of: "int32.npy", in: "savez.npz")
         bytes[member.dataStart] = 0x00
-        try withTemporaryDirectory { directory in
-            let url = directory.appending(path: "crc-magic.npz")
-            try Data(bytes).write(to: url)
-            expectReadError(url, .crcMismatch, mentions: ["member 'int32'", "byte offset \(member.localHeader)"])
-        }
+        try expectReadError(of: bytes, named: "crc-magic.npz", .crcMismatch, mentions: ["member 'int32'", "byte offset \(member.localHeader)"])
     }
 
     @Test func corruptDeflateStream() throws {
         var bytes = try fixtureBytes("savez_compressed.npz")
         let member = try layout(of: "head/conv2d/bias.npy", in: "savez_compressed.npz")
         bytes[member.dataStart] = 0x07  // final block of reserved type 3
-        try withTemporaryDirectory { directory in
-            let url = directory.appending(path: "deflate.npz")
-            try Data(bytes).write(to: url)
-            expectReadError(url, .corruptDeflate, mentions: ["member 'head/conv2d/bias'", "byte offset \(member.dataStart)", "invalid block type"])
-        }
+        try expectReadError(of: bytes, named: "deflate.npz", .corruptDeflate, mentions: ["member 'head/conv2d/bias'", "byte offset \(member.dataStart)", "invalid block type"])
     }
 
     @Test func deflateStreamCutShort() throws {
         var bytes = try fixtureBytes("savez_compressed.npz")
         let member = try layout(of: "zeros.npy", in: "savez_compressed.npz")
         writeLittleEndian32(5, into: &bytes, at: member.central + 20)
-        try withTemporaryDirectory { directory in
-            let url = directory.appending(path: "deflate-short.npz")
-            try Data(bytes).write(to: url)
-            expectReadError(url, .corruptDeflate, mentions: ["member 'zeros'", "byte offset \(member.dataStart + 5)", "cut short"])
-        }
+        try expectReadError(of: bytes, named: "deflate-short.npz", .corruptDeflate, mentions: ["member 'zeros'", "byte offset \(member.dataStart + 5)", "cut short"])
     }
 
     @Test(arguments: [
