@@ -4,11 +4,7 @@ import Testing
 /// Goldens are never recorded under CI, whichever CI system runs the job; MODELCHECK_CI decides when set.
 @Suite struct CIEnvironmentTests {
     @Test func goldenRecordIsRefusedUnderEveryCommonCI() throws {
-        let data = try TrainCommandTests.smallDataset()
-        let dir = CLI.temporaryFolder()
-        let spec = dir.appendingPathComponent("g.spec")
-        try VerifyCommandTests.spec(data: data, run: dir.appendingPathComponent("run"), checks: "  - check: golden")
-            .write(to: spec, atomically: true, encoding: .utf8)
+        let spec = try SpecProject("g.spec", checks: "  - check: golden").spec
         for environment in [["CI": "true"], ["JENKINS_URL": "http://jenkins.example/"], ["TF_BUILD": "True"],
                             ["MODELCHECK_CI": "1"], ["CI": "false", "MODELCHECK_CI": "yes"]] {
             let r = try CLI.run(["golden", "record", spec.path], environment: environment)

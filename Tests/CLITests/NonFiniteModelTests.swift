@@ -8,10 +8,7 @@ import Testing
 /// process never traps, every report is written and agrees on exit code 1, and predict refuses.
 @Suite struct NonFiniteModelTests {
     @Test func aNaNModelFailsEveryCheckThatNeedsItsOutputsAndWritesEveryReport() throws {
-        let data = try TrainCommandTests.smallDataset()
-        let dir = CLI.temporaryFolder(), run = dir.appendingPathComponent("run")
-        let spec = dir.appendingPathComponent("nan.spec")
-        try VerifyCommandTests.spec(data: data, run: run, checks: """
+        let project = try SpecProject("nan.spec", checks: """
           - check: finite_outputs
           - check: softmax_sums_to_one
           - check: metric
@@ -26,7 +23,8 @@ import Testing
             transforms: [rotate90]
             min_agreement: 0.01
             min_samples: 1
-        """).write(to: spec, atomically: true, encoding: .utf8)
+        """)
+        let (data, dir, run, spec) = (project.data, project.dir, project.run, project.spec)
         #expect(try CLI.run(["train", spec.path]).status == 0)
 
         let (model, metadata) = try BiTCheckpoint.load(run.appendingPathComponent("model.npz"))

@@ -6,10 +6,7 @@ import Testing
 /// certify stores the operating point's threshold in the model it certifies; predict applies and prints it.
 @Suite struct OperatingPointCommandTests {
     @Test func certifyStoresTheThresholdAndPredictUsesIt() throws {
-        let data = try TrainCommandTests.smallDataset()
-        let dir = CLI.temporaryFolder(), run = dir.appendingPathComponent("run")
-        let spec = dir.appendingPathComponent("op.spec")
-        try VerifyCommandTests.spec(data: data, run: run, checks: """
+        let project = try SpecProject("op.spec", checks: """
           - check: operating_point
             target: youden
             min_samples: 1
@@ -18,7 +15,8 @@ import Testing
             min: 0.01
             min_samples: 1
             severity: warn
-        """).write(to: spec, atomically: true, encoding: .utf8)
+        """)
+        let (data, dir, run, spec) = (project.data, project.dir, project.run, project.spec)
         let key = dir.appendingPathComponent("k.key"), pub = dir.appendingPathComponent("k.pub")
         #expect(try CLI.run(["keygen", "--private-key", key.path, "--public-key", pub.path]).status == 0)
         let certified = try CLI.run(["certify", spec.path, "--key", key.path])

@@ -107,16 +107,14 @@ import Testing
     }
 
     @Test func certifyWritesASignedCertificateThatDetectsTampering() throws {
-        let data = try TrainCommandTests.smallDataset()
-        let dir = CLI.temporaryFolder(), run = dir.appendingPathComponent("run")
-        let spec = dir.appendingPathComponent("cert.spec")
-        try Self.spec(data: data, run: run, checks: """
+        let project = try SpecProject("cert.spec", checks: """
           - check: no_leakage
           - check: metric
             metric: accuracy
             min: 0.01
             min_samples: 1
-        """).write(to: spec, atomically: true, encoding: .utf8)
+        """)
+        let (dir, run, spec) = (project.dir, project.run, project.spec)
         let key = dir.appendingPathComponent("k.key"), pub = dir.appendingPathComponent("k.pub")
         #expect(try CLI.run(["keygen", "--private-key", key.path, "--public-key", pub.path]).status == 0)
         let certified = try CLI.run(["certify", spec.path, "--key", key.path])
@@ -188,5 +186,19 @@ import Testing
         #expect(r.stderr.contains("did you mean 'learning_rate'"))
         #expect(r.stderr.contains("did you mean 'accuracy'"))
         #expect(r.stderr.contains("must add up to 1"))
+    }
+}
+
+/// A small labelled dataset, a run folder and a spec over them with `checks`, in a fresh folder:
+/// what most command tests start from.
+struct SpecProject {
+    let data: URL, dir: URL, run: URL, spec: URL
+
+    /// Writes the spec as `name` in the folder.
+    init(_ name: String, checks: String) throws {
+        data = try TrainCommandTests.smallDataset()
+        dir = CLI.temporaryFolder()
+        (run, spec) = (dir.appendingPathComponent("run"), dir.appendingPathComponent(name))
+        try VerifyCommandTests.spec(data: data, run: run, checks: checks).write(to: spec, atomically: true, encoding: .utf8)
     }
 }
