@@ -92,12 +92,21 @@ public struct MetricMeasurement: Sendable {
         }
     }
 
+    /// Predictions with their probabilities and classes (at the threshold) worked out once, so that
+    /// each of a bootstrap's replicates only counts.
+    struct Decided {
+        let labels: [Int], predicted: [Int], probabilities: [Float], classes: Int, positive: Int
+
+        init(_ predictions: DatasetPredictions, positive: Int, threshold: Double?) {
+            (labels, probabilities, classes, self.positive) = (predictions.labels, predictions.probabilities, predictions.classes, positive)
+            predicted = predictions.predictedClasses(positive: positive, threshold: threshold)
+        }
+    }
+
     /// The metric's value and the rate's denominator on the predictions at `indices` (repeated as drawn).
-    static func value(_ metric: Spec.Metric, _ predictions: DatasetPredictions, positive: Int, threshold: Double?,
-                      at indices: [Int]) throws -> (value: Double, samples: Int)? {
-        let k = predictions.classes, probabilities = predictions.probabilities
-        let predictedAll = predictions.predictedClasses(positive: positive, threshold: threshold)
-        let labels = indices.map { predictions.labels[$0] }, predicted = indices.map { predictedAll[$0] }
+    static func value(_ metric: Spec.Metric, _ decided: Decided, at indices: [Int]) throws -> (value: Double, samples: Int)? {
+        let k = decided.classes, positive = decided.positive, probabilities = decided.probabilities
+        let labels = indices.map { decided.labels[$0] }, predicted = indices.map { decided.predicted[$0] }
         let isPositive = labels.map { $0 == positive }
         let score = indices.map { Double(probabilities[$0 * k + positive]) }
         let binary = try BinaryConfusion(labels: isPositive, predictions: predicted.map { $0 == positive }, positive: true)
@@ -128,14 +137,13 @@ public struct MetricMeasurement: Sendable {
     private static func measureByGroup(_ metric: Spec.Metric, on predictions: DatasetPredictions, positive: Int,
                                        confidence: Double, seed: UInt64, groups: [String], threshold: Double?) throws -> MetricMeasurement? {
         try StatisticsError.requireSameCount(groups.count, predictions.labels.count, "one group per prediction")
-        let all = Array(predictions.labels.indices)
-        guard let (value, samples) = try value(metric, predictions, positive: positive, threshold: threshold, at: all) else { return nil }
+        let decided = Decided(predictions, positive: positive, threshold: threshold)
+        guard let (value, samples) = try value(metric, decided, at: Array(predictions.labels.indices)) else { return nil }
         let interval = try Bootstrap.clusterPercentileInterval(groupOf: groups, replicates: 1000, confidence: confidence, seed: seed) {
-            try Self.value(metric, predictions, positive: positive, threshold: threshold, at: $0)?.value
+            try Self.value(metric, decided, at: $0)?.value
         }
-        let predicted = predictions.predictedClasses(positive: positive, threshold: threshold)
         let binary = try BinaryConfusion(labels: predictions.labels.map { $0 == positive },
-                                         predictions: predicted.map { $0 == positive }, positive: true)
+                                         predictions: decided.predicted.map { $0 == positive }, positive: true)
         let counts: [String: Double] = ["truePositives": Double(binary.truePositives), "falsePositives": Double(binary.falsePositives),
                                         "trueNegatives": Double(binary.trueNegatives), "falseNegatives": Double(binary.falseNegatives),
                                         "groups": Double(Set(groups).count)]
