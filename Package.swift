@@ -48,6 +48,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
@@ -85,7 +86,8 @@ let package = Package(
         .target(name: "Charts", dependencies: ["Formatting"]),
         .target(
             name: "Datasets",
-            dependencies: ["BiT", "Imaging", "FileFormats", "AtomicWrite", "Formatting", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["BiT", "Imaging", "FileFormats", "AtomicWrite", "Formatting", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "SwiftCSV", package: "SwiftCSV")],
             swiftSettings: vectorSwift),
         .target(name: "Training", dependencies: ["BiT", "FileFormats", "AtomicWrite", "Datasets", "Imaging", "Charts", "Formatting"], swiftSettings: vectorSwift),
         .target(

@@ -27,6 +27,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case splitMismatch(entries: Int, assigned: Int)
     /// A manifest file that cannot be written, parsed, or whose content contradicts itself.
     case invalidManifest(path: String, reason: String)
+    /// A metadata file (per-image attributes) that cannot be read or does not describe its folder's images one to one.
+    case invalidMetadata(path: String, problems: [String])
 
     /// One line naming what is wrong and where.
     public var description: String {
@@ -57,6 +59,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
             return "a split assigns \(assigned) images but the manifest has \(entries)"
         case .invalidManifest(let path, let reason):
             return "\(path): \(reason)"
+        case .invalidMetadata(let path, let problems):
+            return "\(path): " + problems.joined(separator: "; ")
         }
     }
 }

@@ -14,26 +14,35 @@ public struct PreparedDataset: Sendable {
     public let areas: [Int]
     /// The group pattern the manifest's groups came from.
     public let groupPattern: GroupPattern?
+    /// What the folder's metadata file says of each image, checked to describe exactly its images; nil without one.
+    public let attributes: ImageAttributes?
 
-    /// `folder` split by `rule`; `classes` fixes the class order.
-    public init(folder: URL, classes: [String]?, groupPattern: String?, unreadable: UnreadableImagePolicy, split rule: SplitRule) throws {
+    /// `folder` split by `rule`; `classes` fixes the class order; `metadata` is its per-image attributes file, if any.
+    public init(folder: URL, classes: [String]?, groupPattern: String?, metadata: URL? = nil, unreadable: UnreadableImagePolicy,
+                split rule: SplitRule) throws {
         let pattern = try groupPattern.map { try GroupPattern($0) }
         let screened = try unreadable.screen(try ImageFolder.scan(folder, classes: classes, groupPattern: pattern))
         let split = try DatasetSplit(screened.manifest, rule: rule)
-        try self.init(screened.manifest, split: split, areas: screened.areas, groupPattern: pattern)
+        try self.init(screened.manifest, split: split, areas: screened.areas, groupPattern: pattern, metadata: metadata)
     }
 
     /// `folder` evaluated whole, as an evaluation set: every image is in the test part. Its class
     /// folders must be exactly `classes` (a missing or extra one is an error naming it).
-    public init(evaluating folder: URL, classes: [String], groupPattern: String?, unreadable: UnreadableImagePolicy) throws {
+    public init(evaluating folder: URL, classes: [String], groupPattern: String?, metadata: URL? = nil,
+                unreadable: UnreadableImagePolicy) throws {
         let pattern = try groupPattern.map { try GroupPattern($0) }
         let screened = try unreadable.screen(try ImageFolder.scan(folder, classes: classes, groupPattern: pattern))
         let split = try DatasetSplit(screened.manifest, assignment: Array(repeating: .test, count: screened.manifest.entries.count))
-        try self.init(screened.manifest, split: split, areas: screened.areas, groupPattern: pattern)
+        try self.init(screened.manifest, split: split, areas: screened.areas, groupPattern: pattern, metadata: metadata)
     }
 
-    private init(_ manifest: DatasetManifest, split: DatasetSplit, areas: [Int], groupPattern: GroupPattern?) throws {
+    private init(_ manifest: DatasetManifest, split: DatasetSplit, areas: [Int], groupPattern: GroupPattern?, metadata: URL?) throws {
         (self.manifest, self.split, self.areas, self.groupPattern) = (manifest, split, areas, groupPattern)
+        attributes = try metadata.map { file in
+            let attributes = try ImageAttributes(contentsOf: file)
+            try attributes.require(describing: manifest)
+            return attributes
+        }
         leakage = try LeakageReport(manifest, split: split, groupPattern: groupPattern)
     }
 

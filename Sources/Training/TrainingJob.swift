@@ -50,6 +50,8 @@ public struct TrainingPlan: Codable, Sendable {
     public var threads: Int
     /// What to do with images that cannot be decoded or named: stop (the default) or leave them out, listed.
     public var unreadable: UnreadableImagePolicy = .fail
+    /// A CSV file of per-image attributes, checked against the images before training starts; nil for none.
+    public var metadata: URL?
 
     /// A plan with BiT's defaults (random horizontal flips, [-1, 1]) and `TrainingOptions.Default`'s.
     public init(data: URL, classes: [String]? = nil, groupPattern: String? = nil, split: SplitRule, model: ModelSource,
@@ -100,6 +102,8 @@ public struct TrainingJob {
     public let manifest: DatasetManifest
     public let split: DatasetSplit
     public let leakage: LeakageReport
+    /// What the metadata file says of each image; nil without one.
+    public let attributes: ImageAttributes?
     public let preprocessing: Preprocessing
     public let options: TrainingOptions
     public let metadata: ModelMetadata
@@ -111,8 +115,8 @@ public struct TrainingJob {
         // Every image is decoded once before anything trains: a bad file stops the run now
         // (or is left out and listed), not an hour in.
         let data = try PreparedDataset(folder: plan.data, classes: plan.classes, groupPattern: plan.groupPattern,
-                                       unreadable: plan.unreadable, split: plan.split)
-        (manifest, split, leakage) = (data.manifest, data.split, data.leakage)
+                                       metadata: plan.metadata, unreadable: plan.unreadable, split: plan.split)
+        (manifest, split, leakage, attributes) = (data.manifest, data.split, data.leakage, data.attributes)
         guard !leakage.hasLeakage else {
             throw TrainingError("the split leaks between train, validation and test:\n" + leakage.lines.joined(separator: "\n"))
         }
