@@ -33,6 +33,7 @@ func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         fatalError("cannot write the fuzz input to \(input.path)")
     }
     _ = try? CertificateVerifier.verify(input, modelFile: nil, publicKey: trustedKey,
-                                        datasetFingerprint: { _ in String(repeating: "9c", count: 32) })
+                                        datasetFingerprint: { _ in String(repeating: "9c", count: 32) },
+                                        evaluationFingerprint: { _ in (folder, String(repeating: "9c", count: 32)) })
     return 0
 }

@@ -17,7 +17,9 @@ public enum ModelCard {
         lines += ["## Model", ""]
         lines.append("- File `\(result.model.path)`, sha256 `\(result.model.sha256)`")
         if !inputs.classNames.isEmpty { lines.append("- Classes: " + inputs.classNames.joined(separator: ", ")) }
-        lines.append("- Verified by modelcheck \(result.modelcheckVersion) on \(result.date); "
+        // No date: verifying a certified model again on the same files writes the same card, so
+        // its certificate, which binds the card, stays valid (the certificate has the date).
+        lines.append("- Verified by modelcheck \(result.modelcheckVersion); "
             + result.environment.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         lines.append("")
 

@@ -45,9 +45,9 @@ struct VerifyCertificateCommand: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: certificate)
         let key = try publicKey.map { try SigningKeys.loadPublicKey(from: URL(fileURLWithPath: $0)) }
-        let verification = try CertificateVerifier.verify(url, modelFile: model.map { URL(fileURLWithPath: $0) }, publicKey: key) { folder in
-            try Self.fingerprint(folder, certificate: url)
-        }
+        let verification = try CertificateVerifier.verify(url, modelFile: model.map { URL(fileURLWithPath: $0) }, publicKey: key,
+                                                          datasetFingerprint: { try Self.fingerprint($0, certificate: url) },
+                                                          evaluationFingerprint: { try Self.fingerprint(of: $0, certificate: url) })
         if verification.isValid {
             print("valid: \(url.path) signed \(verification.certificate?.issued ?? "?"); model, spec, goldens and data unchanged\(key == nil ? " (signer not checked: give --public-key)" : "")")
             return
@@ -59,13 +59,30 @@ struct VerifyCertificateCommand: ParsableCommand {
     /// The data's fingerprint as the certified run computed it: the bound spec's classes, group
     /// pattern and unreadable-image policy applied to the folder.
     static func fingerprint(_ folder: URL, certificate: URL) throws -> String {
+        guard let spec = try boundSpec(certificate) else { return try ImageFolder.scan(folder).fingerprint }
+        return try fingerprint(folder, spec: spec, groupPattern: spec.data.split.groupPattern)
+    }
+
+    /// An evaluation set's folder, as the bound spec names it, and its fingerprint as the certified run computed it.
+    static func fingerprint(of set: VerificationResult.EvaluatedSet, certificate: URL) throws -> (folder: URL, fingerprint: String) {
+        guard let spec = try boundSpec(certificate) else { throw ValidationError("the certificate binds no spec that names its evaluation sets") }
+        guard let named = spec.evaluation.first(where: { $0.name == set.name }) else {
+            throw ValidationError("the bound spec \(spec.file.path) has no evaluation set '\(set.name)'")
+        }
+        return (named.folder, try fingerprint(named.folder, spec: spec, groupPattern: named.groupPattern))
+    }
+
+    /// The spec the certificate binds, read without touching the files it names; nil when it binds none.
+    private static func boundSpec(_ certificate: URL) throws -> Spec? {
         let cert = try JSONDecoder().decode(Certificate.self, from: Data(contentsOf: certificate))
-        guard let specPath = cert.files.first(where: { $0.role == .spec })?.path else { return try ImageFolder.scan(folder).fingerprint }
+        guard let specPath = cert.files.first(where: { $0.role == .spec })?.path else { return nil }
         let specURL = specPath.hasPrefix("/") ? URL(fileURLWithPath: specPath)
             : certificate.absoluteURL.deletingLastPathComponent().appendingPathComponent(specPath).standardized
-        let spec = try Spec.load(contentsOf: specURL, checkFiles: false)
-        let manifest = try ImageFolder.scan(folder, classes: spec.data.classes,
-                                            groupPattern: try spec.data.split.groupPattern.map { try GroupPattern($0) })
+        return try Spec.load(contentsOf: specURL, checkFiles: false)
+    }
+
+    private static func fingerprint(_ folder: URL, spec: Spec, groupPattern: String?) throws -> String {
+        let manifest = try ImageFolder.scan(folder, classes: spec.data.classes, groupPattern: try groupPattern.map { try GroupPattern($0) })
         return try spec.data.unreadable.screen(manifest).manifest.fingerprint
     }
 }

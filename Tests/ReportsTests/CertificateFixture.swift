@@ -43,10 +43,16 @@ struct CertificateFixture {
             datasetFolder: dataset, privateKey: key, to: certificate, replacingExisting: replacingExisting)
     }
 
-    func verify(modelFile: URL? = nil, publicKey: Curve25519.Signing.PublicKey? = nil) throws -> CertificateVerification {
-        let expected = fingerprint
+    /// Verifies the certificate as if the dataset had `fingerprint` and each evaluation set the one `evaluationSets` gives.
+    func verify(modelFile: URL? = nil, publicKey: Curve25519.Signing.PublicKey? = nil,
+                evaluationSets: [String: String] = [:]) throws -> CertificateVerification {
+        let expected = fingerprint, folder = dataset
         return try CertificateVerifier.verify(certificate, modelFile: modelFile, publicKey: publicKey ?? key.publicKey,
-                                              datasetFingerprint: { _ in expected })
+                                              datasetFingerprint: { _ in expected },
+                                              evaluationFingerprint: { set in
+                                                  guard let found = evaluationSets[set.name] else { throw CocoaError(.fileNoSuchFile) }
+                                                  return (folder.appendingPathComponent(set.name), found)
+                                              })
     }
 
     /// Rewrites the certificate's JSON as `edit` changes it, as an attacker with a text editor would.

@@ -121,7 +121,8 @@ import Testing
         let fixture = try CertificateFixture()
         try fixture.issue()
         let verification = try CertificateVerifier.verify(fixture.certificate, modelFile: nil, publicKey: nil,
-                                                          datasetFingerprint: { _ in throw Gone() })
+                                                          datasetFingerprint: { _ in throw Gone() },
+                                                          evaluationFingerprint: { _ in throw Gone() })
         guard case .datasetUnreadable = verification.findings.first, verification.findings.count == 1 else {
             Issue.record("\(verification.findings)"); return
         }

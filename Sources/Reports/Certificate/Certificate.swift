@@ -19,6 +19,8 @@ public struct Certificate: Codable, Sendable, Equatable {
             case model, spec, golden
             /// The model card written from the same verification (absent from certificates before it existed).
             case modelCard = "model_card"
+            /// A metadata file whose columns the slices were drawn by (absent from certificates before it existed).
+            case metadata
         }
 
         public var role: Role

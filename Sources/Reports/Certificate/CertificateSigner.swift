@@ -40,7 +40,8 @@ public enum CertificateSigner {
     /// Signs a passed result over these files and writes the certificate to `url`; returns what was written.
     @discardableResult
     public static func issue(result: VerificationResult, specName: String, modelFile: URL, specFile: URL,
-                             goldenFiles: [URL], modelCard: URL? = nil, datasetFolder: URL, privateKey: Curve25519.Signing.PrivateKey,
+                             goldenFiles: [URL], modelCard: URL? = nil, metadataFiles: [URL] = [], datasetFolder: URL,
+                             privateKey: Curve25519.Signing.PrivateKey,
                              to url: URL, replacingExisting: Bool = false, issued: Date = Date()) throws -> Certificate {
         guard result.outcome == .passed else {
             let undecided = result.checks.filter { $0.severity == .required && $0.verdict != .pass && $0.verdict != .skipped }
@@ -67,12 +68,13 @@ public enum CertificateSigner {
         }
         let goldens = try goldenFiles.map { try bind($0, .golden) }
         let card = try modelCard.map { [try bind($0, .modelCard)] } ?? []
+        let metadata = try metadataFiles.map { try bind($0, .metadata) }
 
         let timestamp = ISO8601DateFormatter()
         timestamp.timeZone = TimeZone(identifier: "UTC")
         var certificate = Certificate(
             modelcheckVersion: result.modelcheckVersion, issued: timestamp.string(from: issued), subject: specName,
-            files: [model, spec] + goldens + card, datasetFingerprint: result.datasetFingerprint,
+            files: [model, spec] + goldens + card + metadata, datasetFingerprint: result.datasetFingerprint,
             datasetFolder: relativePath(of: datasetFolder, from: folder), environment: result.environment,
             outcome: .passed, checks: result.checks,
             publicKey: privateKey.publicKey.rawRepresentation.base64EncodedString())

@@ -21,6 +21,10 @@ public struct CertificateVerification: Sendable, Equatable {
         case datasetChanged(folder: String, certified: String, found: String)
         /// The dataset's fingerprint could not be recomputed.
         case datasetUnreadable(folder: String, reason: String)
+        /// An evaluation set's fingerprint, recomputed from its folder, is not the certified one.
+        case evaluationSetChanged(name: String, folder: String, certified: String, found: String)
+        /// An evaluation set's fingerprint could not be recomputed.
+        case evaluationSetUnreadable(name: String, reason: String)
 
         /// One line naming what is wrong.
         public var description: String {
@@ -45,6 +49,10 @@ public struct CertificateVerification: Sendable, Equatable {
                 return "dataset \(folder) changed since certification (fingerprint \(found), certified \(certified))"
             case .datasetUnreadable(let folder, let reason):
                 return "dataset \(folder) cannot be fingerprinted: \(reason)"
+            case .evaluationSetChanged(let name, let folder, let certified, let found):
+                return "evaluation set '\(name)' (\(folder)) changed since certification (fingerprint \(found), certified \(certified))"
+            case .evaluationSetUnreadable(let name, let reason):
+                return "evaluation set '\(name)' cannot be fingerprinted: \(reason)"
             }
         }
     }

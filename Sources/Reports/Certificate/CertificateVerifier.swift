@@ -17,10 +17,13 @@ public enum CertificateVerifier {
 
     /// Every finding against the certificate at `url`: its signature, its signer against `publicKey` (when
     /// given), the model (`modelFile` when given, else the bound path), spec, goldens, and the dataset's
-    /// fingerprint as `datasetFingerprint` recomputes it from the folder. Relative paths resolve against the
+    /// fingerprint as `datasetFingerprint` recomputes it from the folder, and each evaluation set's as
+    /// `evaluationFingerprint` recomputes it (its folder and fingerprint). Relative paths resolve against the
     /// certificate's folder. Throws only when the file is unreadable or not a certificate's JSON.
     public static func verify(_ url: URL, modelFile: URL?, publicKey: Curve25519.Signing.PublicKey?,
-                              datasetFingerprint: (URL) throws -> String) throws -> CertificateVerification {
+                              datasetFingerprint: (URL) throws -> String,
+                              evaluationFingerprint: (VerificationResult.EvaluatedSet) throws -> (folder: URL, fingerprint: String))
+        throws -> CertificateVerification {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw ReadError(path: url.path, reason: error.localizedDescription)
@@ -68,6 +71,17 @@ public enum CertificateVerifier {
             }
         } catch {
             findings.append(.datasetUnreadable(folder: dataset.path, reason: "\(error)"))
+        }
+        for set in certificate.evaluationSets ?? [] {
+            do {
+                let found = try evaluationFingerprint(set)
+                if found.fingerprint != set.fingerprint {
+                    findings.append(.evaluationSetChanged(name: set.name, folder: found.folder.path, certified: set.fingerprint,
+                                                          found: found.fingerprint))
+                }
+            } catch {
+                findings.append(.evaluationSetUnreadable(name: set.name, reason: "\(error)"))
+            }
         }
         return CertificateVerification(certificate: certificate, findings: findings)
     }
