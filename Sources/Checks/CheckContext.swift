@@ -15,6 +15,8 @@ public final class CheckContext: @unchecked Sendable {
     public let loadModel: (URL) throws -> any Classifier
     public let manifest: DatasetManifest
     public let split: DatasetSplit
+    /// What the data's metadata file says of each image (site, microscope, ...); nil without one.
+    public let attributes: ImageAttributes?
     /// Evaluation preprocessing (resize to the crop side, value range).
     public let preprocessing: Preprocessing
     /// The class binary metrics treat as positive (e.g. Parasitized: a missed infection is a false negative).
@@ -26,6 +28,7 @@ public final class CheckContext: @unchecked Sendable {
     private let lock = NSLock()
     private var predictionCache: [String: DatasetPredictions] = [:]
     private var publishedOperatingPoint: OperatingPoint?
+    private var publishedTemperature: CalibrationTemperature?
 
     /// The threshold the binary metrics are decided at: the model file's, then the one an
     /// `operating_point` check chose; nil for neither (the arg-max decides).
@@ -34,22 +37,32 @@ public final class CheckContext: @unchecked Sendable {
         set { lock.withLock { publishedOperatingPoint = newValue } }
     }
 
+    /// The calibration temperature T that probabilities are judged at on data without a validation
+    /// split to fit one (an evaluation set): the model file's, then the one a `calibration` check fitted.
+    public var temperature: CalibrationTemperature? {
+        get { lock.withLock { publishedTemperature } }
+        set { lock.withLock { publishedTemperature = newValue } }
+    }
+
     /// A context over the given model and data.
     public init(model: any Classifier, metadata: ModelMetadata, initialModel: @escaping () throws -> any TrainableClassifier,
                 loadModel: @escaping (URL) throws -> any Classifier, manifest: DatasetManifest, split: DatasetSplit,
-                preprocessing: Preprocessing, positiveClass: Int, threads: Int, isCI: Bool) {
+                preprocessing: Preprocessing, positiveClass: Int, threads: Int, isCI: Bool, attributes: ImageAttributes? = nil) {
         (self.model, self.metadata, self.initialModel, self.loadModel) = (model, metadata, initialModel, loadModel)
-        (self.manifest, self.split) = (manifest, split)
+        (self.manifest, self.split, self.attributes) = (manifest, split, attributes)
         (self.preprocessing, self.positiveClass, self.threads, self.isCI) = (preprocessing, positiveClass, threads, isCI)
         publishedOperatingPoint = Self.storedOperatingPoint(metadata, positive: positiveClass)
+        publishedTemperature = metadata.temperature.map { CalibrationTemperature($0, setBy: "stored in the model") }
     }
 
     /// The same model judged on other data (an evaluation set), deciding at this context's
-    /// operating point: a threshold is chosen once, on the validation split, not on each set.
-    public func judging(_ manifest: DatasetManifest, split: DatasetSplit) -> CheckContext {
+    /// operating point and temperature: both are chosen once, on the validation split, not on each set.
+    public func judging(_ manifest: DatasetManifest, split: DatasetSplit, attributes: ImageAttributes?) -> CheckContext {
         let other = CheckContext(model: model, metadata: metadata, initialModel: initialModel, loadModel: loadModel, manifest: manifest,
-                                 split: split, preprocessing: preprocessing, positiveClass: positiveClass, threads: threads, isCI: isCI)
+                                 split: split, preprocessing: preprocessing, positiveClass: positiveClass, threads: threads, isCI: isCI,
+                                 attributes: attributes)
         other.operatingPoint = operatingPoint
+        other.temperature = temperature
         return other
     }
 
@@ -77,6 +90,13 @@ public final class CheckContext: @unchecked Sendable {
     public func groups(_ part: DatasetSplit.Part) -> [String]? {
         let groups = split.indices(part).map { manifest.entries[$0].group }
         return groups.allSatisfy { $0 != nil } ? groups.compactMap { $0 } : nil
+    }
+
+    /// The slice each of one split's images is in, parallel to `samples(part)`: its group for
+    /// `patient` or `group`, else its value in that metadata column; nil when the data has neither.
+    public func sliceLabels(by name: String, _ part: DatasetSplit.Part) -> [String]? {
+        if SliceTable.byGroup.contains(name) { return groups(part) }
+        return attributes?.values(name, of: paths(part))
     }
 
     /// Manifest paths of one split's images, parallel to `samples(part)`.

@@ -17,6 +17,10 @@ public struct SliceTable: Codable, Sendable, Equatable {
         public let judged: Bool
     }
 
+    /// The `slice_by` names that mean the data's groups (the group pattern's patients); any other
+    /// name is a column of the data's metadata file.
+    public static let byGroup = ["patient", "group"]
+
     /// What the slices are, e.g. "patient".
     public let by: String
     /// Judged slices worst first, then those too small or undefined.
@@ -33,12 +37,14 @@ public struct SliceTable: Codable, Sendable, Equatable {
         return high - low
     }
 
-    /// `metric` on each group of `predictions` (`groups` gives each prediction's), judged where
+    /// `metric` on each slice of `predictions` (`groups` gives each prediction's), judged where
     /// the slice holds at least `minSize` samples; worst means lowest when `higherIsBetter`;
-    /// classes decided at `threshold` when given (as `MetricMeasurement`).
+    /// classes decided at `threshold` when given (as `MetricMeasurement`). With `clusters` (each
+    /// prediction's patient, when slices hold several), a slice's interval resamples whole patients.
     public init(_ metric: Spec.Metric, on predictions: DatasetPredictions, positive: Int, groups: [String], by: String,
-                minSize: Int, confidence: Double, threshold: Double? = nil) throws {
+                minSize: Int, confidence: Double, threshold: Double? = nil, clusters: [String]? = nil) throws {
         try StatisticsError.requireSameCount(groups.count, predictions.labels.count, "one group per prediction")
+        if let clusters { try StatisticsError.requireSameCount(clusters.count, predictions.labels.count, "one cluster per prediction") }
         var members: [String: [Int]] = [:]
         for (i, group) in groups.enumerated() { members[group, default: []].append(i) }
         let k = predictions.classes
@@ -46,7 +52,8 @@ public struct SliceTable: Codable, Sendable, Equatable {
         for (name, indices) in members {
             let slice = DatasetPredictions(logits: indices.flatMap { i in predictions.logits[i * k..<(i + 1) * k] },
                                            labels: indices.map { predictions.labels[$0] }, classes: k)
-            let m = try MetricMeasurement.measure(metric, on: slice, positive: positive, confidence: confidence, threshold: threshold)
+            let m = try MetricMeasurement.measure(metric, on: slice, positive: positive, confidence: confidence,
+                                                  groups: clusters.map { c in indices.map { c[$0] } }, threshold: threshold)
             let samples = m?.samples ?? 0
             rows.append(Row(name: name, value: m?.value, interval: m?.interval.map { [$0.lower, $0.upper] }, samples: samples,
                             judged: m != nil && samples >= minSize))

@@ -25,7 +25,8 @@ public enum Certification {
         let run = RunFolder(job.plan.run)
         let env = Verification.environment(threads: job.plan.threads)
         func context(_ model: ResNetV2<Float>) -> CheckContext {
-            Verification.makeContext(spec: spec, manifest: job.manifest, split: job.split, model: model, metadata: job.metadata,
+            Verification.makeContext(spec: spec, manifest: job.manifest, split: job.split, attributes: job.attributes, model: model,
+                                     metadata: job.metadata,
                                      initialModel: { try job.initialModel() }, threads: job.plan.threads, isCI: isCI)
         }
         let initial = context(try job.initialModel())
@@ -41,7 +42,7 @@ public enum Certification {
         let trained = try job.run(resume: resume, shouldStop: shouldStop, observe: observe)
         guard !trained.training.interrupted else { throw CertificationInterrupted(steps: trained.training.steps) }
         let after = context(trained.model)
-        try OperatingPointStore.store(planned.postTrain, context: after, modelFile: run.model)
+        try FittedSettingsStore.store(planned.postTrain, context: after, modelFile: run.model)
         let modelHash = try Verification.sha256(of: run.model)
         let checks = SpecChecks(spec, modelSHA256: modelHash, environment: env)
         let results = pre + (try SpecChecks.run(checks.postTrain, on: after))

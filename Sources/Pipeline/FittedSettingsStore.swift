@@ -2,21 +2,28 @@ import BiT
 import Checks
 import Foundation
 
-/// Puts the threshold an `operating_point` check chooses into the model file's metadata before
-/// `certify` hashes it, so that `predict` applies the threshold the gates were measured at and
-/// the certificate, which binds the model's hash, binds the threshold too.
-enum OperatingPointStore {
-    /// Runs the operating point among `checks` on `context` and, when it chose a threshold,
-    /// rewrites `modelFile` atomically with it (weights untouched).
+/// Puts what post-train checks fit on the validation split into the model file's metadata before
+/// `certify` hashes it: the threshold an `operating_point` check chooses, which `predict` decides
+/// by, and the temperature a `calibration` check fits, which `predict` scales its probabilities
+/// by. The certificate binds the model's hash, so it binds both.
+enum FittedSettingsStore {
+    /// Runs the operating point and the calibration checks among `checks` on `context` and, when
+    /// either fitted something, rewrites `modelFile` atomically with it (weights untouched).
     static func store(_ checks: [any Check], context: CheckContext, modelFile: URL) throws {
-        guard let check = checks.first(where: { $0 is OperatingPointCheck }) else { return }
-        // Through `SpecChecks.run`, so NaN outputs become the check's failure in the results, not an abort here.
-        _ = try SpecChecks.run([check], on: context)
-        guard case .threshold(let threshold, _)? = context.operatingPoint else { return }
+        let fitting = checks.filter { $0 is OperatingPointCheck || ($0 as? CalibrationCheck)?.fitTemperature == true }
+        guard !fitting.isEmpty else { return }
+        // Through `SpecChecks.run`, so NaN outputs become the checks' failures in the results, not an abort here.
+        _ = try SpecChecks.run(fitting, on: context)
+        let threshold: Double? = if case .threshold(let t, _)? = context.operatingPoint { t } else { nil }
+        let temperature = fitting.contains { $0 is CalibrationCheck } ? context.temperature?.value : nil
+        guard threshold != nil || temperature != nil else { return }
         let (model, stored) = try BiTCheckpoint.load(modelFile)
         var metadata = stored
-        metadata.threshold = threshold
-        metadata.positiveClass = stored.classNames[context.positiveClass]
+        if let threshold {
+            metadata.threshold = threshold
+            metadata.positiveClass = stored.classNames[context.positiveClass]
+        }
+        if let temperature { metadata.temperature = temperature }
         try BiTCheckpoint.save(model, metadata: metadata, to: modelFile)
     }
 }

@@ -5,22 +5,24 @@ import Foundation
 public struct SpecChecks {
     /// Checks of the training set-up and sanity checks, run before training in `certify`.
     public let preTrain: [any Check]
-    /// Checks of the trained model on the test split.
+    /// Checks of the trained model on the test split (those whose `sets` leave it out excepted).
     public let postTrain: [any Check]
-    /// The post-train checks that judge another labelled folder (an evaluation set).
-    public let onAnotherSet: [any Check]
+    /// Each post-train entry's checks, with the sets the entry runs on.
+    private let postTrainEntries: [(entry: Spec.Check, checks: [any Check])]
 
     /// Builds the checks of `spec`, each in its definition's phase; goldens identify the model by
     /// `modelSHA256` and the environment.
     public init(_ spec: Spec, modelSHA256: String, environment: [String: String]) {
         let inputs = CheckBuildInputs(modelSHA256: modelSHA256, environment: environment)
-        func phase(_ phase: CheckPhase) -> [any Check] {
-            spec.checks.filter { $0.kind.phase == phase }.flatMap { $0.checks(inputs) }
-        }
-        (preTrain, postTrain) = (phase(.preTrain), phase(.postTrain))
-        // A golden file holds outputs for the spec's own test images, and the operating point is
-        // chosen once, on the validation split: neither is judged again on another set.
-        onAnotherSet = postTrain.filter { !($0 is GoldenCheck) && !($0 is OperatingPointCheck) }
+        preTrain = spec.checks.filter { $0.kind.phase == .preTrain }.flatMap { $0.checks(inputs) }
+        postTrainEntries = spec.checks.filter { $0.kind.phase == .postTrain }.map { ($0, $0.checks(inputs)) }
+        postTrain = postTrainEntries.filter { $0.entry.runs(on: Spec.EvaluationSet.testSplit) }.flatMap(\.checks)
+    }
+
+    /// The post-train checks that judge another labelled folder, the evaluation set `name`: those
+    /// whose `sets` include it or are absent, but for those that judge the spec's own data only.
+    public func onAnotherSet(_ name: String) -> [any Check] {
+        postTrainEntries.filter { !$0.entry.kind.ownDataOnly && $0.entry.runs(on: name) }.flatMap(\.checks)
     }
 
     /// Runs `checks` in order on `context`; a check that needs outputs the model cannot give as

@@ -29,6 +29,7 @@ extension TrainingPlan {
             checkpointEvery: t?.checkpointEvery ?? TrainingOptions.Default.checkpointEvery,
             seed: t?.seed ?? TrainingOptions.Default.seed, threads: t?.threads ?? defaultThreads)
         unreadable = spec.data.unreadable
+        metadata = spec.data.metadata
     }
 
     /// Evaluations without improvement before stopping; nil for none.

@@ -34,27 +34,32 @@ public enum Verification {
         let (model, metadata) = try BiTCheckpoint.load(modelFile)
         let plan = try TrainingPlan(spec: spec, threads: threads)
         let training = try PreparedDataset(folder: plan.data, classes: plan.classes, groupPattern: plan.groupPattern,
-                                           unreadable: plan.unreadable, split: plan.split)
+                                           metadata: plan.metadata, unreadable: plan.unreadable, split: plan.split)
         guard metadata.classNames == training.manifest.classNames else {
             throw VerificationError(description: "\(modelFile.path) has classes \(metadata.classNames), the spec's data has \(training.manifest.classNames)")
         }
-        let data = try evaluation.map {
-            try PreparedDataset(evaluating: $0.folder, classes: metadata.classNames, groupPattern: $0.groupPattern, unreadable: plan.unreadable)
+        let data = try evaluation.map { set in
+            let data = try PreparedDataset(evaluating: set.folder, classes: metadata.classNames, groupPattern: set.groupPattern,
+                                           metadata: set.metadata, unreadable: plan.unreadable)
+            try requireSliceColumns(spec, on: set, data.attributes)
+            return data
         } ?? training
-        let context = makeContext(spec: spec, manifest: data.manifest, split: data.split, model: model, metadata: metadata,
+        let context = makeContext(spec: spec, manifest: data.manifest, split: data.split, attributes: data.attributes, model: model,
+                                  metadata: metadata,
                                   initialModel: { try plan.model.initialModel(classes: metadata.classNames.count, seed: plan.seed) },
                                   threads: threads, isCI: isCI)
         return (context, training)
     }
 
     /// A context over prepared data and a model.
-    static func makeContext(spec: Spec, manifest: DatasetManifest, split: DatasetSplit, model: ResNetV2<Float>, metadata: ModelMetadata,
-                            initialModel: @escaping () throws -> any TrainableClassifier, threads: Int, isCI: Bool) -> CheckContext {
+    static func makeContext(spec: Spec, manifest: DatasetManifest, split: DatasetSplit, attributes: ImageAttributes?, model: ResNetV2<Float>,
+                            metadata: ModelMetadata, initialModel: @escaping () throws -> any TrainableClassifier, threads: Int,
+                            isCI: Bool) -> CheckContext {
         let evaluation = Preprocessing(resize: metadata.resolution, crop: metadata.resolution, valueRange: metadata.valueRange)
         let positive = spec.data.positiveClass.flatMap { manifest.classNames.firstIndex(of: $0) } ?? 0
         return CheckContext(model: model, metadata: metadata, initialModel: initialModel,
                             loadModel: ResNetV2<Float>.classifier(contentsOf:), manifest: manifest, split: split, preprocessing: evaluation,
-                            positiveClass: positive, threads: threads, isCI: isCI)
+                            positiveClass: positive, threads: threads, isCI: isCI, attributes: attributes)
     }
 
     /// Runs every check of `spec` on the model at `modelFile`, then its post-train checks on each
@@ -67,9 +72,9 @@ public enum Verification {
         let modelHash = try sha256(of: modelFile)
         let checks = SpecChecks(spec, modelSHA256: modelHash, environment: env)
         var result: VerificationResult
-        if evaluation != nil {
+        if let evaluation {
             let results = [seenInTraining(context.manifest, trained: trained(training.manifest, training.split))]
-                + (try SpecChecks.run(checks.onAnotherSet, on: context))
+                + (try SpecChecks.run(checks.onAnotherSet(evaluation.name), on: context))
             result = Self.result(spec: spec, modelFile: modelFile, modelHash: modelHash, dataset: context.manifest, environment: env, checks: results)
         } else {
             let results = try SpecChecks.run(checks.preTrain + checks.postTrain, on: context)
@@ -89,9 +94,9 @@ public enum Verification {
         var sets: [VerificationResult.EvaluatedSet] = []
         for set in spec.evaluation {
             let data = try PreparedDataset(evaluating: set.folder, classes: context.metadata.classNames, groupPattern: set.groupPattern,
-                                           unreadable: spec.data.unreadable)
-            let judged = context.judging(data.manifest, split: data.split)
-            let results = [seenInTraining(data.manifest, trained: trained)] + (try SpecChecks.run(checks.onAnotherSet, on: judged))
+                                           metadata: set.metadata, unreadable: spec.data.unreadable)
+            let judged = context.judging(data.manifest, split: data.split, attributes: data.attributes)
+            let results = [seenInTraining(data.manifest, trained: trained)] + (try SpecChecks.run(checks.onAnotherSet(set.name), on: judged))
             result.checks += results.map { r in
                 var named = r
                 named.id += "@\(set.name)"
@@ -100,6 +105,17 @@ public enum Verification {
             sets.append(.init(name: set.name, fingerprint: data.manifest.fingerprint, images: data.manifest.entries.count))
         }
         result.evaluationSets = sets
+    }
+
+    /// A folder given on the command line was not checked with the spec: its metadata must hold
+    /// every column the checks that run on it slice by, or they could not say what they were asked.
+    static func requireSliceColumns(_ spec: Spec, on set: Spec.EvaluationSet, _ attributes: ImageAttributes?) throws {
+        let needed = spec.checks.filter { $0.runs(on: set.name) }.flatMap(MetricCheck.sliceColumns)
+        let missing = needed.filter { !(attributes?.columns.contains($0) ?? false) }
+        guard let first = missing.first else { return }
+        let why = attributes.map { "\($0.file.path) has no column '\(first)' (its columns: \($0.columns.joined(separator: ", ")))" }
+            ?? "give --metadata, a CSV file with a path column and a '\(first)' column"
+        throw VerificationError(description: "the spec's checks slice by \(missing.map { "'\($0)'" }.joined(separator: ", ")) on \(set.name): " + why)
     }
 
     /// The SHA-256 of every training-split image.

@@ -17,7 +17,9 @@ struct VerifyCommand: ParsableCommand {
             With --data, the post-train checks judge the model on another labelled folder (class \
             subfolders named as the spec's classes) instead of the test split, without retraining: \
             images of a new clinic, microscope or stain batch. Its images that are byte for byte in \
-            the training split are reported as leakage; reports go to <run>/evaluations/<name>/.
+            the training split are reported as leakage; reports go to <run>/evaluations/<name>/. \
+            With --metadata, a CSV file (a `path` column naming each image as Class/file.png, and \
+            attribute columns such as site or microscope) gives the slices that `slice_by` names.
 
             Exit codes: 0 every required check passed; 1 a required check failed; \
             2 a usage, spec or input error; 3 inconclusive (too few samples to decide).
@@ -29,11 +31,13 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "The model to verify (default: the spec's trained run).") var model: String?
     @Option(help: "Another labelled image folder to judge the model on (default: the spec's test split).") var data: String?
     @Option(help: "The evaluation set's name in reports and its report folder (default: the --data folder's name).") var name: String?
+    @Option(help: "A CSV file of the --data images' attributes (path, site, ...), for slices by its columns.") var metadata: String?
     @OptionGroup var output: ReportOptions
     @OptionGroup var ci: CIOption
 
     func validate() throws {
         if name != nil && data == nil { throw ValidationError("--name names a --data folder; give --data too") }
+        if metadata != nil && data == nil { throw ValidationError("--metadata describes a --data folder; give --data too") }
         if let setName = evaluationName, setName.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#, options: .regularExpression) == nil {
             throw ValidationError("evaluation set name '\(setName)' must be letters, digits, '.', '_' or '-' (it names a folder); give --name")
         }
@@ -54,7 +58,8 @@ struct VerifyCommand: ParsableCommand {
         }
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let evaluation = data.map { folder in
-            Spec.EvaluationSet(name: evaluationName ?? folder, folder: URL(fileURLWithPath: folder), groupPattern: spec.data.split.groupPattern)
+            Spec.EvaluationSet(name: evaluationName ?? folder, folder: URL(fileURLWithPath: folder), groupPattern: spec.data.split.groupPattern,
+                               metadata: metadata.map { URL(fileURLWithPath: $0) })
         }
         let outcome = try Verification.verify(spec: spec, modelFile: modelFile, threads: threads, isCI: ci.isCI, evaluation: evaluation)
         let reports = evaluation.map { RunFolder(run.appendingPathComponent("evaluations/\($0.name)")) } ?? RunFolder(run)
@@ -123,7 +128,8 @@ struct CertifyCommand: ParsableCommand {
             let goldens = GoldenCheck.files(in: spec)
             _ = try CertificateSigner.issue(
                 result: outcome.verification.result, specName: spec.name, modelFile: outcome.run.model, specFile: spec.file,
-                goldenFiles: goldens, modelCard: outcome.run.modelCard, datasetFolder: spec.data.folder, privateKey: try SigningKeyChoice.privateKey(file: key),
+                goldenFiles: goldens, modelCard: outcome.run.modelCard,
+                metadataFiles: spec.metadataFiles, datasetFolder: spec.data.folder, privateKey: try SigningKeyChoice.privateKey(file: key),
                 to: file)
             print("certificate: \(file.path) (check with `modelcheck verify-certificate \(file.path)`)")
         }

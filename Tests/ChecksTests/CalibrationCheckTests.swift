@@ -81,6 +81,29 @@ struct CalibrationCheckTests {
         #expect(try CalibrationCheck(maxECE: 0.1).run(f.context(f.goodModel, split: noTest)).verdict == .inconclusive)
     }
 
+    @Test("data without a validation split is scaled by the model's stored temperature, and by none without one")
+    func aStoredTemperatureScalesAnEvaluationSet() throws {
+        let calibrated = try calibrated
+        let planted = Self.scaled(calibrated, 5)
+        // An evaluation set: every image in the test part.
+        let whole = try DatasetSplit(Self.noisy.manifest, assignment: Array(repeating: .test, count: Self.noisy.manifest.entries.count))
+        var stored = f.metadata
+        stored.temperature = 5
+        let gate = CalibrationCheck(bins: 5, maxECE: 0.1, fitTemperature: true, minSamples: 10)
+        let scaled = try gate.run(f.context(planted, manifest: Self.noisy.manifest, split: whole, metadata: stored))
+        #expect(scaled.verdict == .pass && scaled.details["temperature"] == 5 && scaled.message.contains("T = 5.0000 stored in the model"),
+                "\(scaled.message)")
+        // The same set and model without a temperature to carry: nothing to scale by, so no verdict.
+        let unscaled = try gate.run(f.context(planted, manifest: Self.noisy.manifest, split: whole))
+        #expect(unscaled.verdict == .inconclusive && unscaled.message.contains("no temperature stored in the model"), "\(unscaled.message)")
+        // A fit on a context is carried to the sets judged after it.
+        let own = context(planted)
+        _ = try gate.run(own)
+        let judged = own.judging(Self.noisy.manifest, split: whole, attributes: nil)
+        let carried = try gate.run(judged)
+        #expect(carried.verdict == .pass && carried.message.contains("fitted on the validation split"), "\(carried.message)")
+    }
+
     static func rows(_ p: DatasetPredictions) -> [[Double]] {
         (0..<p.labels.count).map { i in (0..<p.classes).map { Double(p.logits[i * p.classes + $0]) } }
     }

@@ -77,13 +77,14 @@ final class CheckFixture: @unchecked Sendable {
     /// `manifest` (with `split`) for the dot data where a test relabels images.
     func context(_ model: ResNetV2<Float>, model classifier: (any Classifier)? = nil, position: Bool = false,
                  initial: ResNetV2<Float>? = nil, manifest other: DatasetManifest? = nil, split: DatasetSplit? = nil,
-                 isCI: Bool = false, metadata stored: ModelMetadata? = nil) -> CheckContext {
+                 isCI: Bool = false, metadata stored: ModelMetadata? = nil, attributes: ImageAttributes? = nil) -> CheckContext {
         let manifest = other ?? (position ? positionManifest : dotManifest)
         let start = initial ?? ResNetV2<Float>(architecture: goodModel.architecture, classes: 2, seed: 9)
         return CheckContext(model: classifier ?? model, metadata: stored ?? metadata,
                             initialModel: { try ResNetV2(architecture: start.architecture, classes: start.classes, parameters: start.parameters.copy()) },
                             loadModel: ResNetV2<Float>.classifier(contentsOf:), manifest: manifest, split: split ?? (position ? positionSplit : dotSplit),
-                            preprocessing: Preprocessing(resize: 16, crop: 16), positiveClass: 0, threads: 2, isCI: isCI)
+                            preprocessing: Preprocessing(resize: 16, crop: 16), positiveClass: 0, threads: 2, isCI: isCI,
+                            attributes: attributes)
     }
 
     /// `model` with every parameter passed through `edit` (on a copy).

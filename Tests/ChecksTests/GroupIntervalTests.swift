@@ -1,6 +1,7 @@
 import BiT
 import Checks
 import Datasets
+import Foundation
 import Testing
 
 /// Metric intervals on data with groups resample whole groups: a patient whose cells are all
@@ -98,5 +99,37 @@ import Testing
                                         minSamples: 5, slices: .init(by: "patient", minSize: 100, worst: 0.6, maxGap: nil))
         let small = try MetricCheck(id: "t", gate: tooSmall).run(planted)
         #expect(small.verdict == .inconclusive && small.slices?.rows.allSatisfy { !$0.judged } == true, "\(small.message)")
+    }
+
+    /// Slices by a metadata column: a site whose one patient the model gets wrong fails the
+    /// worst-slice gate; the patient slicing of the same check still sees the patients.
+    @Test func aFailedSiteFailsTheWorstSiteGate() throws {
+        let good = f.context(f.goodModel)
+        let patients = try #require(good.groups(.test))
+        let bad = try #require(patients.first)
+        // The bad patient is a site of its own; the others alternate between two sites.
+        let others = Array(Set(patients).subtracting([bad])).sorted()
+        let site = Dictionary(uniqueKeysWithValues: others.enumerated().map { ($1, $0 % 2 == 0 ? "north" : "south") } + [(bad, "clinic-c")])
+        let manifest = f.dotManifest
+        let csv = "path,site\n" + manifest.entries.map { entry in "\(entry.path),\(entry.group.flatMap { site[$0] } ?? "north")" }
+            .joined(separator: "\n") + "\n"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sites-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(csv.utf8).write(to: file)
+        let attributes = try ImageAttributes(contentsOf: file)
+        try attributes.require(describing: manifest)
+        let planted = f.context(f.goodModel, model: WrongOnOnePatient(base: f.goodModel, patient: bad), attributes: attributes)
+        let bySite = MetricCheck.Gate(metric: .accuracy, threshold: 0.5, comparison: .atLeast, bound: .point, confidence: 0.95,
+                                      minSamples: 5, slices: .init(by: "site", minSize: 4, worst: 0.6, maxGap: nil))
+        let onGood = try MetricCheck(id: "s", gate: bySite).run(f.context(f.goodModel, attributes: attributes))
+        #expect(onGood.verdict == .pass && onGood.slices?.rows.count == 3, "\(onGood.message)")
+        let onPlanted = try MetricCheck(id: "s", gate: bySite).run(planted)
+        #expect(onPlanted.verdict == .fail, "\(onPlanted.message)")
+        let worst = try #require(onPlanted.slices?.worst)
+        #expect(worst.name == "clinic-c" && worst.value == 0 && onPlanted.slices?.by == "site", "\(worst)")
+        #expect(onPlanted.message.contains("worst site clinic-c: 0.0000"), "\(onPlanted.message)")
+        // Without the metadata the check cannot say what it was asked: INCONCLUSIVE, never a pass.
+        let blind = try MetricCheck(id: "s", gate: bySite).run(f.context(f.goodModel))
+        #expect(blind.verdict == .inconclusive && blind.message.contains("no metadata file with a 'site' column"), "\(blind.message)")
     }
 }

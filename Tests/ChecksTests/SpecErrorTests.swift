@@ -308,7 +308,7 @@ import Testing
             "t.spec:17:21: min_slice_size: needs slice_by (what the slices are)",
         ])
         #expect(checkMessages("  - check: metric\n    metric: accuracy\n    min: 0.9\n    slice_by: patient\n") == [
-            "t.spec:16:15: slice_by: needs data.split.group_pattern, which names each image's patient",
+            "t.spec:16:15: slice_by: patient needs data.split.group_pattern, which names each image's patient",
         ])
         let grouped = SpecTesting.header.replacingOccurrences(of: "    by: image\n", with: "    by: group\n    group_pattern: '^(C[0-9]+)'\n")
         #expect(messages(grouped + "  - check: metric\n    metric: expected_calibration_error\n    max: 0.1\n    slice_by: patient\n    worst_slice: {min: 0.5}\n    max_gap: 2\n") == [
@@ -316,7 +316,8 @@ import Testing
             "t.spec:19:14: max_gap: must be in (0, 1], got 2",
         ])
         #expect(messages(grouped + "  - check: metric\n    metric: accuracy\n    min: 0.9\n    slice_by: site\n    worst_slice: 0.8\n") == [
-            "t.spec:17:15: slice_by: expected one of patient, group, got 'site'",
+            "t.spec:17:15: slice_by: 'site' is neither patient nor a metadata column, and data has no metadata file "
+                + "(or name the sets this check runs on with `sets:`)",
             "t.spec:18:18: worst_slice: expected {min: VALUE} or {max: VALUE}, got '0.8'",
         ])
         #expect(messages(grouped + "  - check: metric\n    metric: accuracy\n    min: 0.9\n    slice_by: patient\n    worst_slice: {min: 0.8}\n").isEmpty)
@@ -350,6 +351,51 @@ import Testing
         ], "\(found)")
         #expect(SpecTesting.messages(header + "  - check: no_leakage\nevaluation: clinic\n", checkFiles: true)
                 == ["t.spec:14:13: evaluation: expected a list of evaluation sets, got 'clinic'"])
+    }
+
+    /// Slices by metadata columns: the file must have a path column, each column sliced by must be
+    /// in the metadata of every set the check runs on, and `sets` names sets the spec has.
+    @Test func metadataSlicesAndSetsAreValidatedWithTheirPositions() throws {
+        let folder = try SpecTesting.temporaryFolder()
+        for name in ["Parasitized", "Uninfected", "clinic/Parasitized", "clinic/Uninfected"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        let good = folder.appendingPathComponent("sites.csv"), pathless = folder.appendingPathComponent("bad.csv")
+        try Data("path,site,stain\n".utf8).write(to: good)
+        try Data("image,site,site\n".utf8).write(to: pathless)
+        let header = SpecTesting.header.replacingOccurrences(of: "  folder: data\n", with: "  folder: \(folder.path)\n  metadata: \(good.path)\n")
+        func found(_ text: String) -> [String] { SpecTesting.messages(text, checkFiles: true) }
+        let metric = "  - check: metric\n    metric: accuracy\n    min: 0.9\n"
+        #expect(found(header + metric + "    slice_by: [site, stain]\n").isEmpty)
+        #expect(found(header + metric + "    slice_by: sitte\n") == [
+            "t.spec:17:15: slice_by: 'sitte' is not a column of data.metadata (its columns: site, stain) (did you mean 'site'?)",
+        ])
+        #expect(found(header + metric + "    slice_by: [site, site]\n") == ["t.spec:17:22: slice_by: 'site' is listed twice"])
+        let clinic = "evaluation:\n  - name: clinic\n    folder: \(folder.path)/clinic\n"
+        #expect(found(header + metric + "    slice_by: site\n" + clinic) == [
+            "t.spec:17:15: slice_by: 'site' is neither patient nor a metadata column, and evaluation set 'clinic' has no metadata file "
+                + "(or name the sets this check runs on with `sets:`)",
+        ])
+        #expect(found(header + metric + "    slice_by: site\n    sets: [test]\n" + clinic).isEmpty)
+        #expect(found(header + metric + "    sets: [tset, clinic]\n" + clinic) == [
+            "t.spec:17:11: sets: no set named 'tset' (the spec has test, clinic) (did you mean 'test'?)",
+        ])
+        #expect(found(header + "  - check: output_shape\n    sets: [test]\n") == [
+            "t.spec:15:11: sets: output_shape runs before training, on the training set-up; only post-train checks choose their data",
+        ])
+        #expect(found(header + "  - check: golden\n    sets: [test]\n") == [
+            "t.spec:15:11: sets: golden judges the spec's own data only (never an evaluation set)",
+        ])
+        #expect(found(header + "  - check: no_leakage\nevaluation:\n  - name: test\n    folder: \(folder.path)/clinic\n") == [
+            "t.spec:16:11: name: 'test' is the spec's own test split; give the evaluation set another name",
+        ])
+        let badMetadata = found(header.replacingOccurrences(of: good.path, with: pathless.path) + "  - check: no_leakage\n")
+        #expect(badMetadata == [
+            "t.spec:7:13: metadata: \(pathless.path): no 'path' column (the header has 'image', 'site', 'site'); column 'site' appears twice in the header",
+        ])
+        #expect(found(header.replacingOccurrences(of: good.path, with: folder.appendingPathComponent("none.csv").path) + "  - check: no_leakage\n") == [
+            "t.spec:7:13: metadata: no such file: \(folder.appendingPathComponent("none.csv").path)",
+        ])
     }
 
     // MARK: - Checks

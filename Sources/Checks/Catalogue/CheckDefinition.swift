@@ -14,6 +14,9 @@ public protocol CheckDefinition: SendableMetatype {
     /// Kinds that may not be listed before an entry of this one, since they read what it publishes
     /// (its own name: one such entry per spec).
     static var precedes: [String] { get }
+    /// Whether it judges only the spec's own data, never an evaluation set (a golden file of the
+    /// test split's outputs; a threshold chosen once, on the validation split).
+    static var ownDataOnly: Bool { get }
     /// The id of an entry that gives none; nil while it cannot be known (a misspelt metric).
     static func defaultID(_ entry: Spec.Check) -> String?
     /// Judges keys together once each was read alone (exactly one of `min` and `max`, say);
@@ -29,6 +32,9 @@ extension CheckDefinition {
 
     /// None by default.
     public static var precedes: [String] { [] }
+
+    /// Post-train checks judge evaluation sets too by default.
+    public static var ownDataOnly: Bool { false }
 
     /// The check's name by default.
     public static func defaultID(_ entry: Spec.Check) -> String? { name }

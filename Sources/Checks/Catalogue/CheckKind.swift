@@ -11,6 +11,8 @@ public struct CheckKind: Sendable, Equatable, CustomStringConvertible {
     public let distinctKeys: [String]
     /// Kinds that may not be listed before an entry of this one.
     public let precedes: [String]
+    /// Judges only the spec's own data, never an evaluation set.
+    public let ownDataOnly: Bool
     let defaultID: @Sendable (Spec.Check) -> String?
     let validate: @Sendable (Spec.Check, inout SpecReader) -> Bool
     let make: @Sendable (Spec.Check, CheckBuildInputs) -> [any Check]
@@ -18,7 +20,7 @@ public struct CheckKind: Sendable, Equatable, CustomStringConvertible {
     /// The kind `definition` describes.
     public init<Definition: CheckDefinition>(_ definition: Definition.Type) {
         (name, phase, doc, keys) = (Definition.name, Definition.phase, Definition.doc, Definition.keys)
-        (distinctKeys, precedes) = (Definition.distinctKeys, Definition.precedes)
+        (distinctKeys, precedes, ownDataOnly) = (Definition.distinctKeys, Definition.precedes, Definition.ownDataOnly)
         (defaultID, validate, make) = ({ Definition.defaultID($0) }, { Definition.validate($0, &$1) }, { Definition.make($0, $1) })
     }
 

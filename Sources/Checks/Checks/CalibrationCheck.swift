@@ -40,6 +40,9 @@ public struct CalibrationCheck: Check, Equatable {
         public let unscaled: Reliability
         /// The fit on the validation split; nil when none was asked for or the split is empty.
         public let scaling: TemperatureScaling?
+        /// A temperature fitted before (stored in the model, or fitted on the spec's validation split)
+        /// that the scaled numbers use where this data has no validation split; nil otherwise.
+        public let carried: CalibrationTemperature?
         /// At the fitted temperature; nil without a fit.
         public let scaled: Reliability?
         /// Images in the test split.
@@ -48,24 +51,30 @@ public struct CalibrationCheck: Check, Equatable {
         public let validationImages: Int
     }
 
-    /// Measures `context`'s test split in `bins` equal-mass bins, fitting T on its validation split when asked;
-    /// nil when the test split is empty.
+    /// Measures `context`'s test split in `bins` equal-mass bins, fitting T on its validation split when asked
+    /// (and publishing it to the context, for the sets judged after it); data without a validation split
+    /// (an evaluation set) is scaled by the context's temperature instead. Nil when the test split is empty.
     public static func measure(_ context: CheckContext, bins: Int, fitTemperature: Bool) throws -> Measurement? {
         // The batch loader takes no empty split, so an empty one is caught before any prediction.
         guard !context.split.indices(.test).isEmpty else { return nil }
         let test = try context.predictions(.test)
         let testLogits = rows(test)
         guard let unscaled = try reliability(testLogits, test.labels, temperature: 1, bins: bins) else { return nil }
-        guard fitTemperature, !context.split.indices(.validation).isEmpty else {
-            return Measurement(unscaled: unscaled, scaling: nil, scaled: nil, testImages: test.labels.count, validationImages: 0)
+        func measurement(_ scaling: TemperatureScaling? = nil, carried: CalibrationTemperature? = nil, scaled: Reliability? = nil,
+                         validationImages: Int = 0) -> Measurement {
+            Measurement(unscaled: unscaled, scaling: scaling, carried: carried, scaled: scaled, testImages: test.labels.count,
+                        validationImages: validationImages)
+        }
+        guard fitTemperature else { return measurement() }
+        guard !context.split.indices(.validation).isEmpty else {
+            guard let carried = context.temperature else { return measurement() }
+            return measurement(carried: carried, scaled: try reliability(testLogits, test.labels, temperature: carried.value, bins: bins))
         }
         let validation = try context.predictions(.validation)
-        guard let scaling = try TemperatureScaling(logits: rows(validation), labels: validation.labels) else {
-            return Measurement(unscaled: unscaled, scaling: nil, scaled: nil, testImages: test.labels.count, validationImages: 0)
-        }
+        guard let scaling = try TemperatureScaling(logits: rows(validation), labels: validation.labels) else { return measurement() }
+        context.temperature = CalibrationTemperature(scaling.temperature, setBy: "fitted on the validation split")
         let scaled = try reliability(testLogits, test.labels, temperature: scaling.temperature, bins: bins)
-        return Measurement(unscaled: unscaled, scaling: scaling, scaled: scaled, testImages: test.labels.count,
-                           validationImages: validation.labels.count)
+        return measurement(scaling, scaled: scaled, validationImages: validation.labels.count)
     }
 
     public func run(_ context: CheckContext) throws -> CheckResult {
@@ -84,20 +93,26 @@ public struct CalibrationCheck: Check, Equatable {
         var measured = String(format: "ECE %.4f, Brier %.4f on %d test images", m.unscaled.calibration.value, m.unscaled.brier.value, m.testImages)
         var judged = m.unscaled
         if fitTemperature {
-            guard let scaling = m.scaling, let scaled = m.scaled else {
-                return result(.inconclusive, "\(measured); no validation images to fit the temperature on", value: m.unscaled.calibration.value,
+            guard let scaled = m.scaled, let temperature = m.scaling?.temperature ?? m.carried?.value else {
+                return result(.inconclusive, "\(measured); no validation images to fit the temperature on, and no temperature "
+                              + "stored in the model or fitted before", value: m.unscaled.calibration.value,
                               samples: m.testImages, details: details, evidence: Self.evidence(m.unscaled.calibration))
             }
             judged = scaled
-            details["temperature"] = scaling.temperature
+            details["temperature"] = temperature
             details["eceScaled"] = scaled.calibration.value
             details["brierScaled"] = scaled.brier.value
-            details["validationImages"] = Double(m.validationImages)
-            details["validationLoss"] = scaling.lossBefore
-            details["validationLossScaled"] = scaling.lossAfter
-            measured += String(format: "; with T = %.4f fitted on %d validation images: ECE %.4f, Brier %.4f",
-                                scaling.temperature, m.validationImages, scaled.calibration.value, scaled.brier.value)
-            if scaling.atSearchBound {
+            let origin: String
+            if let scaling = m.scaling {
+                details["validationImages"] = Double(m.validationImages)
+                details["validationLoss"] = scaling.lossBefore
+                details["validationLossScaled"] = scaling.lossAfter
+                origin = "fitted on \(m.validationImages) validation images"
+            } else {
+                origin = m.carried?.setBy ?? ""
+            }
+            measured += String(format: "; with T = %.4f %@: ECE %.4f, Brier %.4f", temperature, origin, scaled.calibration.value, scaled.brier.value)
+            if m.scaling?.atSearchBound == true {
                 measured += " (T at the end of its search range \(TemperatureScaling.searchRange): the validation split would push it further)"
             }
         }
@@ -137,7 +152,8 @@ extension CalibrationCheck: CheckDefinition {
     public static let name = "calibration"
     public static let phase = CheckPhase.postTrain
     public static let doc = "on the test split, ECE over equal-mass bins (the reliability diagram, with each bin's count) and the Brier score, "
-        + "gated on `max_ece` when given; `temperature: fit` fits T on the validation split (never the test split) and reports both before and after"
+        + "gated on `max_ece` when given; `temperature: fit` fits T on the validation split (never the test split), reports both before and after, "
+        + "and `certify` stores T in the model for `predict`; an evaluation set (no validation split) is scaled by that T"
     static let bins = CheckKey.integer("bins", .defaultValue(.integer(10)), atLeast: 2, atMost: 1000,
                                        doc: "equal-mass bins of the reliability diagram")
     static let maxECE = CheckKey.number("max_ece", .optional, "in (0, 1)",

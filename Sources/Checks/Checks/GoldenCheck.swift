@@ -73,6 +73,8 @@ public struct GoldenCheck: Check, Equatable {
 extension GoldenCheck: CheckDefinition {
     public static let name = "golden"
     public static let phase = CheckPhase.postTrain
+    /// A golden file holds outputs for the spec's own test images.
+    public static let ownDataOnly = true
     public static let doc = "probabilities for fixed test images equal stored ones within `tolerance`; the file records the model hash "
         + "and environment (version, BLAS core, threads); `modelcheck golden record` writes it, CI never does "
         + "(missing = failure under `CI=true`)"

@@ -62,14 +62,19 @@ public struct MetricCheck: Check, Equatable {
     public func run(_ context: CheckContext) throws -> CheckResult {
         var overall = try runOverall(context)
         guard let slicing = gate.slices, overall.verdict != .skipped else { return overall }
-        guard let groups = context.groups(.test) else {
+        let byGroup = SliceTable.byGroup.contains(slicing.by)
+        guard let groups = context.sliceLabels(by: slicing.by, .test) else {
             overall.verdict = .inconclusive
-            overall.message += "; no slices: the data has no group pattern"
+            overall.message += byGroup ? "; no slices: the data has no group pattern"
+                : "; no slices: the data has no metadata file with a '\(slicing.by)' column"
             return overall
         }
         let decision: Double? = if gate.metric.dependsOnThreshold, case .threshold(let t, _)? = context.operatingPoint { t } else { nil }
+        // A site holds several patients: its interval resamples them, as the overall one does.
+        let clusters = byGroup || !gate.byGroup ? nil : context.groups(.test)
         let table = try SliceTable(gate.metric, on: try context.predictions(.test), positive: context.positiveClass, groups: groups,
-                                   by: slicing.by, minSize: slicing.minSize, confidence: gate.confidence, threshold: decision)
+                                   by: slicing.by, minSize: slicing.minSize, confidence: gate.confidence, threshold: decision,
+                                   clusters: clusters)
         overall.slices = table
         let judged = table.rows.filter(\.judged).count
         var verdicts = [overall.verdict], notes: [String] = []
@@ -184,8 +189,25 @@ extension MetricCheck: CheckDefinition {
     static let interval = CheckKey.choice("interval", .defaultValue(.text(Spec.IntervalUnit.group.rawValue)),
                                           among: Spec.IntervalUnit.allCases.map(\.rawValue),
                                           doc: "with a group pattern, resample whole groups (patients) for the interval, or treat images as independent")
-    static let sliceBy = CheckKey.choice("slice_by", .optional, among: ["patient", "group"],
-                                         doc: "also measure on each group of the data's group pattern (patient), worst first")
+    static let sliceBy = CheckKey("slice_by", type: "a name or a list of names", .optional,
+                                  doc: "also measure on each slice, worst first: `patient` (the group pattern's groups) or a column "
+                                      + "of the data's metadata file (`site`); several names make one check each (id.name)") { node, reader in
+        let items = node.sequence.map(Array.init) ?? [node]
+        guard !items.isEmpty else {
+            reader.report(node, "slice_by: name at least one slicing (`patient`, or a metadata column)")
+            return nil
+        }
+        var names: [CheckValue] = [], ok = true
+        for item in items {
+            guard let name = reader.string(item, "slice_by") else { ok = false; continue }
+            if name.isEmpty || names.contains(.text(name)) {
+                reader.report(item, name.isEmpty ? "slice_by: expected a name, got ''" : "slice_by: '\(name)' is listed twice")
+                ok = false
+            }
+            names.append(.text(name))
+        }
+        return ok ? .list(names) : nil
+    }
     static let minSliceSize = CheckKey.integer("min_slice_size", .defaultValue(.integer(20)), atLeast: 1, atMost: SpecLimits.checkImages,
                                                doc: "smaller slices are listed, not judged")
     static let worstSlice = CheckKey("worst_slice", type: "{min: number} or {max: number}", .optional,
@@ -247,9 +269,32 @@ extension MetricCheck: CheckDefinition {
                 reader.report(at: entry.position(of: key), "\(key.name): needs slice_by (what the slices are)")
                 ok = false
             }
-        } else if !entry.context.groupsGiven {
-            reader.report(at: entry.position(of: sliceBy), "slice_by: needs data.split.group_pattern, which names each image's patient")
-            ok = false
+        }
+        for name in sliceNames(entry) {
+            if SliceTable.byGroup.contains(name) {
+                if !entry.context.groupsGiven {
+                    reader.report(at: entry.position(of: sliceBy), "slice_by: \(name) needs data.split.group_pattern, which names each image's patient")
+                    ok = false
+                }
+                continue
+            }
+            guard entry.context.dataSectionsValid else { continue }
+            // Every set the check runs on must say which slice each image is in.
+            for set in entry.context.dataSets where entry.runs(on: set.name) {
+                let whose = set.name == Spec.EvaluationSet.testSplit ? "data.metadata" : "the metadata of evaluation set '\(set.name)'"
+                guard set.hasMetadata else {
+                    reader.report(at: entry.position(of: sliceBy), "slice_by: '\(name)' is neither patient nor a metadata column, "
+                        + "and \(set.name == Spec.EvaluationSet.testSplit ? "data has no metadata file" : "evaluation set '\(set.name)' has no metadata file")"
+                        + " (or name the sets this check runs on with `sets:`)")
+                    ok = false
+                    continue
+                }
+                if let columns = set.columns, !columns.contains(name) {
+                    reader.report(at: entry.position(of: sliceBy), "slice_by: '\(name)' is not a column of \(whose) (its columns: "
+                        + columns.joined(separator: ", ") + ")" + Suggestion.hint(for: name, among: columns + SliceTable.byGroup))
+                    ok = false
+                }
+            }
         }
         if case .list(let parts)? = entry.value(worstSlice), case .text(let side)? = parts.first,
            case .text(let text)? = entry.value(metric), let measured = Spec.Metric(rawValue: text) {
@@ -263,7 +308,25 @@ extension MetricCheck: CheckDefinition {
         return ok
     }
 
+    /// The metadata columns an entry slices by (not its patient slicing); none without `slice_by`.
+    public static func sliceColumns(_ entry: Spec.Check) -> [String] {
+        entry.kind.name == name ? sliceNames(entry).filter { !SliceTable.byGroup.contains($0) } : []
+    }
+
+    /// The slicings `slice_by` names, in order; none without it.
+    private static func sliceNames(_ entry: Spec.Check) -> [String] {
+        guard case .list(let names)? = entry.value(sliceBy) else { return [] }
+        return names.map(\.spelling)
+    }
+
+    /// One check per slicing (ids `id.name` when there are several), or one without slices.
     public static func make(_ entry: Spec.Check, _ inputs: CheckBuildInputs) -> [any Check] {
+        let slicings = sliceNames(entry)
+        guard slicings.count > 1 else { return [check(entry, id: entry.id, slicedBy: slicings.first)] }
+        return slicings.map { check(entry, id: "\(entry.id).\($0)", slicedBy: $0) }
+    }
+
+    private static func check(_ entry: Spec.Check, id: String, slicedBy: String?) -> MetricCheck {
         let atLeast = entry.value(min) != nil
         guard case .number(let threshold)? = entry.value(atLeast ? min : max),
               let measured = Spec.Metric(rawValue: entry.text(metric)), let bound = Spec.Bound(rawValue: entry.text(bound))
@@ -271,13 +334,13 @@ extension MetricCheck: CheckDefinition {
         let gate = Gate(metric: measured, threshold: threshold, comparison: atLeast ? .atLeast : .atMost, bound: bound,
                         confidence: entry.number(confidence), minSamples: entry.integer(minSamples),
                         byGroup: entry.text(interval) == Spec.IntervalUnit.group.rawValue,
-                        slices: entry.value(sliceBy).map { by in
+                        slices: slicedBy.map { by in
                             var worst: Double?
                             if case .list(let parts)? = entry.value(worstSlice), case .number(let x)? = parts.last { worst = x }
                             let gap: Double? = if case .number(let g)? = entry.value(maxGap) { g } else { nil }
-                            return Gate.Slices(by: by.spelling, minSize: entry.integer(minSliceSize), worst: worst, maxGap: gap)
+                            return Gate.Slices(by: by, minSize: entry.integer(minSliceSize), worst: worst, maxGap: gap)
                         })
-        return [MetricCheck(id: entry.id, severity: entry.severity, gate: gate, onEmpty: entry.onEmpty.verdict)]
+        return MetricCheck(id: id, severity: entry.severity, gate: gate, onEmpty: entry.onEmpty.verdict)
     }
 
     private static func number(_ value: CheckValue) -> Double? { if case .number(let x) = value { x } else { nil } }

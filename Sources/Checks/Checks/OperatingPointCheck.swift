@@ -84,6 +84,8 @@ public struct OperatingPointCheck: Check, Equatable {
 extension OperatingPointCheck: CheckDefinition {
     public static let name = "operating_point"
     public static let phase = CheckPhase.postTrain
+    /// The threshold is chosen once, on the validation split, and kept for every set.
+    public static let ownDataOnly = true
     public static let doc = "chooses the decision threshold on the positive class's probability from the validation split "
         + "(the largest meeting a `sensitivity`, the smallest meeting a `specificity`, or the best `youden`); "
         + "the `metric` checks after it are measured at it, and `certify` stores it in the model for `predict`; "

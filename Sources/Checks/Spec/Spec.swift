@@ -28,6 +28,9 @@ public struct Spec: Sendable, Equatable {
     /// Lowercase hex SHA-256 of the file's bytes, to bind results to the exact spec.
     public var sha256: String
 
+    /// The metadata files of the data and of every evaluation set, which the slices were drawn by.
+    public var metadataFiles: [URL] { ([data.metadata] + evaluation.map(\.metadata)).compactMap { $0 } }
+
     /// Where the model comes from.
     public enum Model: Sendable, Equatable {
         /// Train this architecture from scratch.
@@ -44,8 +47,15 @@ public struct Spec: Sendable, Equatable {
         public var folder: URL
         /// Names each image's group (patient); defaults to the split's.
         public var groupPattern: String?
+        /// A CSV file of per-image attributes (site, microscope, ...) that slices can be drawn by.
+        public var metadata: URL?
 
-        public init(name: String, folder: URL, groupPattern: String?) { (self.name, self.folder, self.groupPattern) = (name, folder, groupPattern) }
+        /// The name that stands for the spec's own test split wherever checks name the data they run on.
+        public static let testSplit = "test"
+
+        public init(name: String, folder: URL, groupPattern: String?, metadata: URL? = nil) {
+            (self.name, self.folder, self.groupPattern, self.metadata) = (name, folder, groupPattern, metadata)
+        }
     }
 
     /// The image folder and how it is divided and preprocessed.
@@ -59,12 +69,14 @@ public struct Spec: Sendable, Equatable {
         public var unreadable: UnreadableImagePolicy
         public var split: Split
         public var preprocessing: Preprocessing
+        /// A CSV file of per-image attributes (site, microscope, ...) that slices can be drawn by.
+        public var metadata: URL?
 
         /// Data settings as parsed.
         public init(folder: URL, classes: [String]? = nil, positiveClass: String? = nil,
-                    unreadable: UnreadableImagePolicy = .fail, split: Split, preprocessing: Preprocessing = .init()) {
+                    unreadable: UnreadableImagePolicy = .fail, split: Split, preprocessing: Preprocessing = .init(), metadata: URL? = nil) {
             (self.folder, self.classes, self.positiveClass, self.unreadable) = (folder, classes, positiveClass, unreadable)
-            (self.split, self.preprocessing) = (split, preprocessing)
+            (self.split, self.preprocessing, self.metadata) = (split, preprocessing, metadata)
         }
     }
 

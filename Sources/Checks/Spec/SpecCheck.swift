@@ -8,6 +8,8 @@ extension Spec {
         public var id: String
         public var severity: CheckResult.Severity
         public var onEmpty: OnEmpty
+        /// The data a post-train check runs on, by name (`test`, evaluation sets); nil for all of it.
+        public var sets: [String]? = nil
         /// Which check, as the catalogue defines it.
         public var kind: CheckKind
         /// The entry's own keys by name: as given, or their defaults.
@@ -41,7 +43,26 @@ extension Spec {
                     doc: "whether a failure gates the run or is only reported"),
             .choice("on_empty", .defaultValue(.text(OnEmpty.inconclusive.rawValue)), among: OnEmpty.allCases.map(\.rawValue),
                     doc: "the verdict when the data the check needs is empty"),
+            CheckKey("sets", type: "list of set names", .optional,
+                     doc: "post-train checks: the data it runs on, `test` (the spec's test split) and evaluation set names; "
+                         + "absent: all of it") { node, reader in
+                guard let items = reader.list(node, "sets", of: "set names") else { return nil }
+                var names: [CheckValue] = [], ok = !items.isEmpty
+                if items.isEmpty { reader.report(node, "sets: name at least one set (`test`, or an evaluation set)") }
+                for item in items {
+                    guard let name = reader.identifier(item, "sets") else { ok = false; continue }
+                    if names.contains(.text(name)) {
+                        reader.report(item, "sets: '\(name)' is listed twice")
+                        ok = false
+                    }
+                    names.append(.text(name))
+                }
+                return ok ? .list(names) : nil
+            },
         ]
+
+        /// Whether the check runs on the set named `name` (`test` for the spec's own test split).
+        public func runs(on name: String) -> Bool { sets?.contains(name) ?? true }
 
         /// The value of `key`, given or defaulted; nil for an optional key left out.
         public func value(_ key: CheckKey) -> CheckValue? { values[key.name] }

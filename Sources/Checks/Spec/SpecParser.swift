@@ -11,6 +11,8 @@ struct SpecParser {
     /// The checks a spec may name.
     let catalogue: CheckCatalogue
     private var reader: SpecReader
+    /// The columns of each metadata file the spec names, read as it is parsed.
+    private var metadataColumnsRead: [URL: [String]] = [:]
 
     /// A parser reporting problems under the name `file`, resolving paths against `baseDirectory`.
     init(file: String, baseDirectory: URL, checkFiles: Bool, catalogue: CheckCatalogue) {
@@ -54,11 +56,15 @@ struct SpecParser {
         // Metrics that need a positive class should not add an error when one is named but invalid.
         let positiveClassGiven = fields["data"]?.mapping?["positive_class"] != nil
         let training = fields["training"].flatMap { self.training($0, name: name) }
-        // An invalid data section is reported on its own; its checks are not blamed for it.
-        let context = CheckEntryContext(specName: name, specFolder: reader.baseDirectory, positiveClassGiven: positiveClassGiven,
-                                        learningRate: training?.learningRate, groupsGiven: data.map { $0.split.groupPattern != nil } ?? true)
-        let checks = require("checks", in: fields).flatMap { self.checks($0, context: context) }
         let evaluation = fields["evaluation"].map { self.evaluation($0, defaultPattern: data?.split.groupPattern) } ?? []
+        // An invalid data section is reported on its own; its checks are not blamed for it.
+        let sets = [CheckEntryContext.DataSet(name: Spec.EvaluationSet.testSplit, hasMetadata: data?.metadata != nil,
+                                              columns: data?.metadata.flatMap(metadataColumns))]
+            + (evaluation ?? []).map { .init(name: $0.name, hasMetadata: $0.metadata != nil, columns: $0.metadata.flatMap(metadataColumns)) }
+        let context = CheckEntryContext(specName: name, specFolder: reader.baseDirectory, positiveClassGiven: positiveClassGiven,
+                                        learningRate: training?.learningRate, groupsGiven: data.map { $0.split.groupPattern != nil } ?? true,
+                                        dataSets: sets, dataSectionsValid: data != nil && evaluation != nil)
+        let checks = require("checks", in: fields).flatMap { self.checks($0, context: context) }
         guard let version, let name, let model, let data, let checks, let evaluation else { return nil }
         if fields["training"] != nil, training == nil { return nil }
         var spec = Spec(version: version, name: name, description: description, model: model, data: data,
@@ -93,7 +99,7 @@ struct SpecParser {
 
     private mutating func data(_ node: Node) -> Spec.Data? {
         guard let fields = fields(of: node, context: "data", key: "data",
-                                  allowed: ["folder", "classes", "positive_class", "unreadable", "split", "preprocessing"])
+                                  allowed: ["folder", "classes", "positive_class", "unreadable", "split", "preprocessing", "metadata"])
         else { return nil }
         var ok = true
         let folderNode = require("folder", in: fields)
@@ -143,9 +149,14 @@ struct SpecParser {
         if let node = fields["preprocessing"] {
             if let parsed = self.preprocessing(node) { preprocessing = parsed } else { ok = false }
         }
+        var metadata: URL?
+        if let node = fields["metadata"] {
+            metadata = self.metadata(node, key: "metadata")
+            ok = ok && metadata != nil
+        }
         guard ok, let folder, let split else { return nil }
         return Spec.Data(folder: folder, classes: classes, positiveClass: positiveClass, unreadable: unreadable,
-                         split: split, preprocessing: preprocessing)
+                         split: split, preprocessing: preprocessing, metadata: metadata)
     }
 
     private mutating func classes(_ node: Node) -> [String]? {
@@ -192,13 +203,30 @@ struct SpecParser {
         return ok
     }
 
-    /// `evaluation:`, a list of {name, folder, group_pattern}: names unique and usable as a
-    /// folder name, folders that exist, patterns that compile.
+    /// A metadata file (`key` names it in messages): an existing CSV file whose header has a
+    /// `path` column; its columns are remembered for the checks that slice by them.
+    private mutating func metadata(_ node: Node, key: String) -> URL? {
+        guard let url = reader.path(node, key), reader.existingFile(url, at: reader.position(node), key: key, suffix: "") else { return nil }
+        guard reader.checkFiles else { return url }
+        do {
+            metadataColumnsRead[url] = try ImageAttributes.columns(of: url)
+            return url
+        } catch {
+            reader.report(node, "\(key): \(error)")
+            return nil
+        }
+    }
+
+    /// The columns of a metadata file read while parsing; nil when files are not read.
+    private func metadataColumns(_ url: URL) -> [String]? { metadataColumnsRead[url] }
+
+    /// `evaluation:`, a list of {name, folder, group_pattern, metadata}: names unique, usable as a
+    /// folder name and not `test` (the spec's own split), folders that exist, patterns that compile.
     private mutating func evaluation(_ node: Node, defaultPattern: String?) -> [Spec.EvaluationSet]? {
         guard let items = reader.list(node, "evaluation", of: "evaluation sets") else { return nil }
         var sets: [Spec.EvaluationSet] = [], ok = true, seen: Set<String> = []
         for item in items {
-            guard let fields = fields(of: item, context: "an evaluation set", key: "evaluation", allowed: ["name", "folder", "group_pattern"]) else {
+            guard let fields = fields(of: item, context: "an evaluation set", key: "evaluation", allowed: ["name", "folder", "group_pattern", "metadata"]) else {
                 ok = false
                 continue
             }
@@ -206,6 +234,9 @@ struct SpecParser {
             var name = nameNode.flatMap { reader.identifier($0, "name") }
             if let given = name, let nameNode, !seen.insert(given).inserted {
                 reader.report(nameNode, "name: evaluation set '\(given)' is named twice")
+                name = nil
+            } else if name == Spec.EvaluationSet.testSplit, let nameNode {
+                reader.report(nameNode, "name: '\(Spec.EvaluationSet.testSplit)' is the spec's own test split; give the evaluation set another name")
                 name = nil
             }
             let folderNode = require("folder", in: fields)
@@ -227,8 +258,13 @@ struct SpecParser {
                 }
                 if pattern == nil { ok = false }
             }
+            var metadata: URL?
+            if let node = fields["metadata"] {
+                metadata = self.metadata(node, key: "metadata")
+                if metadata == nil { ok = false }
+            }
             guard let name, let folder else { ok = false; continue }
-            sets.append(Spec.EvaluationSet(name: name, folder: folder, groupPattern: pattern))
+            sets.append(Spec.EvaluationSet(name: name, folder: folder, groupPattern: pattern, metadata: metadata))
         }
         return ok ? sets : nil
     }
@@ -501,11 +537,36 @@ struct SpecParser {
         var entry = Spec.Check(id: givenID ?? kind.name, severity: severity ?? .required, onEmpty: onEmpty ?? .inconclusive,
                                kind: kind, values: own.values, valuePositions: own.positions, position: reader.position(node),
                                context: context)
+        var setsOK = true
+        if case .list(let names)? = common.values["sets"] {
+            entry.sets = names.map(\.spelling)
+            setsOK = validateSets(entry, at: common.positions["sets"] ?? entry.position)
+        }
         let id = fields["id"] == nil ? kind.defaultID(entry) : givenID
-        let valid = kind.validate(entry, &reader)
+        let valid = kind.validate(entry, &reader) && setsOK
         guard valid, common.ok, own.ok, let id else { return (id, nil) }
         entry.id = id
         return (id, entry)
+    }
+
+    /// `sets` names data the spec has, on a check that runs after training.
+    private mutating func validateSets(_ entry: Spec.Check, at position: SpecPosition) -> Bool {
+        guard entry.kind.phase == .postTrain else {
+            reader.report(at: position, "sets: \(entry.kind.name) runs before training, on the training set-up; only post-train checks choose their data")
+            return false
+        }
+        guard !entry.kind.ownDataOnly else {
+            reader.report(at: position, "sets: \(entry.kind.name) judges the spec's own data only (never an evaluation set)")
+            return false
+        }
+        let known = entry.context.dataSets.map(\.name)
+        var ok = true
+        for name in entry.sets ?? [] where !known.contains(name) {
+            reader.report(at: position, "sets: no set named '\(name)' (the spec has \(known.joined(separator: ", ")))"
+                + Suggestion.hint(for: name, among: known))
+            ok = false
+        }
+        return ok
     }
 
     /// The values of `keys` in `fields`: each given one read by its key, the others' defaults.
