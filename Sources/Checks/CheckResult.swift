@@ -50,6 +50,9 @@ public struct CheckResult: Codable, Sendable, Equatable {
     public var evidence: [String]
     /// The value on each slice (patient), worst first, when the check was asked for slices.
     public var slices: SliceTable?
+    /// Wall-clock seconds the check took (predictions an earlier check made and shared count for
+    /// that one); reports show it, certificates leave it out, as it says nothing of the model.
+    public var seconds: Double?
 
     /// A result; optional fields default to absent.
     public init(id: String, kind: String, title: String, severity: Severity, verdict: Verdict, value: Double? = nil,

@@ -36,14 +36,22 @@ public struct SpecChecks {
                 CheckResult(id: check.id, kind: (type(of: check) as? any CheckDefinition.Type)?.name ?? check.id, title: title,
                             severity: check.severity, verdict: verdict, samples: samples, message: message, evidence: evidence)
             }
+            let clock = ContinuousClock(), started = clock.now
+            func timed(_ result: CheckResult) -> CheckResult {
+                var timed = result
+                let elapsed = (clock.now - started).components
+                timed.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+                return timed
+            }
             do {
-                return try check.run(context)
+                return timed(try check.run(context))
             } catch let outputs as NonFiniteOutputs {
-                return instead("needs finite model outputs", .fail, samples: outputs.total, outputs.description, evidence: [outputs.firstImage])
+                return timed(instead("needs finite model outputs", .fail, samples: outputs.total, outputs.description,
+                                     evidence: [outputs.firstImage]))
             } catch let empty as EmptySplit {
-                return instead("needs images", .inconclusive, samples: 0, empty.description)
+                return timed(instead("needs images", .inconclusive, samples: 0, empty.description))
             } catch let statistics as StatisticsError {
-                return instead("needs computable statistics", .fail, "cannot be measured: \(statistics)")
+                return timed(instead("needs computable statistics", .fail, "cannot be measured: \(statistics)"))
             }
         }
     }

@@ -76,7 +76,11 @@ public enum CertificateSigner {
             modelcheckVersion: result.modelcheckVersion, issued: timestamp.string(from: issued), subject: specName,
             files: [model, spec] + goldens + card + metadata, datasetFingerprint: result.datasetFingerprint,
             datasetFolder: relativePath(of: datasetFolder, from: folder), environment: result.environment,
-            outcome: .passed, checks: result.checks,
+            outcome: .passed, checks: result.checks.map { check in
+                var timeless = check
+                timeless.seconds = nil
+                return timeless
+            },
             publicKey: privateKey.publicKey.rawRepresentation.base64EncodedString())
         certificate.evaluationSets = result.evaluationSets
         certificate.signature = try privateKey.signature(for: certificate.canonicalSignedBytes()).base64EncodedString()
