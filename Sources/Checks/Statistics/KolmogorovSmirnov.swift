@@ -10,7 +10,8 @@ public struct KolmogorovSmirnov: Sendable, Equatable {
         /// in the form of Viehmann, arXiv:2102.08037, which computes the small tail directly rather than as 1 − p).
         case exact
         /// Kolmogorov's limiting distribution at √(mn/(m+n))·D. SciPy's 'asymp' method instead uses the exact
-        /// one-sample distribution at n = round(mn/(m+n)); the two differ by O(1/√n), a few per cent of p here.
+        /// one-sample distribution at n = round(mn/(m+n)); the two differ by O(1/√n) (p = 0.632 here against SciPy's
+        /// 0.628 for samples of 12,000 and 9,000).
         case asymptotic
     }
 

@@ -15,7 +15,10 @@ import Foundation
 /// Unless given, σ is the median heuristic: the median Euclidean distance over all pairs of distinct vectors in the
 /// pooled sample (NumPy's median: the mean of the two middle values for an even count). The kernel matrix of the
 /// pooled sample is computed once (one BLAS product for the distances); each permutation then only re-sums it, in
-/// batches that are themselves BLAS products. Memory is about 8·N² bytes for N pooled vectors (128 MB at N = 4,000).
+/// batches that are themselves BLAS products. Memory peaks near 12·N² bytes for N pooled vectors (the kernel matrix
+/// and, while the median is found, the pairs' distances: 190 MB at N = 4,000). With 1,000 permutations, release
+/// build, one OpenBLAS thread (2026-12-06): 0.09 s for 500 + 500 vectors of dimension 256, 1.25 s for 2,000 + 2,000,
+/// 2.3 s for 2,000 + 2,000 of dimension 2,048.
 public struct MaximumMeanDiscrepancy: Sendable, Equatable {
     /// The unbiased MMD²; near 0 (either sign) when both samples come from one distribution.
     public let squared: Double
