@@ -21,6 +21,13 @@ public struct StatisticsError: Error, CustomStringConvertible, Sendable, Equatab
         try require(a == b, "\(what): \(a) against \(b)")
     }
 
+    /// Throws unless `values` is non-empty and every value is finite; `what` names the sample, e.g. "reference".
+    static func requireFiniteSample(_ values: [Double], _ what: String) throws {
+        try require(!values.isEmpty, "the \(what) sample is empty")
+        let bad = values.count { !$0.isFinite }
+        try require(bad == 0, "the \(what) sample must be finite (\(bad) of \(values.count) values are NaN or infinite)")
+    }
+
     /// Throws if any score is NaN.
     static func requireNoNaN(_ scores: [Double]) throws {
         let nan = scores.count { $0.isNaN }
