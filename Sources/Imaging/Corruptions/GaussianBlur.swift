@@ -15,17 +15,22 @@ extension RGBImage {
 
         let rowLength = width * 3
         var horizontal = [Double](repeating: 0, count: pixels.count)
+        // Each row is copied once, mirrored at both ends, so every tap reads a contiguous run.
         let columns = (-radius..<(width + radius)).map { reflectedIndex($0, count: width) * 3 }
+        var paddedRow = [Double](repeating: 0, count: columns.count * 3)
         pixels.withUnsafeBufferPointer { source in
             horizontal.withUnsafeMutableBufferPointer { target in
-                for y in 0..<height {
-                    let row = y * rowLength
-                    for (tap, weight) in weights.enumerated() {
-                        for x in 0..<width {
-                            let from = row + columns[x + tap], to = row + x * 3
-                            target[to] += weight * Double(source[from])
-                            target[to + 1] += weight * Double(source[from + 1])
-                            target[to + 2] += weight * Double(source[from + 2])
+                paddedRow.withUnsafeMutableBufferPointer { padded in
+                    for y in 0..<height {
+                        let row = y * rowLength
+                        for (i, column) in columns.enumerated() {
+                            padded[i * 3] = Double(source[row + column])
+                            padded[i * 3 + 1] = Double(source[row + column + 1])
+                            padded[i * 3 + 2] = Double(source[row + column + 2])
+                        }
+                        for (tap, weight) in weights.enumerated() {
+                            let shift = tap * 3
+                            for i in 0..<rowLength { target[row + i] += weight * padded[shift + i] }
                         }
                     }
                 }
