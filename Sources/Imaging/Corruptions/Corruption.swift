@@ -15,7 +15,8 @@ public enum Corruption: String, CaseIterable, Sendable, Codable {
     case contrast
     case saturation
 
-    /// `image` corrupted at `severity`; only the JPEG round trip can fail (libjpeg out of memory).
+    /// `image` corrupted at `severity`; only the JPEG round trip can fail (libjpeg refuses sides over
+    /// 65,500 pixels, or runs out of memory).
     /// An image without pixels comes back unchanged.
     public func apply(to image: RGBImage, severity: CorruptionSeverity, seed: UInt64) throws -> RGBImage {
         guard !image.pixels.isEmpty else { return image }
