@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Testing
 @testable import Imaging
@@ -39,6 +40,20 @@ import Testing
             #expect(first == second, "\(corruption) at \(severity)")
             #expect(first.width == Self.cell.width && first.height == Self.cell.height)
         }
+    }
+
+    @Test func parallelCorruptionGivesTheSerialBytes() throws {
+        let image = Self.cell.resized(width: 48, height: 40)
+        let jobs = Corruption.allCases.flatMap { corruption in CorruptionSeverity.all.map { (corruption, $0) } }
+        let serial = try jobs.map { try $0.0.apply(to: image, severity: $0.1, seed: 99) }
+        let outcomes = Outcomes()
+        DispatchQueue.concurrentPerform(iterations: 4 * jobs.count) { index in
+            let (corruption, severity) = jobs[index % jobs.count]
+            let same = (try? corruption.apply(to: image, severity: severity, seed: 99)) == serial[index % jobs.count]
+            outcomes.record(same ? nil : "\(corruption) at \(severity) differs on another thread")
+        }
+        let (checked, problems) = outcomes.snapshot()
+        #expect(checked == 4 * jobs.count && problems.isEmpty, "\(problems.prefix(5))")
     }
 
     @Test(arguments: [Corruption.gaussianNoise, .shotNoise])

@@ -8,10 +8,19 @@ extension RGBImage {
     /// (beyond which the mass is below 10⁻¹⁵; a u past the table takes its last k).
     func withShotNoise(photons: Double, generator: inout SplitMix64) -> RGBImage {
         guard photons > 0 else { return self }
-        let tables = (0...255).map { PoissonTable(mean: Double($0) / 255 * photons) }
+        // Built on first use: an image holds far fewer than 256 values per channel.
+        var tables = [PoissonTable?](repeating: nil, count: 256)
         var out = pixels
         for i in out.indices {
-            let k = tables[Int(pixels[i])].draw(generator.nextUnitInterval())
+            let value = Int(pixels[i])
+            let table: PoissonTable
+            if let built = tables[value] {
+                table = built
+            } else {
+                table = PoissonTable(mean: Double(value) / 255 * photons)
+                tables[value] = table
+            }
+            let k = table.draw(generator.nextUnitInterval())
             out[i] = quantisedSample(Double(k) / photons * 255)
         }
         return RGBImage(width: width, height: height, pixels: out)

@@ -139,14 +139,14 @@ def gaussian_blur(image, sigma):
     total = 0.0
     for w in weights:
         total += w
-    weights = [w / total for w in weights]
+    weights = [w / total for w in weights[radius:]]
     padded = reflect_pad(image.astype(np.float64), radius)
-    horizontal = np.zeros((H + 2 * radius, W, 3))
-    for t, w in enumerate(weights):
-        horizontal += w * padded[:, t:t + W, :]
-    vertical = np.zeros((H, W, 3))
-    for t, w in enumerate(weights):
-        vertical += w * horizontal[t:t + H, :, :]
+    horizontal = weights[0] * padded[:, radius:radius + W, :]
+    for k in range(1, radius + 1):
+        horizontal += weights[k] * (padded[:, radius - k:radius - k + W, :] + padded[:, radius + k:radius + k + W, :])
+    vertical = weights[0] * horizontal[radius:radius + H, :, :]
+    for k in range(1, radius + 1):
+        vertical += weights[k] * (horizontal[radius - k:radius - k + H, :, :] + horizontal[radius + k:radius + k + H, :, :])
     result = quantise(vertical)
     scipy_result = quantise(scipy.ndimage.gaussian_filter(image.astype(np.float64), (sigma, sigma, 0), mode="reflect", truncate=4.0))
     assert np.abs(result - scipy_result).max() <= 1, "gaussian blur disagrees with SciPy"
@@ -254,17 +254,25 @@ def pixels(image):
     return ", ".join("[%d, %d, %d]" % tuple(int(v) for v in image[y, x]) for x, y in POSITIONS)
 
 
+def checksum(image):
+    """Σ (i mod 251 + 1)·sample over the samples in memory order: any single changed sample shows."""
+    flat = image.reshape(-1).astype(np.int64)
+    return int(((np.arange(flat.size) % 251 + 1) * flat).sum())
+
+
 def main():
     image = test_image()
-    print("    // Corruption, severity, then the pixels at \(positions) (seed %d)." % SEED)
-    print("    static let corrupted: [(String, Int, [[UInt8]])] = [")
+    print("    // Corruption, severity, the pixels at `positions` and the checksum of the whole image (seed %d)." % SEED)
+    print("    static let corrupted: [(String, Int, [[UInt8]], Int)] = [")
     for name in PARAMETERS:
         for severity in SEVERITIES:
-            print('        ("%s", %d, [%s]),' % (name, severity, pixels(corrupt(image, name, severity))))
+            corrupted = corrupt(image, name, severity)
+            print('        ("%s", %d, [%s], %d),' % (name, severity, pixels(corrupted), checksum(corrupted)))
     print("    ]")
-    print("    static let shifted: [(String, Double, [[UInt8]])] = [")
+    print("    static let shifted: [(String, Double, [[UInt8]], Int)] = [")
     for name, amount in SHIFTS:
-        print('        ("%s", %r, [%s]),' % (name, amount, pixels(shift(image, name, amount))))
+        shifted = shift(image, name, amount)
+        print('        ("%s", %r, [%s], %d),' % (name, amount, pixels(shifted), checksum(shifted)))
     print("    ]")
 
 
