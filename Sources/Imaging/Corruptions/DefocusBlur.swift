@@ -34,37 +34,28 @@ extension RGBImage {
                 runningSums[at + 2] = sum.2
             }
         }
-        let tapOffsets = kernel.taps.map { ($0.dy * paddedWidth + $0.dx) * 3 }
-        let tapWeights = kernel.taps.map(\.weight)
-        // A run dx in from...to of row dy adds 64·(S[x + to + 1] − S[x + from]).
-        let runEnds = kernel.runs.map { ($0.dy * sumsWidth + $0.to + 1) * 3 }
-        let runStarts = kernel.runs.map { ($0.dy * sumsWidth + $0.from) * 3 }
+        // Row by row: each tap and each run adds to the whole output row, a contiguous sweep.
+        let rowLength = width * 3
         let total = kernel.totalWeight
         var out = [UInt8](repeating: 0, count: pixels.count)
+        var accumulator = [Int](repeating: 0, count: rowLength)
         padded.withUnsafeBufferPointer { source in
             runningSums.withUnsafeBufferPointer { sums in
                 out.withUnsafeMutableBufferPointer { target in
-                    for y in 0..<height {
-                        for x in 0..<width {
-                            var red = 0, green = 0, blue = 0
-                            let centre = ((y + reach) * paddedWidth + x + reach) * 3
-                            for tap in 0..<tapOffsets.count {
-                                let at = centre + tapOffsets[tap], weight = tapWeights[tap]
-                                red += weight * source[at]
-                                green += weight * source[at + 1]
-                                blue += weight * source[at + 2]
+                    accumulator.withUnsafeMutableBufferPointer { row in
+                        for y in 0..<height {
+                            for i in 0..<rowLength { row[i] = 0 }
+                            for tap in kernel.taps {
+                                let start = ((y + reach + tap.dy) * paddedWidth + reach + tap.dx) * 3, weight = tap.weight
+                                for i in 0..<rowLength { row[i] += weight * source[start + i] }
                             }
-                            let sumsCentre = ((y + reach) * sumsWidth + x + reach) * 3
-                            for run in 0..<runEnds.count {
-                                let end = sumsCentre + runEnds[run], start = sumsCentre + runStarts[run]
-                                red += DefocusKernel.fullWeight * (sums[end] - sums[start])
-                                green += DefocusKernel.fullWeight * (sums[end + 1] - sums[start + 1])
-                                blue += DefocusKernel.fullWeight * (sums[end + 2] - sums[start + 2])
+                            // A run dx in from...to adds 64·(S[x + to + 1] − S[x + from]).
+                            for run in kernel.runs {
+                                let line = (y + reach + run.dy) * sumsWidth + reach
+                                let end = (line + run.to + 1) * 3, start = (line + run.from) * 3
+                                for i in 0..<rowLength { row[i] += DefocusKernel.fullWeight * (sums[end + i] - sums[start + i]) }
                             }
-                            let to = (y * width + x) * 3
-                            target[to] = UInt8((red + total / 2) / total)
-                            target[to + 1] = UInt8((green + total / 2) / total)
-                            target[to + 2] = UInt8((blue + total / 2) / total)
+                            for i in 0..<rowLength { target[y * rowLength + i] = UInt8((row[i] + total / 2) / total) }
                         }
                     }
                 }
