@@ -2,8 +2,8 @@
 ///
 /// A corrupted image is a pure function of (image, corruption, severity, seed): the noise comes
 /// from a SplitMix64 stream seeded by `seed`, the corruption's name and the severity, and
-/// everything else is deterministic arithmetic (docs/robustness.md says where libm and libjpeg
-/// come in).
+/// everything else is IEEE arithmetic in a fixed order, with exp, log, sin and cos of our own
+/// (`PortableMath`), not libm's; only the JPEG round trip depends on a library (libjpeg-turbo).
 public enum Corruption: String, CaseIterable, Sendable, Codable {
     case gaussianNoise = "gaussian_noise"
     case shotNoise = "shot_noise"

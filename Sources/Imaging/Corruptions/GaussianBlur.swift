@@ -1,17 +1,15 @@
-import Foundation
-
 extension RGBImage {
     /// Separable Gaussian blur with standard deviation `sigma` pixels, truncated at 4σ as SciPy's
     /// `gaussian_filter` does (radius R = ⌊4σ + 0.5⌋), edges reflected. Each 1-D pass computes, in
     /// Double and in this order, w₀·x₀ + w₁·(x₋₁ + x₁) + … + w_R·(x₋R + x_R), so NumPy's same loop
     /// gives the same bits; the horizontal pass is not rounded, the vertical one rounds once. Only
-    /// the weights, e^(−k²/2σ²) divided by their sum (added from −R to R), use libm.
+    /// the weights are e^(−k²/2σ²) divided by their sum (added from −R to R).
     func gaussianBlurred(sigma: Double) -> RGBImage {
         guard sigma > 0, !pixels.isEmpty else { return self }
         let radius = Int(4 * sigma + 0.5)
         guard radius > 0 else { return self }
         let exponent = -0.5 / (sigma * sigma)
-        let raw = (-radius...radius).map { Foundation.exp(exponent * Double($0 * $0)) }
+        let raw = (-radius...radius).map { PortableMath.exp(exponent * Double($0 * $0)) }
         let total = raw.reduce(0, +)
         // weights[k] for k = 0...R: the kernel is symmetric to the bit, since it depends on k² only.
         let weights = raw[radius...].map { $0 / total }

@@ -1,5 +1,3 @@
-import Foundation
-
 extension RGBImage {
     /// Every colour rotated by `degrees` about the grey axis R = G = B of RGB space (Rodrigues'
     /// rotation about (1, 1, 1)/√3): greys and each pixel's R + G + B stay, hues turn, red towards
@@ -7,8 +5,8 @@ extension RGBImage {
     /// [[a, b, c], [c, a, b], [b, c, a]] with a = cos θ + (1 − cos θ)/3,
     /// b = (1 − cos θ)/3 − sin θ/√3, c = (1 − cos θ)/3 + sin θ/√3; results rounded and clamped.
     func hueRotated(degrees: Double) -> RGBImage {
-        let angle = degrees * Double.pi / 180
-        let cosine = Foundation.cos(angle), sine = Foundation.sin(angle)
+        // The remainder is exact, so 360° + θ is θ to the bit.
+        let (sine, cosine) = PortableMath.sinCos(degrees.truncatingRemainder(dividingBy: 360) * Double.pi / 180)
         let shared = (1 - cosine) / 3, turn = sine / 3.0.squareRoot()
         let a = cosine + shared, b = shared - turn, c = shared + turn
         var out = pixels

@@ -1,5 +1,3 @@
-import Foundation
-
 extension RGBImage {
     /// Photon noise: a sample v becomes k / `photons` × 255 with k Poisson-distributed of mean
     /// λ = v / 255 × `photons` (ImageNet-C's shot noise). k is drawn by inversion, one uniform u
@@ -33,7 +31,7 @@ struct PoissonTable {
 
     init(mean: Double) {
         let last = Int(mean + 10 * mean.squareRoot()) + 10
-        var probability = Foundation.exp(-mean)
+        var probability = PortableMath.exp(-mean)
         var sum = probability
         var cumulative = [sum]
         for k in stride(from: 1, through: last, by: 1) {

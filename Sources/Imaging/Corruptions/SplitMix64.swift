@@ -1,5 +1,3 @@
-import Foundation
-
 /// Steele, Lea and Flood's SplitMix64: a tiny seeded generator whose stream is the same on every
 /// machine, because it is integer arithmetic only.
 public struct SplitMix64: Sendable {
@@ -30,10 +28,10 @@ public struct SplitMix64: Sendable {
         var out = [Double](repeating: 0, count: count)
         var index = 0
         while index < count {
-            let radius = (-2 * Foundation.log(nextUnitInterval())).squareRoot()
-            let angle = 2 * Double.pi * nextUnitInterval()
-            out[index] = radius * Foundation.cos(angle)
-            if index + 1 < count { out[index + 1] = radius * Foundation.sin(angle) }
+            let radius = (-2 * PortableMath.log(nextUnitInterval())).squareRoot()
+            let (sine, cosine) = PortableMath.sinCos(2 * Double.pi * nextUnitInterval())
+            out[index] = radius * cosine
+            if index + 1 < count { out[index + 1] = radius * sine }
             index += 2
         }
         return out

@@ -1,5 +1,3 @@
-import Foundation
-
 extension RGBImage {
     /// More or less stain: each channel's optical density OD = −ln(I / I₀), I₀ = 255 (the light
     /// through an empty slide), multiplied by `factor`, then turned back into I₀·e^(−OD).
@@ -10,8 +8,8 @@ extension RGBImage {
     func stainScaled(by factor: Double) -> RGBImage {
         let lookup = (0...255).map { value -> UInt8 in
             guard value > 0 else { return 0 }
-            let density = -Foundation.log(Double(value) / 255)
-            return quantisedSample(255 * Foundation.exp(-(factor * density)))
+            let density = -PortableMath.log(Double(value) / 255)
+            return quantisedSample(255 * PortableMath.exp(-(factor * density)))
         }
         return RGBImage(width: width, height: height, pixels: pixels.map { lookup[Int($0)] })
     }

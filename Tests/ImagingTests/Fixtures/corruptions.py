@@ -8,13 +8,14 @@ prints the Swift table of expected pixels (paste it into CorruptionFixtureTests.
 checks the blurs against SciPy's own filters, an implementation we did not write.
 
 Bit-exactness: every step is IEEE double arithmetic in the same order as the definition, and
-the transcendental functions (exp, log, sin, cos) are Python's math module, i.e. the C
-library's, as in Swift's Foundation on Linux. NumPy's vectorised exp/log may differ from libm
-in the last bit, so they are not used where a result could round differently.
+exp, log, sin and cos are PortableMath's (Sources/Imaging/Corruptions/PortableMath.swift),
+written again below from basic operations, never the C library's or NumPy's (which may differ
+in the last bit between machines).
 """
 
 import bisect
 import math
+import struct
 
 import numpy as np
 import scipy.ndimage
@@ -40,6 +41,52 @@ SHIFTS = [
     ("saturation", 0.5), ("saturation", 1.8), ("white_balance", 1.3),
 ]
 MASK = (1 << 64) - 1
+
+
+LN2_HIGH = 6.93147180369123816490e-01
+LN2_LOW = 1.90821492927058770002e-10
+HALF_PI_HIGH = 1.57079632673412561417e+00
+HALF_PI_LOW = 6.07710050650619224932e-11
+INVERSE_FACTORIALS = [1.0 / float(math.factorial(n)) for n in range(18)]
+INVERSE_ODDS = [1.0 / float(2 * k + 1) for k in range(12)]
+
+
+def portable_exp(x):
+    if x > 709.78:
+        return math.inf
+    if x < -745.2:
+        return 0.0
+    k = math.floor(x / LN2_HIGH + 0.5)
+    r = (x - k * LN2_HIGH) - k * LN2_LOW
+    total = INVERSE_FACTORIALS[13]
+    for n in range(12, -1, -1):
+        total = total * r + INVERSE_FACTORIALS[n]
+    return math.ldexp(total, k)
+
+
+def portable_log(x):
+    m, exponent = math.frexp(x)
+    m, exponent = m * 2, float(exponent - 1)
+    if m > 1.4142135623730951:
+        m, exponent = m / 2, exponent + 1
+    s = (m - 1) / (m + 1)
+    z = s * s
+    total = INVERSE_ODDS[11]
+    for k in range(10, -1, -1):
+        total = total * z + INVERSE_ODDS[k]
+    return exponent * LN2_HIGH + (exponent * LN2_LOW + 2 * s * total)
+
+
+def portable_sin_cos(x):
+    quadrant = math.floor(x / HALF_PI_HIGH + 0.5)
+    r = (x - quadrant * HALF_PI_HIGH) - quadrant * HALF_PI_LOW
+    w = -(r * r)
+    sine, cosine = INVERSE_FACTORIALS[17], INVERSE_FACTORIALS[16]
+    for k in range(7, -1, -1):
+        sine = sine * w + INVERSE_FACTORIALS[2 * k + 1]
+        cosine = cosine * w + INVERSE_FACTORIALS[2 * k]
+    sine *= r
+    return [(sine, cosine), (cosine, -sine), (-sine, -cosine), (-cosine, sine)][quadrant & 3]
 
 
 def test_image():
@@ -77,11 +124,11 @@ class SplitMix64:
     def normals(self, count):
         out = []
         while len(out) < count:
-            radius = math.sqrt(-2 * math.log(self.unit()))
-            angle = 2 * math.pi * self.unit()
-            out.append(radius * math.cos(angle))
+            radius = math.sqrt(-2 * portable_log(self.unit()))
+            sine, cosine = portable_sin_cos(2 * math.pi * self.unit())
+            out.append(radius * cosine)
             if len(out) < count:
-                out.append(radius * math.sin(angle))
+                out.append(radius * sine)
         return np.array(out)
 
 
@@ -105,7 +152,7 @@ def gaussian_noise(image, sigma, rng):
 
 def poisson_table(mean):
     last = int(mean + 10 * math.sqrt(mean)) + 10
-    p = math.exp(-mean)
+    p = portable_exp(-mean)
     total = p
     table = [total]
     for k in range(1, last + 1):
@@ -135,7 +182,7 @@ def gaussian_blur(image, sigma):
     if radius == 0:
         return image
     exponent = -0.5 / (sigma * sigma)
-    weights = [math.exp(exponent * (k * k)) for k in range(-radius, radius + 1)]
+    weights = [portable_exp(exponent * (k * k)) for k in range(-radius, radius + 1)]
     total = 0.0
     for w in weights:
         total += w
@@ -211,13 +258,12 @@ def saturation(image, factor):
 
 
 def stain_intensity(image, factor):
-    lookup = np.array([0] + [quantise(255 * math.exp(-(factor * -math.log(v / 255)))) for v in range(1, 256)])
+    lookup = np.array([0] + [quantise(255 * portable_exp(-(factor * -portable_log(v / 255)))) for v in range(1, 256)])
     return lookup[image]
 
 
 def hue_rotation(image, degrees):
-    angle = degrees * math.pi / 180
-    cosine, sine = math.cos(angle), math.sin(angle)
+    sine, cosine = portable_sin_cos(math.fmod(degrees, 360.0) * math.pi / 180)
     shared, turn = (1 - cosine) / 3, sine / math.sqrt(3.0)
     a, b, c = cosine + shared, shared - turn, shared + turn
     r, g, bl = (image[..., i].astype(np.float64) for i in range(3))
@@ -260,7 +306,36 @@ def checksum(image):
     return int(((np.arange(flat.size) % 251 + 1) * flat).sum())
 
 
+def check_portable_math():
+    """The portable functions against the C library's: a few units in the last place at most."""
+    rng = np.random.default_rng(1)
+    for x in rng.uniform(-40, 40, 2000):
+        assert abs(portable_exp(x) - math.exp(x)) <= 4 * math.ulp(math.exp(x)), x
+    for x in np.concatenate([rng.uniform(1e-16, 1, 2000), rng.uniform(1, 1e6, 200)]):
+        assert abs(portable_log(x) - math.log(x)) <= 4 * math.ulp(math.log(x)) + 1e-300, x
+    for x in rng.uniform(-7, 7, 2000):
+        sine, cosine = portable_sin_cos(x)
+        assert abs(sine - math.sin(x)) <= 2e-16 and abs(cosine - math.cos(x)) <= 2e-16, x
+
+
+PORTABLE_ARGUMENTS = {"exp": [-3.7, 0.5, -60.0, 12.25], "log": [0.123, 1.0 / 255, 0.9999999, 3.5],
+                      "sin_cos": [5.9, -1.0, 0.7853981633974483, 3.141592653589793]}
+
+
+def print_portable_values():
+    print("    // Bit patterns of PortableMath's results, printed by corruptions.py.")
+    for name, arguments in PORTABLE_ARGUMENTS.items():
+        function = {"exp": portable_exp, "log": portable_log, "sin_cos": portable_sin_cos}[name]
+        values = []
+        for x in arguments:
+            result = function(x)
+            parts = result if isinstance(result, tuple) else (result,)
+            values.append("(%r, [%s])" % (x, ", ".join("0x%016X" % struct.unpack("<Q", struct.pack("<d", v))[0] for v in parts)))
+        print("    static let %s: [(Double, [UInt64])] = [%s]" % (name.replace("_c", "C"), ", ".join(values)))
+
+
 def main():
+    check_portable_math()
     image = test_image()
     print("    // Corruption, severity, the pixels at `positions` and the checksum of the whole image (seed %d)." % SEED)
     print("    static let corrupted: [(String, Int, [[UInt8]], Int)] = [")
@@ -274,6 +349,7 @@ def main():
         shifted = shift(image, name, amount)
         print('        ("%s", %r, [%s], %d),' % (name, amount, pixels(shifted), checksum(shifted)))
     print("    ]")
+    print_portable_values()
 
 
 if __name__ == "__main__":
