@@ -14,6 +14,8 @@ public struct CorruptionSeverity: Sendable, Hashable, Comparable, CustomStringCo
     /// Severities 1 to 5 in order.
     public static let all: [CorruptionSeverity] = levels.compactMap { CorruptionSeverity($0) }
 
+    /// Milder before more severe.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.level < rhs.level }
+    /// The level, as a spec writes it.
     public var description: String { String(level) }
 }
