@@ -10,7 +10,7 @@ public struct ImageError: Error, CustomStringConvertible, Sendable {
         case decodingFailed
         /// The declared size exceeds the `DecodeLimits`.
         case tooLarge
-        /// libpng could not encode the pixels.
+        /// libpng or libjpeg could not encode the pixels.
         case encodingFailed
         /// The output file could not be written.
         case unwritable

@@ -9,7 +9,8 @@
 // refuse oversized images after reading the header and before allocating pixels.
 // The input bytes must stay valid and unchanged until close.
 //
-// Decoders share no state: distinct decoders may be used on distinct threads.
+// Decoders share no state: distinct decoders may be used on distinct threads; the
+// encoders keep all their state in the call.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -49,6 +50,12 @@ void ccodecs_jpeg_close(ccodecs_jpeg_decoder *decoder);
 // reason is copied into message (always NUL-terminated when capacity > 0).
 int ccodecs_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
                        uint8_t **png, size_t *png_size, char *message, size_t capacity);
+// Encodes 8-bit RGB rows as a baseline JPEG at quality 1...100 (libjpeg's defaults otherwise:
+// 4:2:0 chroma, Huffman tables not optimised; the accurate integer DCT). On success *jpeg is a
+// malloc'd buffer the caller releases with ccodecs_free; on failure the reason is copied into
+// message (always NUL-terminated when capacity > 0).
+int ccodecs_jpeg_encode(const uint8_t *rgb, uint32_t width, uint32_t height, int quality,
+                        uint8_t **jpeg, size_t *jpeg_size, char *message, size_t capacity);
 void ccodecs_free(void *pointer);
 
 #endif
