@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "Formatting", targets: ["Formatting"]),
         .library(name: "Charts", targets: ["Charts"]),
         .library(name: "BiT", targets: ["BiT"]),
+        .library(name: "Randomness", targets: ["Randomness"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Training", targets: ["Training"]),
@@ -64,6 +65,8 @@ let package = Package(
         // Before main: a CPU without the build's x86-64-v3 instructions gets a message and exit code 2, not SIGILL.
         // No -march flags either, and linked into the executable only.
         .target(name: "CBaselineCheck", dependencies: ["CCPUFeatures"]),
+        // The one seeded generator (SplitMix64) behind every random choice: weights, data order, bootstrap, corruptions.
+        .target(name: "Randomness", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
         // Temporary file, fsync, rename, fsync of the folder: the one atomic write everything uses.
         .target(name: "AtomicWrite"),
         // ZIP (read and write), .npy and .npz: general file formats the engine and dataset extraction share.
@@ -72,7 +75,7 @@ let package = Package(
         .target(
             name: "BiT",
             dependencies: [
-                "CBLAS", "CProcessorHints", "CCPUFeatures", "PackedGEMM", "FileFormats",
+                "CBLAS", "CProcessorHints", "CCPUFeatures", "PackedGEMM", "FileFormats", "Randomness",
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "Atomics", package: "swift-atomics"),
             ],
@@ -80,7 +83,7 @@ let package = Package(
         ),
         // Its one hot loop (resize) is C compiled for two CPU levels, so Imaging needs no unsafe flags.
         .target(name: "CResample"),
-        .target(name: "Imaging", dependencies: ["CCodecs", "CResample", "AtomicWrite"]),
+        .target(name: "Imaging", dependencies: ["CCodecs", "CResample", "AtomicWrite", "Randomness"]),
         // Text for people and markup: table layout, escaping; charts drawn as SVG.
         .target(name: "Formatting"),
         .target(name: "Charts", dependencies: ["Formatting"]),
@@ -92,7 +95,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["BiT", "FileFormats", "AtomicWrite", "Datasets", "Imaging", "Charts", "Formatting"], swiftSettings: vectorSwift),
         .target(
             name: "Checks",
-            dependencies: ["BiT", "Datasets", "Imaging", "AtomicWrite", .product(name: "Yams", package: "Yams"),
+            dependencies: ["BiT", "Datasets", "Imaging", "AtomicWrite", "Randomness", .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
         .target(

@@ -1,12 +1,13 @@
+import Randomness
 import Foundation
 import Testing
 @testable import Checks
 
 /// Normal draws for planted data: Box–Muller on SplitMix64, so every run sees the same samples.
 private struct NormalSampler {
-    private var generator: SplitMix64
+    private var generator: SeededRandom
 
-    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    init(seed: UInt64) { generator = SeededRandom(seed: seed) }
 
     mutating func uniform() -> Double { (Double(generator.next() >> 11) + 0.5) / 9_007_199_254_740_992 }
 

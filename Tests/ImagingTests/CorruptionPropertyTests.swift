@@ -1,3 +1,4 @@
+import Randomness
 import Dispatch
 import Foundation
 import Testing
@@ -76,12 +77,12 @@ import Testing
 
     @Test func splitMix64MatchesItsPublishedStream() {
         // The first outputs for seed 0 of Vigna's reference splitmix64.c.
-        var generator = SplitMix64(seed: 0)
+        var generator = SeededRandom(seed: 0)
         #expect([generator.next(), generator.next(), generator.next()] == [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F])
     }
 
     @Test func boxMullerDeviatesAreStandardNormal() {
-        var generator = SplitMix64(seed: 3)
+        var generator = SeededRandom(seed: 3)
         let deviates = generator.normals(count: 100_001)
         let mean = deviates.reduce(0, +) / Double(deviates.count)
         let variance = deviates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(deviates.count - 1)
@@ -90,7 +91,7 @@ import Testing
 
     @Test func poissonTableHasThePoissonMeanAndVariance() {
         let table = PoissonTable(mean: 12)
-        var generator = SplitMix64(seed: 5)
+        var generator = SeededRandom(seed: 5)
         let draws = (0..<50_000).map { _ in Double(table.draw(generator.nextUnitInterval())) }
         let mean = draws.reduce(0, +) / Double(draws.count)
         let variance = draws.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(draws.count - 1)

@@ -1,3 +1,4 @@
+import Randomness
 import Foundation
 import Testing
 @testable import Imaging
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func closeToTheCLibrary() {
-        var generator = SplitMix64(seed: 17)
+        var generator = SeededRandom(seed: 17)
         for _ in 0..<20_000 {
             let u = generator.nextUnitInterval()
             let x = 80 * u - 40

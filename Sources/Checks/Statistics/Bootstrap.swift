@@ -1,9 +1,11 @@
+import Randomness
+
 /// Seeded percentile bootstrap for a statistic of (score, label) samples, resampling within each class.
 ///
 /// Each replicate draws n₁ positives from the positives and n₀ negatives from the negatives with replacement, so
 /// both classes always occur in the class proportions of the data and AUC-like statistics are always defined.
-/// Replicates come from a SplitMix64 generator defined here rather than the engine's, keeping this module's
-/// statistics free of the engine; a seed therefore gives the same interval on every platform and Swift version.
+/// Replicates come from the shared SplitMix64 generator (`SeededRandom`, its own small module, not the
+/// engine), with its own bounded draw; a seed therefore gives the same interval on every platform and Swift version.
 public enum Bootstrap {
     /// A percentile interval and what it was computed from.
     public struct Interval: Sendable, Equatable {
@@ -35,7 +37,7 @@ public enum Bootstrap {
         // Positives first, then negatives: the labels are the same for every replicate.
         let resampledLabels = [Bool](repeating: true, count: positives.count)
             + [Bool](repeating: false, count: negatives.count)
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         var resampled = [Double](repeating: 0, count: scores.count)
         var values: [Double] = []
         values.reserveCapacity(replicates)

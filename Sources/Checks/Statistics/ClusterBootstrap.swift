@@ -1,3 +1,5 @@
+import Randomness
+
 extension Bootstrap {
     /// The percentile interval of a statistic of samples that come in groups (a patient's cells),
     /// resampling whole groups: each replicate draws as many groups as there are, with
@@ -28,7 +30,7 @@ extension Bootstrap {
                 members.append([i])
             }
         }
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         var values: [Double] = []
         values.reserveCapacity(replicates)
         var indices: [Int] = []

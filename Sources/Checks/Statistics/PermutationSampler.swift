@@ -1,3 +1,5 @@
+import Randomness
+
 /// Random reassignments of a pooled sample to two groups of the original sizes: the null distribution of a
 /// two-sample permutation test.
 ///
@@ -7,11 +9,11 @@
 struct PermutationSampler {
     /// For each pooled index, whether the current assignment puts it in the first group.
     private(set) var inFirst: [Bool]
-    private var generator: SplitMix64
+    private var generator: SeededRandom
 
     init(firstCount: Int, secondCount: Int, seed: UInt64) {
         inFirst = [Bool](repeating: true, count: firstCount) + [Bool](repeating: false, count: secondCount)
-        generator = SplitMix64(seed: seed)
+        generator = SeededRandom(seed: seed)
     }
 
     /// Shuffles to the next assignment and returns it.

@@ -1,3 +1,4 @@
+import Randomness
 /// The image corruptions of the robustness check; raw values are the names a spec uses.
 ///
 /// A corrupted image is a pure function of (image, corruption, severity, seed): the noise comes
@@ -42,10 +43,10 @@ public enum Corruption: String, CaseIterable, Sendable, Codable {
     /// The noise stream of this corruption at `severity`: seed, name and severity mixed through
     /// SplitMix64, so each (corruption, severity) draws independent noise from the same seed:
     /// g₁ = SplitMix64(seed ⊕ FNV-1a-64(name)), g₂ = SplitMix64(g₁.next() ⊕ severity), stream = SplitMix64(g₂.next()).
-    func noiseGenerator(severity: CorruptionSeverity, seed: UInt64) -> SplitMix64 {
-        var byName = SplitMix64(seed: seed ^ Self.fnv1a64(rawValue))
-        var bySeverity = SplitMix64(seed: byName.next() ^ UInt64(severity.level))
-        return SplitMix64(seed: bySeverity.next())
+    func noiseGenerator(severity: CorruptionSeverity, seed: UInt64) -> SeededRandom {
+        var byName = SeededRandom(seed: seed ^ Self.fnv1a64(rawValue))
+        var bySeverity = SeededRandom(seed: byName.next() ^ UInt64(severity.level))
+        return SeededRandom(seed: bySeverity.next())
     }
 
     /// FNV-1a, 64 bits, over the UTF-8 bytes: a stable hash of a name (Swift's own hash is seeded per process).

@@ -1,7 +1,8 @@
+import Randomness
 extension RGBImage {
     /// Every sample plus an independent normal deviate of standard deviation `sigma` × 255
     /// (Box–Muller from `generator`, one deviate per sample in memory order), rounded and clamped.
-    func withGaussianNoise(sigma: Double, generator: inout SplitMix64) -> RGBImage {
+    func withGaussianNoise(sigma: Double, generator: inout SeededRandom) -> RGBImage {
         let scale = 255 * sigma
         let deviates = generator.normals(count: pixels.count)
         var out = pixels

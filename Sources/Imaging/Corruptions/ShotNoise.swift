@@ -1,10 +1,11 @@
+import Randomness
 extension RGBImage {
     /// Photon noise: a sample v becomes k / `photons` × 255 with k Poisson-distributed of mean
     /// λ = v / 255 × `photons` (ImageNet-C's shot noise). k is drawn by inversion, one uniform u
     /// per sample in memory order: the smallest k whose cumulative probability reaches u, from a
     /// table per sample value built by p₀ = e^(−λ), pₖ = pₖ₋₁·λ/k up to k = ⌊λ + 10√λ⌋ + 10
     /// (beyond which the mass is below 10⁻¹⁵; a u past the table takes its last k).
-    func withShotNoise(photons: Double, generator: inout SplitMix64) -> RGBImage {
+    func withShotNoise(photons: Double, generator: inout SeededRandom) -> RGBImage {
         guard photons > 0 else { return self }
         // Built on first use: an image holds far fewer than 256 values per channel.
         var tables = [PoissonTable?](repeating: nil, count: 256)

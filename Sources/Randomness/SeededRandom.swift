@@ -1,7 +1,8 @@
 import RealModule
 
-/// A small, fast, seedable generator (SplitMix64) whose sequence is the same on every platform,
-/// so that a seed reproduces initial weights, data order and augmentation bit for bit.
+/// Steele, Lea and Flood's SplitMix64 (OOPSLA 2014): a small, fast, seedable generator whose
+/// sequence is integer arithmetic only, the same on every platform, so that a seed reproduces
+/// initial weights, data order, augmentation, bootstrap replicates and corrupted images bit for bit.
 public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable, Codable {
     /// The whole generator state: saving it in a checkpoint resumes the exact sequence.
     public var state: UInt64
@@ -20,6 +21,21 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable, Codable 
 
     /// A uniform double in [0, 1) with 53 random bits.
     public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// A uniform deviate in (0, 1]: the top 53 bits, plus one, times 2⁻⁵³. Never 0, so its logarithm is finite.
+    public mutating func nextUnitInterval() -> Double { (Double(next() >> 11) + 1) * 0x1p-53 }
+
+    /// Uniform in 0..<bound without modulo bias: Lemire's multiply-shift with rejection, spelt out
+    /// here rather than left to the standard library, whose method may change between versions.
+    public mutating func next(below bound: Int) -> Int {
+        let range = UInt64(bound)
+        var product = next().multipliedFullWidth(by: range)
+        if product.low < range {
+            let threshold = (0 &- range) % range
+            while product.low < threshold { product = next().multipliedFullWidth(by: range) }
+        }
+        return Int(product.high)
+    }
 
     /// A standard normal sample (Box–Muller).
     public mutating func nextNormal() -> Double {
