@@ -39,6 +39,9 @@ public final class BatchLoader: Sendable {
         /// As `evaluation`, with an exact rotation or flip applied to each preprocessed image,
         /// so the model sees a pure permutation of the pixels it sees in `evaluation`.
         case transformed(ImageTransform)
+        /// As `evaluation`, each image perturbed at its own size before it is resized (a camera
+        /// blurs or compresses the image it takes, not the model's input), noise seeded by `seed`.
+        case perturbed(ImagePerturbation, seed: UInt64)
     }
 
     public let samples: [LabeledImage]
@@ -168,7 +171,7 @@ public final class BatchLoader: Sendable {
 
         func sampleIndices(step: Int) -> [Int] {
             switch mode {
-            case .evaluation, .transformed:
+            case .evaluation, .transformed, .perturbed:
                 return Array(step * batchSize..<min((step + 1) * batchSize, samples.count))
             case .training(let seed):
                 // Positions continue across epochs; a batch may span two. Orders are
@@ -200,6 +203,9 @@ public final class BatchLoader: Sendable {
                             image = try Self.load(sample, samples, cache) { pre.evaluationImage($0) }
                         case .transformed(let transform):
                             image = transform.apply(try Self.load(sample, samples, cache) { pre.evaluationImage($0) })
+                        case .perturbed(let perturbation, let seed):
+                            // Never through the cache: it holds images already resized.
+                            image = pre.evaluationImage(try perturbation.apply(to: ImageDecoder.decode(contentsOf: samples[sample].url), seed: seed))
                         case .training(let seed):
                             var rng = SeededRandom(seed: seed, stream: UInt64(step * batchSize + slot) | (1 << 62))
                             let resized = try Self.load(sample, samples, cache) { $0.resized(width: pre.resize, height: pre.resize) }
