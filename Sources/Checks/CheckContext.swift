@@ -102,26 +102,28 @@ public final class CheckContext: @unchecked Sendable {
     /// Manifest paths of one split's images, parallel to `samples(part)`.
     public func paths(_ part: DatasetSplit.Part) -> [String] { split.indices(part).map { manifest.entries[$0].path } }
 
-    /// The model's predictions on a split, optionally with every image rotated or flipped; cached.
-    public func predictions(_ part: DatasetSplit.Part, transform: ImageTransform = .identity,
-                            model other: (any Classifier)? = nil, key: String = "model") throws -> DatasetPredictions {
-        let cacheKey = "\(key)/\(part.rawValue)/\(transform.rawValue)"
+    /// The model's predictions on a split, optionally with every image rotated or flipped, or
+    /// perturbed (noise drawn with `seed`); cached.
+    public func predictions(_ part: DatasetSplit.Part, transform: ImageTransform = .identity, perturbation: ImagePerturbation? = nil,
+                            seed: UInt64 = 0, model other: (any Classifier)? = nil, key: String = "model") throws -> DatasetPredictions {
+        let mode: BatchLoader.Mode = perturbation.map { .perturbed($0, seed: seed) }
+            ?? (transform == .identity ? .evaluation : .transformed(transform))
+        let modeName = perturbation.map { "\($0)/seed \(seed)" } ?? transform.rawValue
+        let cacheKey = "\(key)/\(part.rawValue)/\(modeName)"
         if let hit = lock.withLock({ predictionCache[cacheKey] }) { return hit }
         // An empty split (a class folder with no images, a tiny data set) predicts nothing; each
         // check then gives its `on_empty` verdict.
         guard !samples(part).isEmpty else { return DatasetPredictions(logits: [], labels: [], classes: (other ?? model).classCount) }
-        let loader = BatchLoader(samples: samples(part), preprocessing: preprocessing, batchSize: 64,
-                                 mode: transform == .identity ? .evaluation : .transformed(transform), threads: threads)
+        let loader = BatchLoader(samples: samples(part), preprocessing: preprocessing, batchSize: 64, mode: mode, threads: threads)
         let result = try (other ?? model).predictions(loader, threads: threads)
         // Statistics assume real numbers; a NaN model is a finding for the check, not a trap inside it.
         let k = max(result.classes, 1)
         let bad = (0..<result.labels.count).filter { i in !(0..<k).allSatisfy { result.logits[i * k + $0].isFinite } }
         if let first = bad.first {
-            let one = BatchLoader(samples: [samples(part)[first]], preprocessing: preprocessing, batchSize: 1,
-                                  mode: transform == .identity ? .evaluation : .transformed(transform), threads: 1)
+            let one = BatchLoader(samples: [samples(part)[first]], preprocessing: preprocessing, batchSize: 1, mode: mode, threads: 1)
             let origin = try (other ?? model).firstNonFinite(one.batch(0).images)
-            throw NonFiniteOutputs(model: key, on: transform == .identity ? "\(part.rawValue) split" : "\(part.rawValue) split, \(transform.rawValue)",
-                                   count: bad.count, total: result.labels.count, firstImage: paths(part)[first], origin: origin)
+            let on = transform == .identity && perturbation == nil ? "\(part.rawValue) split" : "\(part.rawValue) split, \(modeName)"
+            throw NonFiniteOutputs(model: key, on: on, count: bad.count, total: result.labels.count, firstImage: paths(part)[first], origin: origin)
         }
         lock.withLock { predictionCache[cacheKey] = result }
         return result

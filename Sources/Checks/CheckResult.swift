@@ -50,6 +50,8 @@ public struct CheckResult: Codable, Sendable, Equatable {
     public var evidence: [String]
     /// The value on each slice (patient), worst first, when the check was asked for slices.
     public var slices: SliceTable?
+    /// How the decisions held up under each level of a perturbation, for robustness checks.
+    public var perturbations: PerturbationTable?
     /// Wall-clock seconds the check took (predictions an earlier check made and shared count for
     /// that one); reports show it, certificates leave it out, as it says nothing of the model.
     public var seconds: Double?

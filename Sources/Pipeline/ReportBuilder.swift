@@ -32,18 +32,38 @@ public enum ReportBuilder {
             String(format: "%@: %@ %.1f%%", paths[i], names[c], 100 * p[i * k + c])
         }
 
-        var gallery: [InvarianceGalleryItem] = []
+        var gallery: [BeforeAfterImage] = []
         for check in spec.checks where check.kind.name == InvarianceCheck.name {
             for transform in InvarianceCheck.transforms(of: check) {
                 let moved = try context.predictions(.test, transform: transform.composed)
                 let after = moved.predictedClasses, p1 = moved.probabilities
                 for i in (0..<predicted.count).filter({ predicted[$0] != after[$0] }).prefix(6) {
                     let original = try image(i)
-                    gallery.append(InvarianceGalleryItem(
-                        transform: transform.name, original: original, transformed: transform.composed.apply(original),
+                    gallery.append(BeforeAfterImage(
+                        change: transform.name, original: original, changed: transform.composed.apply(original),
                         caption: "\(caption(i, probs, predicted[i])) → \(names[after[i]]) \(String(format: "%.1f%%", 100 * p1[i * k + after[i]]))",
-                        changed: true))
+                        classChanged: true))
                 }
+            }
+        }
+        // Each perturbation family's strongest level that changed a class, drawn again: its images
+        // are a pure function of the image, the perturbation and the seed. Sets judged besides this
+        // data (ids with @) have their images elsewhere.
+        var perturbed: [BeforeAfterImage] = []
+        for check in result.checks where !check.id.contains("@") {
+            guard let table = check.perturbations, let row = table.rows.last(where: { !$0.changedImages.isEmpty }),
+                  let perturbation = table.perturbation(row) else { continue }
+            let after = try context.predictions(.test, perturbation: perturbation, seed: table.seed)
+            let classes = after.predictedClasses(positive: positive, threshold: threshold), p1 = after.probabilities
+            for path in row.changedImages.prefix(4) {
+                guard let i = paths.firstIndex(of: path) else { continue }
+                let decoded = try ImageDecoder.decode(contentsOf: samples[i].url)
+                perturbed.append(BeforeAfterImage(
+                    change: check.id, original: context.preprocessing.evaluationImage(decoded),
+                    changed: context.preprocessing.evaluationImage(try perturbation.apply(to: decoded, seed: table.seed)),
+                    caption: "\(caption(i, probs, decided[i])) → \(perturbation): \(names[classes[i]]) "
+                        + String(format: "%.1f%%", 100 * p1[i * k + classes[i]]),
+                    classChanged: true))
             }
         }
         let calibration = try spec.checks.filter { $0.kind.name == CalibrationCheck.name }.compactMap { check -> ReliabilityFigure? in
@@ -67,7 +87,7 @@ public enum ReportBuilder {
         return ReportInputs(
             result: result, specName: specName, confusion: confusion, classNames: names,
             roc: roc?.points.map { (falsePositiveRate: $0.falsePositiveRate, truePositiveRate: $0.truePositiveRate) } ?? [],
-            auc: roc?.auc, trainingCurves: curves, invariance: gallery, calibration: calibration, misclassified: misclassified, splitCounts: splitCounts,
+            auc: roc?.auc, trainingCurves: curves, invariance: gallery, perturbed: perturbed, calibration: calibration, misclassified: misclassified, splitCounts: splitCounts,
             hyperparameters: hyperparameters(run), hashes: [
                 ("spec", "\(result.spec.path)  \(result.spec.sha256)"), ("model", "\(result.model.path)  \(result.model.sha256)"),
                 ("dataset fingerprint", result.datasetFingerprint), ("modelcheck", result.modelcheckVersion),

@@ -63,6 +63,18 @@ public enum ModelCard {
             }
         }
 
+        let perturbed = result.checks.compactMap { check in check.perturbations.map { (check.id, $0) } }
+        if !perturbed.isEmpty {
+            lines += ["## Robustness", "", "| check | level | decisions changed | \(perturbed[0].1.metric) | drop |", "| --- | --- | --- | --- | --- |"]
+            for (id, table) in perturbed {
+                lines += table.rows.map { row in
+                    "| \(cell(id)) | \(PerturbationTable.levelText(row.level))\(row.gated ? "" : " (not gated)") | \(row.changed) of \(row.samples) | "
+                        + "\(row.metric.map(number) ?? "undefined") | \(row.drop.map(number) ?? "undefined") |"
+                }
+            }
+            lines.append("")
+        }
+
         lines += ["## Limitations the numbers show", ""]
         let limits = limitations(result)
         lines += limits.isEmpty ? ["- None that the checks measured; the checks are only what the spec asked for."] : limits.map { "- " + $0 }

@@ -103,7 +103,7 @@ import Testing
             "t.spec:6:3: missing required key 'folder' in data",
             "t.spec:7:5: missing required key 'train' in data.split",
             "t.spec:11:5: missing required key 'check' (the check's kind: output_shape, finite_outputs, "
-                + "softmax_sums_to_one, initial_loss, deterministic, overfit_batch, no_leakage, invariance, operating_point, metric, "
+                + "softmax_sums_to_one, initial_loss, deterministic, overfit_batch, no_leakage, invariance, robustness, colour_shift, operating_point, metric, "
                 + "calibration, baseline, golden)",
         ])
         #expect(messages("modelcheck: 1\nname: t\n") == [
@@ -396,6 +396,34 @@ import Testing
         #expect(found(header.replacingOccurrences(of: good.path, with: folder.appendingPathComponent("none.csv").path) + "  - check: no_leakage\n") == [
             "t.spec:7:13: metadata: no such file: \(folder.appendingPathComponent("none.csv").path)",
         ])
+    }
+
+    /// Corruptions and colour shifts: names with did-you-mean, severities in 1–5, ranges in order and in range.
+    @Test func perturbationKeysAreValidatedWithTheirPositions() {
+        #expect(checkMessages("  - check: robustness\n    corruptions: [gaussian_nois, jpeg, jpeg]\n    severities: [0, 3, 6]\n") == [
+            "t.spec:14:19: corruptions: expected one of gaussian_noise, shot_noise, gaussian_blur, defocus_blur, jpeg, pixelate, brightness, "
+                + "contrast, saturation, got 'gaussian_nois' (did you mean 'gaussian_noise'?)",
+            "t.spec:14:40: corruptions: 'jpeg' is listed twice",
+            "t.spec:15:18: severities: must be at least 1, got 0",
+            "t.spec:15:24: severities: must be at most 5, got 6",
+        ])
+        #expect(checkMessages("  - check: robustness\n    corruptions: [jpeg]\n    report_only: [pixelate]\n    max_flip_rate: 0\n") == [
+            "t.spec:15:18: report_only: 'pixelate' is not among the corruptions measured",
+            "t.spec:16:20: max_flip_rate: must be in (0, 1], got 0",
+        ])
+        #expect(checkMessages("  - check: colour_shift\n    shifts: {stain_intensity: [1.4, 0.7], hue_rotation: [-200, 10], saturation: [1, 1], "
+                              + "white_balance: [0, 2], hue: [0, 1]}\n") == [
+            "t.spec:14:31: shifts.stain_intensity: the ends are swapped; write [0.7, 1.4]",
+            "t.spec:14:58: shifts.hue_rotation: must be within [-180, 180] degrees, got -200",
+            "t.spec:14:81: shifts.saturation: the range [1, 1] is a single amount; give two different ends",
+            "t.spec:14:105: shifts.white_balance: must be a factor > 0, got 0",
+            "t.spec:14:112: shifts: expected one of stain_intensity, hue_rotation, saturation, white_balance, got 'hue' (did you mean 'hue_rotation'?)",
+        ])
+        #expect(checkMessages("  - check: colour_shift\n    shifts: {stain_intensity: [0.7, 1.4]}\n    steps: 1\n    metric: sensitivity\n") == [
+            "t.spec:15:12: steps: must be at least 2, got 1",
+            "t.spec:16:13: metric: sensitivity needs data.positive_class, the class that counts as positive",
+        ])
+        #expect(checkMessages("  - check: colour_shift\n    shifts: {stain_intensity: [0.7, 1.4]}\n    max_drop: 0.05\n    bound: upper\n").isEmpty)
     }
 
     // MARK: - Checks

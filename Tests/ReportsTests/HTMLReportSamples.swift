@@ -39,12 +39,12 @@ enum HTMLReportSamples {
                            validated ? 0.5 + 0.045 * Double(step) : nil))
         }
         let invariance = [
-            InvarianceGalleryItem(transform: "flip_horizontal", original: image(seed: 1), transformed: image(seed: 2),
-                                  caption: "C1_cell.png: parasitized 0.81 → uninfected 0.64", changed: true),
-            InvarianceGalleryItem(transform: "flip_horizontal", original: image(seed: 3), transformed: image(seed: 4),
-                                  caption: "C2_cell.png: uninfected 0.97 → uninfected 0.95", changed: false),
-            InvarianceGalleryItem(transform: "rotate90", original: image(seed: 5), transformed: image(seed: 6),
-                                  caption: "C3_cell.png: uninfected 0.55 → parasitized 0.52", changed: true),
+            BeforeAfterImage(change: "flip_horizontal", original: image(seed: 1), changed: image(seed: 2),
+                                  caption: "C1_cell.png: parasitized 0.81 → uninfected 0.64", classChanged: true),
+            BeforeAfterImage(change: "flip_horizontal", original: image(seed: 3), changed: image(seed: 4),
+                                  caption: "C2_cell.png: uninfected 0.97 → uninfected 0.95", classChanged: false),
+            BeforeAfterImage(change: "rotate90", original: image(seed: 5), changed: image(seed: 6),
+                                  caption: "C3_cell.png: uninfected 0.55 → parasitized 0.52", classChanged: true),
         ]
         let misclassified: [(image: RGBImage, caption: String)] = (0..<3).map { index in
             (image(size: 24, seed: 10 + index), "C\(index)_x.png: parasitized, predicted uninfected (p 0.7\(index))")

@@ -17,6 +17,8 @@ public struct CheckCatalogue: Sendable {
         CheckKind(OverfitBatchCheck.self),
         CheckKind(LeakageCheck.self),
         CheckKind(InvarianceCheck.self),
+        CheckKind(RobustnessCheck.self),
+        CheckKind(ColourShiftCheck.self),
         CheckKind(OperatingPointCheck.self),
         CheckKind(MetricCheck.self),
         CheckKind(CalibrationCheck.self),

@@ -45,18 +45,7 @@ public struct InvarianceCheck: Check, Equatable {
         let p0 = original.probabilities, p1 = moved.probabilities
         let agrees = zip(before, after).map { $0 == $1 }
         let agree = agrees.count { $0 }
-        // n > 0 here, so the interval exists.
-        guard var interval = try WilsonInterval(successes: agree, trials: n, confidence: confidence).map({ (lower: $0.lower, upper: $0.upper) }) else {
-            throw StatisticsError("no interval for \(agree) of \(n)")
-        }
-        // A patient's cells tend to flip together: with groups, resample whole groups, never
-        // narrower than Wilson (which still bounds a split where every image agrees).
-        if let groups = context.groups(.test),
-           let byGroup = try Bootstrap.clusterPercentileInterval(groupOf: groups, replicates: 1000, confidence: confidence, seed: 0, statistic: { drawn in
-               Double(drawn.count { agrees[$0] }) / Double(drawn.count)
-           }) {
-            interval = (max(0, min(interval.lower, byGroup.lower)), min(1, max(interval.upper, byGroup.upper)))
-        }
+        let interval = try ProportionInterval.of(agrees, groups: context.groups(.test), confidence: confidence)
         let share = Double(agree) / Double(n)
         let value = gateLowerBound ? interval.lower : share
         let verdict: CheckResult.Verdict = n < minSamples ? .inconclusive : (value >= minAgreement ? .pass : .fail)

@@ -15,7 +15,7 @@ public enum HTMLReport {
         let result = inputs.result
         let sections = try [
             header(inputs), verdict(result), checks(result), confusion(inputs), roc(inputs), training(inputs),
-            invariance(inputs), slices(result), calibration(inputs), misclassified(inputs), splits(inputs), skippedImages(result), modelCard(inputs), hyperparameters(inputs), hashes(inputs),
+            invariance(inputs), robustness(inputs), slices(result), calibration(inputs), misclassified(inputs), splits(inputs), skippedImages(result), modelCard(inputs), hyperparameters(inputs), hashes(inputs),
         ]
         return """
             <!DOCTYPE html>
@@ -130,7 +130,7 @@ public enum HTMLReport {
         let checks = inputs.result.checks.filter { $0.kind == "invariance" }
         // Transforms in the order the checks ran, then any that only have pictures.
         var transforms: [String] = []
-        for name in checks.map(transformName) + inputs.invariance.map(\.transform) where !transforms.contains(name) {
+        for name in checks.map(transformName) + inputs.invariance.map(\.change) where !transforms.contains(name) {
             transforms.append(name)
         }
         guard !transforms.isEmpty else { return section("Invariance", notAvailable("No invariance results are available.")) }
@@ -151,8 +151,8 @@ public enum HTMLReport {
             } else {
                 heading += "</h3>"
             }
-            let items = inputs.invariance.filter { $0.transform == name }
-            let changed = items.filter(\.changed)
+            let items = inputs.invariance.filter { $0.change == name }
+            let changed = items.filter(\.classChanged)
             let gallery: String
             if changed.isEmpty {
                 gallery = items.isEmpty ? notAvailable("No images are available for this transform.")
@@ -161,7 +161,7 @@ public enum HTMLReport {
                 gallery = "<div class=\"gallery\">" + (try changed.map { item in
                     """
                     <figure class="pair"><div class="pair-images"><div>\(try pixelImage(item.original, alt: "original"))\
-                    <span>original</span></div><div>\(try pixelImage(item.transformed, alt: "transformed"))\
+                    <span>original</span></div><div>\(try pixelImage(item.changed, alt: "transformed"))\
                     <span>\(escape(name))</span></div></div><figcaption>\(escape(item.caption))</figcaption></figure>
                     """
                 }.joined()) + "</div>"
@@ -240,6 +240,64 @@ public enum HTMLReport {
         let limits = ModelCard.limitations(inputs.result)
         let list = limits.isEmpty ? "<p>No limitation the checks measured.</p>" : "<ul>" + limits.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
         return section("Model card", use + "<p>Limitations the numbers show (the whole card is model_card.md beside this report):</p>" + list)
+    }
+
+    /// The corruptions and colour shifts: the metric against each level (corruptions together, x = severity,
+    /// 0 the clean images; each shift on its own, x = its amount), every level's share of changed decisions and
+    /// drop with their intervals, and images whose class changed at the strongest level that changed any.
+    /// Absent when the spec has no such check.
+    private static func robustness(_ inputs: ReportInputs) throws -> String {
+        let checks = inputs.result.checks.filter { $0.perturbations != nil && !$0.id.contains("@") }
+        guard !checks.isEmpty else { return "" }
+        var parts: [String] = []
+        let corruptions = checks.compactMap(\.perturbations).filter { $0.kind == .corruption }
+        if let metric = corruptions.first?.metric {
+            var chart = LineChart(title: "\(metric) under corruption", xLabel: "severity (0: clean)", yLabel: metric)
+            for table in corruptions {
+                let points = [(x: 0.0, y: table.clean ?? .nan)] + table.rows.map { (x: $0.level, y: $0.metric ?? .nan) }
+                chart.series.append(.init(name: table.name, points: points, marker: .circle))
+            }
+            parts.append(figure(chart.render(width: 640, height: 420)))
+        }
+        let shifts = checks.compactMap(\.perturbations).filter { $0.kind == .colourShift }
+        if !shifts.isEmpty {
+            parts.append("<div class=\"charts\">" + shifts.map { table in
+                var chart = LineChart(title: table.name, xLabel: "amount", yLabel: table.metric)
+                chart.series.append(.init(name: table.name, points: table.rows.map { (x: $0.level, y: $0.metric ?? .nan) }, marker: .circle))
+                if let clean = table.clean { chart.referenceLines.append(.horizontal(y: clean, label: "clean")) }
+                chart.showsLegend = false
+                return figure(chart.render(width: 320, height: 240))
+            }.joined() + "</div>")
+        }
+        func cell(_ value: Double?, _ interval: [Double]?) -> String {
+            guard let value else { return "undefined" }
+            return String(format: "%.3f", value) + (interval.map { " [" + $0.map { String(format: "%.3f", $0) }.joined(separator: ", ") + "]" } ?? "")
+        }
+        let rows = checks.flatMap { check -> [String] in
+            guard let table = check.perturbations else { return [] }
+            let label = CheckText.verdict(check)
+            return table.rows.map { row in
+                "<tr><td><code>\(escape(check.id))</code> <span class=\"badge \(label.lowercased())\">\(label)</span></td>"
+                    + "<td class=\"num\">\(escape(PerturbationTable.levelText(row.level)))\(row.gated ? "" : " (not gated)")</td>"
+                    + "<td class=\"num\">\(row.changed) of \(row.samples): \(cell(row.flipRate, row.flipInterval))</td>"
+                    + "<td class=\"num\">\(cell(row.metric, nil))</td><td class=\"num\">\(cell(row.drop, row.dropInterval))</td></tr>"
+            }
+        }
+        let metric = escape(checks.first?.perturbations?.metric ?? "metric")
+        parts.append("<table><thead><tr><th>check</th><th class=\"num\">level</th><th class=\"num\">decisions changed [interval]</th>"
+            + "<th class=\"num\">\(metric)</th><th class=\"num\">drop [interval]</th></tr></thead><tbody>\(rows.joined())</tbody></table>")
+        for check in checks {
+            let items = inputs.perturbed.filter { $0.change == check.id }
+            guard let table = check.perturbations, !items.isEmpty else { continue }
+            parts.append("<h3><code>\(escape(check.id))</code>: images whose class changed</h3><div class=\"gallery\">" + (try items.map { item in
+                """
+                <figure class="pair"><div class="pair-images"><div>\(try pixelImage(item.original, alt: "original"))\
+                <span>original</span></div><div>\(try pixelImage(item.changed, alt: table.name))\
+                <span>\(escape(table.name))</span></div></div><figcaption>\(escape(item.caption))</figcaption></figure>
+                """
+            }.joined()) + "</div>")
+        }
+        return section("Robustness", parts.joined(separator: "\n"))
     }
 
     /// Each sliced check's value per slice, worst first, with its interval: a chart and a table.

@@ -22,7 +22,10 @@ public struct ReportInputs: Sendable {
     /// The training log: any value may be missing at a step (validation runs less often).
     public var trainingCurves: [(step: Int, loss: Double?, validationLoss: Double?, validationAccuracy: Double?)]
     /// Images before and after each transform; only those that changed class are pictured.
-    public var invariance: [InvarianceGalleryItem]
+    public var invariance: [BeforeAfterImage]
+    /// Images before and after a corruption or colour shift (the strongest level that changed
+    /// any class), grouped by the check's id.
+    public var perturbed: [BeforeAfterImage] = []
     /// One reliability diagram per calibration check; the report has a calibration section only when there is one.
     public var calibration: [ReliabilityFigure]
     /// Wrongly classified test images with what was predicted.
@@ -42,12 +45,13 @@ public struct ReportInputs: Sendable {
         result: VerificationResult, specName: String, confusion: [[Int]] = [], classNames: [String] = [],
         roc: [(falsePositiveRate: Double, truePositiveRate: Double)] = [], auc: Double? = nil,
         trainingCurves: [(step: Int, loss: Double?, validationLoss: Double?, validationAccuracy: Double?)] = [],
-        invariance: [InvarianceGalleryItem] = [], calibration: [ReliabilityFigure] = [], misclassified: [(image: RGBImage, caption: String)] = [],
+        invariance: [BeforeAfterImage] = [], perturbed: [BeforeAfterImage] = [], calibration: [ReliabilityFigure] = [], misclassified: [(image: RGBImage, caption: String)] = [],
         splitCounts: [(split: String, perClass: [Int], groups: Int)] = [], hyperparameters: [(String, String)] = [],
         hashes: [(String, String)] = [], threshold: Double? = nil, description: String? = nil
     ) {
         (self.result, self.specName, self.confusion, self.classNames) = (result, specName, confusion, classNames)
         (self.roc, self.auc, self.trainingCurves, self.invariance) = (roc, auc, trainingCurves, invariance)
+        self.perturbed = perturbed
         self.calibration = calibration
         (self.misclassified, self.splitCounts, self.hyperparameters, self.hashes) = (misclassified, splitCounts, hyperparameters, hashes)
         (self.threshold, self.description) = (threshold, description)
