@@ -250,19 +250,27 @@ public enum HTMLReport {
         let checks = inputs.result.checks.filter { $0.perturbations != nil && !$0.id.contains("@") }
         guard !checks.isEmpty else { return "" }
         var parts: [String] = []
-        let corruptions = checks.compactMap(\.perturbations).filter { $0.kind == .corruption }
+        let tables = checks.compactMap(\.perturbations)
+        // One axis for every chart: from chance (or 0) to 1, so a drop of a point looks like one.
+        let lowest = tables.flatMap { $0.rows.compactMap(\.metric) + [$0.clean].compactMap { $0 } }.min() ?? 1
+        let range = lowest >= 0.5 ? 0.5...1.0 : 0.0...1.0
+        // A corruption's levels may come from several checks (gated 1–3, reported 4–5): one line each.
+        let corruptions = tables.filter { $0.kind == .corruption }
         if let metric = corruptions.first?.metric {
             var chart = LineChart(title: "\(metric) under corruption", xLabel: "severity (0: clean)", yLabel: metric)
-            for table in corruptions {
-                let points = [(x: 0.0, y: table.clean ?? .nan)] + table.rows.map { (x: $0.level, y: $0.metric ?? .nan) }
-                chart.series.append(.init(name: table.name, points: points, marker: .circle))
+            chart.yRange = range
+            for name in corruptions.map(\.name).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+                let same = corruptions.filter { $0.name == name }
+                let levels = same.flatMap(\.rows).sorted { $0.level < $1.level }.map { (x: $0.level, y: $0.metric ?? .nan) }
+                chart.series.append(.init(name: name, points: [(x: 0.0, y: same.first?.clean ?? .nan)] + levels, marker: .circle))
             }
-            parts.append(figure(chart.render(width: 640, height: 420)))
+            parts.append(figure(chart.render(width: 640, height: 460)))
         }
-        let shifts = checks.compactMap(\.perturbations).filter { $0.kind == .colourShift }
+        let shifts = tables.filter { $0.kind == .colourShift }
         if !shifts.isEmpty {
             parts.append("<div class=\"charts\">" + shifts.map { table in
                 var chart = LineChart(title: table.name, xLabel: "amount", yLabel: table.metric)
+                chart.yRange = range
                 chart.series.append(.init(name: table.name, points: table.rows.map { (x: $0.level, y: $0.metric ?? .nan) }, marker: .circle))
                 if let clean = table.clean { chart.referenceLines.append(.horizontal(y: clean, label: "clean")) }
                 chart.showsLegend = false
