@@ -32,6 +32,13 @@ public struct PerturbationTable: Codable, Sendable, Equatable {
         public let gated: Bool
         /// Test images whose class changed, most confident change first (paths), for the gallery.
         public let changedImages: [String]
+
+        /// A level's measurements.
+        public init(level: Double, changed: Int, samples: Int, flipRate: Double, flipInterval: [Double]?, metric: Double?, drop: Double?,
+                    dropInterval: [Double]?, gated: Bool, changedImages: [String]) {
+            (self.level, self.changed, self.samples, self.flipRate, self.flipInterval) = (level, changed, samples, flipRate, flipInterval)
+            (self.metric, self.drop, self.dropInterval, self.gated, self.changedImages) = (metric, drop, dropInterval, gated, changedImages)
+        }
     }
 
     public let kind: Kind
@@ -45,6 +52,11 @@ public struct PerturbationTable: Codable, Sendable, Equatable {
     public let rows: [Row]
     /// The seed every noisy image was drawn with.
     public let seed: UInt64
+
+    /// A family's table.
+    public init(kind: Kind, name: String, metric: String, clean: Double?, rows: [Row], seed: UInt64) {
+        (self.kind, self.name, self.metric, self.clean, self.rows, self.seed) = (kind, name, metric, clean, rows, seed)
+    }
 
     /// The perturbation of one row, to draw its images again (they are a pure function of image, perturbation and seed).
     public func perturbation(_ row: Row) -> ImagePerturbation? {

@@ -81,6 +81,40 @@ import Testing
         #expect(!(try HTMLReport.render(ReportInputs(result: SampleResults.result([SampleResults.accuracy]), specName: "m"))).contains("id=\"slices\""))
     }
 
+    /// Perturbation checks get a chart of the metric per level, a table with intervals and their gallery;
+    /// a corruption's levels from two checks make one line.
+    @Test func robustnessSectionShowsChartTableAndGallery() throws {
+        func row(_ level: Double, _ changed: Int, gated: Bool = true) -> PerturbationTable.Row {
+            .init(level: level, changed: changed, samples: 100, flipRate: Double(changed) / 100, flipInterval: [0, 0.2],
+                  metric: 0.9 - Double(changed) / 100, drop: Double(changed) / 100, dropInterval: [0, 0.3], gated: gated,
+                  changedImages: changed > 0 ? ["Parasitized/C1_a.png"] : [])
+        }
+        func check(_ id: String, _ table: PerturbationTable) -> CheckResult {
+            var r = CheckResult(id: id, kind: id.hasPrefix("colour") ? "colour_shift" : "robustness", title: "t", severity: .required,
+                                verdict: .pass, samples: 100, message: "m")
+            r.perturbations = table
+            r.seconds = 1.25
+            return r
+        }
+        let gated = check("robustness.jpeg", .init(kind: .corruption, name: "jpeg", metric: "accuracy", clean: 0.9, rows: [row(1, 0), row(2, 3)], seed: 0))
+        let severe = check("severe.jpeg", .init(kind: .corruption, name: "jpeg", metric: "accuracy", clean: 0.9, rows: [row(5, 30, gated: false)], seed: 0))
+        let hue = check("colour_shift.hue_rotation", .init(kind: .colourShift, name: "hue_rotation", metric: "accuracy", clean: 0.9,
+                                                            rows: [row(-20, 2), row(20, 4)], seed: 0))
+        var inputs = ReportInputs(result: SampleResults.result([gated, severe, hue]), specName: "m")
+        inputs.perturbed = [BeforeAfterImage(change: "severe.jpeg", original: HTMLReportSamples.image(seed: 1),
+                                             changed: HTMLReportSamples.image(seed: 2), caption: "C1_a.png: a → b", classChanged: true)]
+        let html = try HTMLReport.render(inputs)
+        let section = try #require(html.range(of: "<section id=\"robustness\">").map { String(html[$0.lowerBound...].prefix { _ in true }) })
+        let part = String(section[..<(section.range(of: "</section>")?.lowerBound ?? section.endIndex)])
+        #expect(part.contains("accuracy under corruption") && part.components(separatedBy: "role=\"img\"").count - 1 == 2, "two charts")
+        #expect(part.contains("<td class=\"num\">5 (not gated)</td>") && part.contains("30 of 100: 0.300 [0.000, 0.200]"))
+        #expect(part.contains("<code>severe.jpeg</code>: images whose class changed") && part.contains("C1_a.png: a → b"))
+        // Both jpeg checks draw one line: its legend entry appears once.
+        #expect(part.components(separatedBy: ">jpeg</text>").count - 1 == 1)
+        #expect(html.contains("<td class=\"num\">1.2 s</td>") || html.contains("<td class=\"num\">1.3 s</td>"), "each check's time")
+        #expect(!(try HTMLReport.render(ReportInputs(result: SampleResults.result([SampleResults.accuracy]), specName: "m"))).contains("id=\"robustness\""))
+    }
+
     @Test func selfContained() throws {
         let html = try HTMLReport.render(HTMLReportSamples.full).lowercased()
         #expect(!html.contains("http://"))

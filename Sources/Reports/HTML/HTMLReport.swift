@@ -66,12 +66,13 @@ public enum HTMLReport {
                 <div class="title">\(escape(check.title))</div></td>\
                 <td class="num">\(escape(CheckText.value(check)))</td>\
                 <td class="num">\(escape(CheckText.bound(check)))</td><td class="num">\(samples)</td>\
-                <td><span class="badge \(label.lowercased())">\(label)</span></td><td class="detail">\(checkDetails(check))</td></tr>
+                <td><span class="badge \(label.lowercased())">\(label)</span></td><td class="num">\(check.seconds.map { String(format: "%.1f s", $0) } ?? "–")</td>\
+                <td class="detail">\(checkDetails(check))</td></tr>
                 """
         }
         let table = """
             <table class="checks"><thead><tr><th>check</th><th class="num">value</th><th class="num">bound</th>\
-            <th class="num">samples</th><th>verdict</th><th>details</th></tr></thead>
+            <th class="num">samples</th><th>verdict</th><th class="num">time</th><th>details</th></tr></thead>
             <tbody>
             \(rows.joined(separator: "\n"))
             </tbody></table>
