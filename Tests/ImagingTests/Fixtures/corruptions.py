@@ -19,6 +19,11 @@ import struct
 
 import numpy as np
 import scipy.ndimage
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../Fixtures"))
+from splitmix64 import MASK, SplitMix64 as SharedSplitMix64  # noqa: E402  (Tests/Fixtures/splitmix64.py)
 
 W, H = 40, 32
 SEED = 2024
@@ -40,7 +45,6 @@ SHIFTS = [
     ("stain_intensity", 0.6), ("stain_intensity", 1.5), ("hue_rotation", 30.0), ("hue_rotation", -100.0),
     ("saturation", 0.5), ("saturation", 1.8), ("white_balance", 1.3),
 ]
-MASK = (1 << 64) - 1
 
 
 LN2_HIGH = 6.93147180369123816490e-01
@@ -107,20 +111,7 @@ def quantise(v):
     return out.astype(np.int64)
 
 
-class SplitMix64:
-    def __init__(self, seed):
-        self.state = seed & MASK
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        return z ^ (z >> 31)
-
-    def unit(self):
-        return (float(self.next() >> 11) + 1.0) * 2.0**-53
-
+class SplitMix64(SharedSplitMix64):
     def normals(self, count):
         out = []
         while len(out) < count:

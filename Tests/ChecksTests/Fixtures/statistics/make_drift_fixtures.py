@@ -24,30 +24,15 @@ import os
 
 import numpy as np
 from scipy import special, stats
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../Fixtures"))
+from splitmix64 import MASK, SplitMix64  # noqa: E402  (the shared generator, Tests/Fixtures/splitmix64.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 rng = np.random.default_rng(20261206)
-MASK = (1 << 64) - 1
 
 
-class SplitMix64:
-    def __init__(self, seed):
-        self.state = seed & MASK
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        return z ^ (z >> 31)
-
-    def below(self, bound):
-        product = self.next() * bound
-        if product & MASK < bound:
-            threshold = (-bound % (1 << 64)) % bound
-            while product & MASK < threshold:
-                product = self.next() * bound
-        return product >> 64
 
 
 def permutations(first_count, second_count, count, seed):

@@ -20,6 +20,10 @@ import warnings
 import numpy as np
 from scipy import stats
 from sklearn import metrics
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../Fixtures"))
+from splitmix64 import SplitMix64  # noqa: E402  (the shared generator, Tests/Fixtures/splitmix64.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 rng = np.random.default_rng(20240611)
@@ -250,30 +254,6 @@ def delong_fixture():
 
 # --- bootstrap -------------------------------------------------------------------------------------------------
 
-MASK = (1 << 64) - 1
-
-
-class SplitMix64:
-    """The generator as published by Steele, Lea & Flood, and the unbiased bounded draw Bootstrap.swift documents."""
-
-    def __init__(self, seed):
-        self.state = seed & MASK
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        return z ^ (z >> 31)
-
-    def below(self, bound):
-        # Lemire: the high word of x * bound, redrawn while the low word falls in the biased sliver.
-        product = self.next() * bound
-        if product & MASK < bound:
-            threshold = (-bound % (1 << 64)) % bound
-            while product & MASK < threshold:
-                product = self.next() * bound
-        return product >> 64
 
 
 def bootstrap_fixture():
