@@ -34,6 +34,24 @@ public struct Augmentation: Sendable, Hashable, Codable, CustomStringConvertible
         }
     }
 
+    /// The names that stand for an augmentation with its defaults: the colour shifts, then the
+    /// corruptions. `saturation` is both a shift and a corruption (the shift at fixed factors);
+    /// the name is the shift, drawn from a range, and only a setting can ask for the corruption.
+    public static let names = ColourShift.Kind.allCases.map(\.rawValue)
+        + Corruption.allCases.map(\.rawValue).filter { ColourShift.Kind(rawValue: $0) == nil }
+
+    /// The augmentation `name` (one of `names`) stands for, with the default range or maximum
+    /// severity and probability; nil for any other name.
+    public init?(named name: String) {
+        if let kind = ColourShift.Kind(rawValue: name) {
+            self.init(.colourShift(kind, range: Self.defaultRange(kind)))
+        } else if let corruption = Corruption(rawValue: name) {
+            self.init(.corruption(corruption, maxSeverity: Self.defaultMaxSeverity))
+        } else {
+            return nil
+        }
+    }
+
     /// The smallest amount a shift accepts: factors must be positive (saturation may reach 0,
     /// grey, as the saturation corruption does at severity 5); hue angles may be anything finite.
     public static func smallestAmount(_ kind: ColourShift.Kind) -> (value: Double, inclusive: Bool)? {

@@ -354,12 +354,6 @@ struct SpecParser {
         return ok ? result : nil
     }
 
-    /// The names `augment` takes bare. `saturation` is both a colour shift and a corruption (the
-    /// shift at fixed factors); bare, it is the shift, drawn from a range; `{corruption: saturation}`
-    /// names the corruption.
-    private static let augmentationNames = ColourShift.Kind.allCases.map(\.rawValue)
-        + Corruption.allCases.map(\.rawValue).filter { ColourShift.Kind(rawValue: $0) == nil }
-
     /// `augment: [...]`: each item a name with the defaults, or a mapping `{shift: name, range:
     /// [low, high], p: 0.5}` or `{corruption: name, max_severity: 2, p: 0.5}`. Nothing twice.
     private mutating func augmentation(_ node: Node) -> [Augmentation]? {
@@ -387,11 +381,7 @@ struct SpecParser {
 
     /// A bare name in `augment`, with the default range or maximum severity and probability.
     private mutating func namedAugmentation(_ node: Node) -> Augmentation? {
-        guard let name = reader.choice(node, "augment", among: Self.augmentationNames) else { return nil }
-        if let kind = ColourShift.Kind(rawValue: name) {
-            return Augmentation(.colourShift(kind, range: Augmentation.defaultRange(kind)))
-        }
-        return Corruption(rawValue: name).flatMap { Augmentation(.corruption($0, maxSeverity: Augmentation.defaultMaxSeverity)) }
+        reader.choice(node, "augment", among: Augmentation.names).flatMap(Augmentation.init(named:))
     }
 
     /// A mapping in `augment`: exactly one of `shift` and `corruption`, with its own settings.
