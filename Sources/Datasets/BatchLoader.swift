@@ -26,14 +26,15 @@ public struct Batch: Sendable {
 /// while the current one trains, with bounded memory (`prefetch` batches ahead).
 ///
 /// Batch `step` is a pure function of (samples, seed, step): training walks a fresh seeded
-/// shuffle each epoch, continuing across epoch boundaries, and each image's crop and flips
+/// shuffle each epoch, continuing across epoch boundaries, and each image's crop, flips and augmentation
 /// come from a generator seeded by its position, not by thread timing. A resumed run asks
 /// for the step it stopped at and gets exactly the batch it would have seen.
 public final class BatchLoader: Sendable {
     /// How batches are formed.
     public enum Mode: Sendable {
-        /// Shuffled each epoch, augmented, always full batches.
-        case training(seed: UInt64)
+        /// Shuffled each epoch, cropped and flipped at random, changed by each augmentation with
+        /// its probability, always full batches.
+        case training(seed: UInt64, augmentation: [Augmentation] = [])
         /// In order, no augmentation, the last batch possibly smaller; every sample once.
         case evaluation
         /// As `evaluation`, with an exact rotation or flip applied to each preprocessed image,
@@ -173,7 +174,7 @@ public final class BatchLoader: Sendable {
             switch mode {
             case .evaluation, .transformed, .perturbed:
                 return Array(step * batchSize..<min((step + 1) * batchSize, samples.count))
-            case .training(let seed):
+            case .training(let seed, _):
                 // Positions continue across epochs; a batch may span two. Orders are
                 // recomputed rather than kept, which keeps this stateless and resumable.
                 let n = samples.count
@@ -206,10 +207,11 @@ public final class BatchLoader: Sendable {
                         case .perturbed(let perturbation, let seed):
                             // Never through the cache: it holds images already resized.
                             image = pre.evaluationImage(try perturbation.apply(to: ImageDecoder.decode(contentsOf: samples[sample].url), seed: seed))
-                        case .training(let seed):
+                        case .training(let seed, let augmentation):
                             var rng = SeededRandom(seed: seed, stream: UInt64(step * batchSize + slot) | (1 << 62))
+                            // The cache holds the resized image; augmentation changes a copy of it.
                             let resized = try Self.load(sample, samples, cache) { $0.resized(width: pre.resize, height: pre.resize) }
-                            image = pre.trainingImage(resized: resized, rng: &rng)
+                            image = try pre.trainingImage(resized: resized, augmentation: augmentation, rng: &rng)
                         }
                         pre.write(image, into: images, at: slot)
                     } catch {

@@ -39,20 +39,28 @@ public struct Preprocessing: Sendable, Codable, Equatable {
         image.resized(width: crop, height: crop)
     }
 
-    /// Training: resize to `resize`², a random `crop`² window, then the random flips, all
-    /// drawn from `rng` (a generator seeded per image, so the result does not depend on
-    /// which thread prepares it).
-    public func trainingImage(_ image: RGBImage, rng: inout SeededRandom) -> RGBImage {
-        trainingImage(resized: image.resized(width: resize, height: resize), rng: &rng)
-    }
-
     /// Training from an image already resized to `resize`² (the in-memory cache holds these).
-    public func trainingImage(resized image: RGBImage, rng: inout SeededRandom) -> RGBImage {
+    ///
+    /// The numbers are drawn in a fixed order: the crop's x and y, each enabled flip, then three per
+    /// augmentation (`Augmentation.draw`), so without augmentation the stream, and the images, are
+    /// what they were before augmentation existed. The augmentations change the resized image
+    /// before the crop, in list order: blur, pixelation and noise then act at the scale the
+    /// robustness check uses (a fraction of the whole image's side, of which the crop is a part).
+    /// Only JPEG can fail (libjpeg out of memory).
+    public func trainingImage(resized image: RGBImage, augmentation: [Augmentation] = [],
+                              rng: inout SeededRandom) throws -> RGBImage {
         let x = Int(rng.next() % UInt64(resize - crop + 1)), y = Int(rng.next() % UInt64(resize - crop + 1))
-        var out = image.cropped(x: x, y: y, width: crop, height: crop)
-        if randomHorizontalFlip && rng.next() & 1 == 1 { out = ImageTransform.flipHorizontal.apply(out) }
-        if randomVerticalFlip && rng.next() & 1 == 1 { out = ImageTransform.flipVertical.apply(out) }
-        if randomTranspose && rng.next() & 1 == 1 { out = ImageTransform.transpose.apply(out) }
+        let flipH = randomHorizontalFlip && rng.next() & 1 == 1
+        let flipV = randomVerticalFlip && rng.next() & 1 == 1
+        let flipT = randomTranspose && rng.next() & 1 == 1
+        var out = image
+        for change in augmentation.compactMap({ $0.draw(&rng) }) {
+            out = try change.perturbation.apply(to: out, seed: change.seed)
+        }
+        out = out.cropped(x: x, y: y, width: crop, height: crop)
+        if flipH { out = ImageTransform.flipHorizontal.apply(out) }
+        if flipV { out = ImageTransform.flipVertical.apply(out) }
+        if flipT { out = ImageTransform.transpose.apply(out) }
         return out
     }
 

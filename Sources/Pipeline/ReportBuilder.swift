@@ -95,7 +95,8 @@ public enum ReportBuilder {
             threshold: threshold, description: spec.description)
     }
 
-    /// The run's hyperparameters.json, flattened to "options.rule.totalSteps = 600" pairs.
+    /// The run's hyperparameters.json, flattened to "options.rule.totalSteps = 600" pairs
+    /// ("options.augmentation.1.shift = hue_rotation" for an item of a list of settings).
     static func hyperparameters(_ run: RunFolder) -> [(String, String)] {
         guard let data = try? Data(contentsOf: run.hyperparameters),
               let object = try? JSONSerialization.jsonObject(with: data) else { return [] }
@@ -103,8 +104,11 @@ public enum ReportBuilder {
         func walk(_ value: Any, _ key: String) {
             if let dict = value as? [String: Any] {
                 for k in dict.keys.sorted() { walk(dict[k]!, key.isEmpty ? k : "\(key).\(k)") }
+            } else if let array = value as? [Any], array.contains(where: { $0 is [String: Any] }) {
+                // A list of settings (the augmentation): one group of pairs per item, numbered from 1.
+                for (i, item) in array.enumerated() { walk(item, "\(key).\(i + 1)") }
             } else if let array = value as? [Any] {
-                pairs.append((key, array.map { "\($0)" }.joined(separator: ", ")))
+                pairs.append((key, array.isEmpty ? "none" : array.map { "\($0)" }.joined(separator: ", ")))
             } else {
                 pairs.append((key, "\(value)"))
             }

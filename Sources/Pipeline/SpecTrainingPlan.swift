@@ -30,6 +30,7 @@ extension TrainingPlan {
             seed: t?.seed ?? TrainingOptions.Default.seed, threads: t?.threads ?? defaultThreads)
         unreadable = spec.data.unreadable
         metadata = spec.data.metadata
+        augmentation = spec.data.preprocessing.augmentation
     }
 
     /// Evaluations without improvement before stopping; nil for none.

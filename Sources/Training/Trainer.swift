@@ -60,7 +60,7 @@ public final class Trainer {
         self.options = options
         self.run = run
         trainLoader = BatchLoader(samples: train, preprocessing: preprocessing, batchSize: options.rule.batchSize,
-                                  mode: .training(seed: options.seed), cacheImages: options.cacheImages, threads: options.threads)
+                                  mode: .training(seed: options.seed, augmentation: options.augmentation), cacheImages: options.cacheImages, threads: options.threads)
         validationLoader = validation.isEmpty ? nil
             : BatchLoader(samples: validation, preprocessing: preprocessing, batchSize: max(options.microBatchSize, 32),
                           mode: .evaluation, cacheImages: options.cacheImages, threads: options.threads)

@@ -52,6 +52,8 @@ public struct TrainingPlan: Codable, Sendable {
     public var unreadable: UnreadableImagePolicy = .fail
     /// A CSV file of per-image attributes, checked against the images before training starts; nil for none.
     public var metadata: URL?
+    /// Colour shifts and corruptions applied to training images (never to evaluation); empty for none.
+    public var augmentation: [Augmentation] = []
 
     /// A plan with BiT's defaults (random horizontal flips, [-1, 1]) and `TrainingOptions.Default`'s.
     public init(data: URL, classes: [String]? = nil, groupPattern: String? = nil, split: SplitRule, model: ModelSource,
@@ -134,7 +136,7 @@ public struct TrainingJob {
                                       randomTranspose: plan.transpose)
         options = TrainingOptions(rule: rule, microBatchSize: plan.microBatchSize, evaluateEvery: plan.evaluateEvery,
                                   patience: plan.patience, checkpointEvery: plan.checkpointEvery, seed: plan.seed,
-                                  threads: plan.threads, cacheImages: trainCount <= 20_000)
+                                  threads: plan.threads, cacheImages: trainCount <= 20_000, augmentation: plan.augmentation)
         let classes = manifest.classNames.count
         model = try plan.model.initialModel(classes: classes, seed: plan.seed)
         metadata = ModelMetadata(architecture: model.architecture.description, classNames: manifest.classNames,

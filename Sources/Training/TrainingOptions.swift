@@ -1,3 +1,5 @@
+import Datasets
+
 /// How a run trains, beyond the HyperRule's schedule.
 public struct TrainingOptions: Codable, Sendable, Equatable {
     /// The schedule and optimiser settings.
@@ -17,6 +19,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var threads: Int
     /// Keep decoded images in memory.
     public var cacheImages: Bool
+    /// Colour shifts and corruptions applied to training images, in order; empty for none.
+    public var augmentation: [Augmentation]
 
     /// The values a run takes where neither a spec nor the command line sets one; written only here.
     public enum Default {
@@ -30,9 +34,20 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
     /// Options with every value given.
     public init(rule: HyperRule, microBatchSize: Int, evaluateEvery: Int, patience: Int?, checkpointEvery: Int, seed: UInt64,
-                threads: Int, cacheImages: Bool = true) {
+                threads: Int, cacheImages: Bool = true, augmentation: [Augmentation] = []) {
         (self.rule, self.microBatchSize, self.evaluateEvery, self.patience) = (rule, microBatchSize, evaluateEvery, patience)
         (self.checkpointEvery, self.seed, self.threads, self.cacheImages) = (checkpointEvery, seed, threads, cacheImages)
+        self.augmentation = augmentation
+    }
+
+    /// Decodes the options of any checkpoint; one written before augmentation existed had none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(rule: c.decode(HyperRule.self, forKey: .rule), microBatchSize: c.decode(Int.self, forKey: .microBatchSize),
+                      evaluateEvery: c.decode(Int.self, forKey: .evaluateEvery), patience: c.decodeIfPresent(Int.self, forKey: .patience),
+                      checkpointEvery: c.decode(Int.self, forKey: .checkpointEvery), seed: c.decode(UInt64.self, forKey: .seed),
+                      threads: c.decode(Int.self, forKey: .threads), cacheImages: c.decode(Bool.self, forKey: .cacheImages),
+                      augmentation: c.decodeIfPresent([Augmentation].self, forKey: .augmentation) ?? [])
     }
 
     /// Problems with the values, in words; empty when usable.

@@ -47,6 +47,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Also flip training images top-bottom at random.") var flipVertical = false
     @Flag(help: "Do not flip training images left-right.") var noFlipHorizontal = false
     @Flag(help: "Also transpose training images at random (with both flips: all 8 symmetries of the square).") var transpose = false
+    @Option(help: "Colour shifts and corruptions to augment training images with, comma-separated, each with its default range or maximum severity and p 0.5 (docs/robustness.md), e.g. stain_intensity,hue_rotation,gaussian_blur.") var augment: String?
     @Option(help: "Images per forward/backward pass (gradients accumulate to --batch).") var microBatch = TrainingOptions.Default.microBatchSize
     @Option(help: "Validate every this many steps.") var evalEvery = TrainingOptions.Default.evaluateEvery
     @Option(help: "Early-stopping patience in evaluations (0: train the whole schedule).") var patience = TrainingOptions.Default.patience
@@ -105,7 +106,23 @@ struct TrainCommand: ParsableCommand {
             microBatchSize: microBatch, evaluateEvery: evalEvery, patience: patience > 0 ? patience : nil,
             checkpointEvery: checkpointEvery, seed: seed, threads: threads)
         plan.unreadable = unreadable
+        plan.augmentation = try augmentation()
         return plan
+    }
+
+    /// `--augment`'s names, each once.
+    func augmentation() throws -> [Augmentation] {
+        guard let augment else { return [] }
+        var seen: Set<String> = []
+        return try augment.split(separator: ",").map { part in
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard let augmentation = Augmentation(named: name) else {
+                throw ValidationError("--augment: unknown colour shift or corruption '\(name)'" + Suggestion.hint(for: name, among: Augmentation.names)
+                    + "; known: " + Augmentation.names.joined(separator: ", "))
+            }
+            guard seen.insert(name).inserted else { throw ValidationError("--augment: '\(name)' is listed twice") }
+            return augmentation
+        }
     }
 
     func train(_ plan: TrainingPlan) throws {
@@ -119,6 +136,7 @@ struct TrainCommand: ParsableCommand {
         print("""
             model      \(job.metadata.architecture), \(job.metadata.classNames.count) classes: \(job.metadata.classNames.joined(separator: ", "))
             input      resize \(job.preprocessing.resize), crop \(job.preprocessing.crop), values \(job.preprocessing.valueRange.rawValue), flips: \(job.preprocessing.randomHorizontalFlip ? "left-right " : "")\(job.preprocessing.randomVerticalFlip ? "top-bottom " : "")\(job.preprocessing.randomTranspose ? "transpose" : "")
+            augment    \(job.options.augmentation.isEmpty ? "none" : job.options.augmentation.map(\.description).joined(separator: ", "))
             schedule   \(rule.totalSteps) steps of \(rule.batchSize) (micro-batches of \(job.options.microBatchSize)), lr \(rule.baseLearningRate), warm-up \(rule.warmupSteps), ÷10 after \(rule.decaySteps.map(String.init).joined(separator: "/")), MixUp \(rule.mixupAlpha > 0 ? "α \(rule.mixupAlpha)" : "off"), momentum \(rule.momentum)
             stopping   \(job.options.patience.map { "patience \($0) evaluations of every \(job.options.evaluateEvery) steps, best weights restored" } ?? "none")
             run        \(plan.run.path)

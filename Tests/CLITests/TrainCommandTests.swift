@@ -71,6 +71,24 @@ import Testing
         }
     }
 
+    @Test func augmentNamesAreCheckedThenUsedAndRecorded() throws {
+        let data = try Self.smallDataset(count: 6)
+        let runs = CLI.temporaryFolder()
+        let bad = try CLI.run(Self.arguments(data: data, run: runs.appendingPathComponent("bad")) + ["--augment", "stain_intensty,jpeg"])
+        #expect(bad.status == 2, "\(bad.stderr)")
+        #expect(bad.stderr.contains("--augment: unknown colour shift or corruption 'stain_intensty' (did you mean 'stain_intensity'?)"), "\(bad.stderr)")
+        let twice = try CLI.run(Self.arguments(data: data, run: runs.appendingPathComponent("twice")) + ["--augment", "jpeg, jpeg"])
+        #expect(twice.status == 2 && twice.stderr.contains("--augment: 'jpeg' is listed twice"), "\(twice.stderr)")
+
+        let run = runs.appendingPathComponent("augmented")
+        let good = try CLI.run(Self.arguments(data: data, run: run) + ["--augment", "stain_intensity, gaussian_blur"])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("augment    stain_intensity 0.8…1.25 p=0.5, gaussian_blur ≤2 p=0.5"), "\(good.stdout)")
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("hyperparameters.json"))) as? [String: Any]
+        let listed = (record?["options"] as? [String: Any])?["augmentation"] as? [[String: Any]]
+        #expect(listed?.map { ($0["shift"] ?? $0["corruption"]) as? String } == ["stain_intensity", "gaussian_blur"])
+    }
+
     @Test func ctrlCStopsAfterTheStepWithACheckpoint() throws {
         let data = try Self.smallDataset()
         let run = CLI.temporaryFolder().appendingPathComponent("interrupted")

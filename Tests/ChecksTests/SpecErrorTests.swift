@@ -236,6 +236,37 @@ import Testing
         ])
     }
 
+    @Test func augmentationIsCheckedWithPositions() {
+        #expect(dataMessages("""
+              preprocessing:
+                augment:
+                  - stain_intensty
+                  - {shift: hue_rotation, range: [20, -20]}
+                  - {corruption: gaussian_blur, max_severity: 6, p: 1.5}
+                  - {shift: white_balance, range: [0, .inf]}
+                  - {corruption: saturation, range: [1, 2]}
+                  - saturation
+                  - {shift: saturation, p: 0.2}
+                  - {shift: saturation, corruption: jpeg}
+                  - {p: 0.3, rnage: [1, 2]}
+                  - {shift: stain_intensity, range: [0, 2]}
+
+            """) == [
+            "t.spec:14:9: augment: expected one of stain_intensity, hue_rotation, saturation, white_balance, gaussian_noise, "
+                + "shot_noise, gaussian_blur, defocus_blur, jpeg, pixelate, brightness, contrast, got 'stain_intensty' (did you mean 'stain_intensity'?)",
+            "t.spec:15:38: range: the ends are swapped: write [-20, 20]",
+            "t.spec:16:51: max_severity: must be at most 5, got 6",
+            "t.spec:16:57: p: must be between 0 and 1, got 1.5",
+            "t.spec:17:43: range: expected a number, got '.inf'",
+            "t.spec:18:41: range: a corruption takes max_severity (1 to 5), not a range",
+            "t.spec:20:9: augment: the colour shift 'saturation' is listed twice",
+            "t.spec:21:9: augment: give 'shift' or 'corruption', not both",
+            "t.spec:22:9: augment: each setting needs 'shift: <colour shift>' or 'corruption: <corruption>'",
+            "t.spec:22:18: unknown key 'rnage' in data.preprocessing.augment (did you mean 'range'?)",
+            "t.spec:23:42: range: stain_intensity must be above 0, got 0",
+        ])
+    }
+
     // MARK: - Training
 
     private func trainingMessages(_ training: String) -> [String] {

@@ -277,6 +277,34 @@ import Testing
         #expect(spec.data.preprocessing == Spec.Preprocessing(valueRange: .minusOneToOne, randomHorizontalFlip: false))
     }
 
+    @Test func augmentTakesNamesWithTheirDefaultsOrSettings() throws {
+        let text = SpecTesting.header.replacingOccurrences(of: "checks:\n", with: """
+              preprocessing:
+                augment:
+                  - stain_intensity
+                  - saturation
+                  - gaussian_blur
+                  - {shift: hue_rotation, range: [-20, 15], p: 0.25}
+                  - {corruption: saturation, max_severity: 3}
+                  - {corruption: jpeg, p: 1}
+            checks:
+              - check: no_leakage
+
+            """)
+        let spec = try SpecTesting.parse(text)
+        let expected = [
+            Augmentation(.colourShift(.stainIntensity, range: 0.8...1.25)),
+            // Bare, `saturation` is the colour shift; the corruption is asked for by name.
+            Augmentation(.colourShift(.saturation, range: 0.75...1.25)),
+            Augmentation(.corruption(.gaussianBlur, maxSeverity: CorruptionSeverity.all[1])),
+            Augmentation(.colourShift(.hueRotation, range: -20...15), probability: 0.25),
+            Augmentation(.corruption(.saturation, maxSeverity: CorruptionSeverity.all[2])),
+            Augmentation(.corruption(.jpeg, maxSeverity: CorruptionSeverity.all[1]), probability: 1),
+        ]
+        #expect(spec.data.preprocessing.augmentation.map(Optional.some) == expected)
+        #expect(try SpecTesting.parse(SpecTesting.header + "  - check: no_leakage\n").data.preprocessing.augmentation.isEmpty)
+    }
+
     @Test func metricNamesAreTheSnakeCaseRawValues() {
         #expect(Spec.Metric.allCases.map(\.rawValue) == [
             "accuracy", "balanced_accuracy", "precision", "recall", "sensitivity", "specificity", "f1",

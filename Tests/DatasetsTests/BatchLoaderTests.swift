@@ -77,6 +77,40 @@ import Testing
         for step in 0..<4 { #expect(try plain.batch(step).images.array == cached.batch(step).images.array) }
     }
 
+    /// A colour shift, a noise and a JPEG round trip, each on about half the images.
+    static let augmentation = [
+        Augmentation(.colourShift(.stainIntensity, range: 0.7...1.4)),
+        Augmentation(.corruption(.gaussianNoise, maxSeverity: CorruptionSeverity.all[2])),
+        Augmentation(.corruption(.jpeg, maxSeverity: CorruptionSeverity.all[0]), probability: 0.3),
+    ].compactMap { $0 }
+
+    @Test func augmentedBatchesAreAPureFunctionOfSeedAndStepOnAnyThreadCount() throws {
+        let samples = try Self.makeImages(9, size: 16)
+        #expect(Self.augmentation.count == 3)
+        let mode = BatchLoader.Mode.training(seed: 5, augmentation: Self.augmentation)
+        let one = BatchLoader(samples: samples, preprocessing: Self.plan, batchSize: 4, mode: mode, threads: 1)
+        let walked = try (0..<5).map { try one.batch($0).images.array.map(\.bitPattern) }
+        // Two threads, the cache, and a start at step 3 (a resumed run) change nothing.
+        let two = BatchLoader(samples: samples, preprocessing: Self.plan, batchSize: 4, mode: mode, cacheImages: true, threads: 2)
+        #expect(try two.batch(3).images.array.map(\.bitPattern) == walked[3])
+        #expect(try (0..<5).map { try two.batch($0).images.array.map(\.bitPattern) } == walked)
+    }
+
+    @Test func augmentationChangesBatchesAndLeavesCropsAndFlipsAsTheyWere() throws {
+        let samples = try Self.makeImages(8, size: 16)
+        func batches(_ augmentation: [Augmentation]) throws -> [[Float]] {
+            let loader = BatchLoader(samples: samples, preprocessing: Self.plan, batchSize: 4,
+                                     mode: .training(seed: 2, augmentation: augmentation))
+            return try (0..<4).map { try loader.batch($0).images.array }
+        }
+        let plain = try batches([])
+        #expect(try batches(Self.augmentation) != plain)
+        // Its numbers are drawn after the crop's and the flips': an augmentation that never
+        // applies leaves every batch bit for bit as it was without one.
+        let never = try #require(Augmentation(.colourShift(.hueRotation, range: 30...60), probability: 0))
+        #expect(try batches([never, never]) == plain)
+    }
+
     @Test func anUnreadableImageFailsTheBatchAndNamesTheFile() throws {
         var samples = try Self.makeImages(3)
         let bad = samples[0].url.deletingLastPathComponent().appendingPathComponent("bad.png")

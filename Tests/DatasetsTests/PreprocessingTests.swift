@@ -14,14 +14,14 @@ import Testing
     }
 
     @Test(arguments: [false, true])
-    func randomFlipsAndTransposeGiveEverySymmetryEquallyOften(_ transpose: Bool) {
+    func randomFlipsAndTransposeGiveEverySymmetryEquallyOften(_ transpose: Bool) throws {
         // Four distinct pixels tell the square's 8 symmetries apart.
         let image = RGBImage(width: 2, height: 2, pixels: [10, 10, 10, 20, 20, 20, 30, 30, 30, 40, 40, 40])
         let plan = Preprocessing(resize: 2, crop: 2, randomHorizontalFlip: true, randomVerticalFlip: true, randomTranspose: transpose)
         var counts: [ImageTransform: Int] = [:]
         for seed in 0..<800 {
             var rng = SeededRandom(seed: UInt64(seed))
-            let out = plan.trainingImage(resized: image, rng: &rng)
+            let out = try plan.trainingImage(resized: image, rng: &rng)
             let matches = ImageTransform.allCases.filter { $0.apply(image).pixels == out.pixels }
             #expect(matches.count == 1)
             counts[matches[0], default: 0] += 1

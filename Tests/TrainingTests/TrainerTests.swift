@@ -25,11 +25,18 @@ import Testing
         }
     }
 
-    static func options(steps: Int, patience: Int? = nil) -> TrainingOptions {
+    static func options(steps: Int, patience: Int? = nil, augmentation: [Augmentation] = []) -> TrainingOptions {
         let rule = HyperRule(totalSteps: steps, warmupSteps: 2, decaySteps: [steps * 3 / 4], mixupAlpha: 0,
                              batchSize: 8, baseLearningRate: 0.05, momentum: 0.9)
-        return TrainingOptions(rule: rule, microBatchSize: 3, evaluateEvery: 5, patience: patience, checkpointEvery: 4, seed: 9, threads: 2)
+        return TrainingOptions(rule: rule, microBatchSize: 3, evaluateEvery: 5, patience: patience, checkpointEvery: 4, seed: 9, threads: 2,
+                               augmentation: augmentation)
     }
+
+    /// A colour shift and a seeded noise, each on about half the images.
+    static let augmentation = [
+        Augmentation(.colourShift(.hueRotation, range: -20...20)),
+        Augmentation(.corruption(.shotNoise, maxSeverity: CorruptionSeverity.all[1])),
+    ].compactMap { $0 }
 
     static func makeTrainer(_ train: [LabeledImage], _ val: [LabeledImage], options: TrainingOptions, run: URL) throws -> Trainer {
         let model = ResNetV2<Float>(architecture: try ResNetV2Architecture(named: "R14x0.125"), classes: 2, seed: 4)
@@ -62,18 +69,21 @@ import Testing
         #expect(meta.classNames == ["plain", "dot"] && saved.classes == 2)
     }
 
-    @Test func anInterruptedRunResumesBitForBit() throws {
+    @Test(arguments: [false, true])
+    func anInterruptedRunResumesBitForBit(augmented: Bool) throws {
         let data = try Self.dataset(24)
         let train = Array(data[0..<18]), val = Array(data[18...])
-        let straight = try Self.makeTrainer(train, val, options: Self.options(steps: 14), run: Self.temporaryRun())
+        let options = Self.options(steps: 14, augmentation: augmented ? Self.augmentation : [])
+        #expect(options.augmentation.count == (augmented ? 2 : 0))
+        let straight = try Self.makeTrainer(train, val, options: options, run: Self.temporaryRun())
         let (reference, _) = try straight.train(resume: false)
 
         let run = Self.temporaryRun()
         var steps = 0
-        let first = try Self.makeTrainer(train, val, options: Self.options(steps: 14), run: run)
+        let first = try Self.makeTrainer(train, val, options: options, run: run)
         let (_, stopped) = try first.train(resume: false, shouldStop: { steps >= 6 }) { if case .step = $0 { steps += 1 } }
         #expect(stopped.interrupted && stopped.steps == 6)
-        let second = try Self.makeTrainer(train, val, options: Self.options(steps: 14), run: run)
+        let second = try Self.makeTrainer(train, val, options: options, run: run)
         let (resumed, result) = try second.train(resume: true)
         #expect(result.steps == 14)
         for name in reference.parameters.names {
@@ -101,5 +111,26 @@ import Testing
         var other = Self.options(steps: 4)
         other.seed = 10
         #expect(throws: TrainingError.self) { try Self.makeTrainer(data, [], options: other, run: run).train(resume: true) }
+        let augmented = Self.options(steps: 4, augmentation: Self.augmentation)
+        #expect(throws: TrainingError.self) { try Self.makeTrainer(data, [], options: augmented, run: run).train(resume: true) }
+    }
+
+    @Test func optionsWrittenBeforeAugmentationExistedReadAsNone() throws {
+        let options = Self.options(steps: 4)
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any])
+        #expect(object.removeValue(forKey: "augmentation") != nil)
+        let old = try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old == options)
+    }
+
+    @Test func hyperparametersRecordTheAugmentation() throws {
+        let data = try Self.dataset(12)
+        let run = Self.temporaryRun()
+        _ = try Self.makeTrainer(data, [], options: Self.options(steps: 2, augmentation: Self.augmentation), run: run).train(resume: false)
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: RunFolder(run).hyperparameters)) as? [String: Any])
+        let options = try #require(record["options"] as? [String: Any])
+        let listed = try #require(options["augmentation"] as? [[String: Any]])
+        #expect(listed.map { ($0["shift"] ?? $0["corruption"]) as? String } == ["hue_rotation", "shot_noise"])
+        #expect(listed.map { $0["p"] as? Double } == [0.5, 0.5])
     }
 }

@@ -108,12 +108,16 @@ public struct Spec: Sendable, Equatable {
         public var randomHorizontalFlip: Bool
         public var randomVerticalFlip: Bool
         public var randomTranspose: Bool
+        /// Colour shifts and corruptions applied to training images, in order; empty for none.
+        public var augmentation: [Augmentation]
 
-        /// Preprocessing as parsed; the defaults are BiT's (horizontal flips only).
+        /// Preprocessing as parsed; the defaults are BiT's (horizontal flips only, no augmentation).
         public init(resize: Int? = nil, crop: Int? = nil, valueRange: ModelMetadata.ValueRange? = nil,
-                    randomHorizontalFlip: Bool = true, randomVerticalFlip: Bool = false, randomTranspose: Bool = false) {
+                    randomHorizontalFlip: Bool = true, randomVerticalFlip: Bool = false, randomTranspose: Bool = false,
+                    augmentation: [Augmentation] = []) {
             (self.resize, self.crop, self.valueRange) = (resize, crop, valueRange)
             (self.randomHorizontalFlip, self.randomVerticalFlip, self.randomTranspose) = (randomHorizontalFlip, randomVerticalFlip, randomTranspose)
+            self.augmentation = augmentation
         }
     }
 

@@ -311,7 +311,7 @@ struct SpecParser {
 
     private mutating func preprocessing(_ node: Node) -> Spec.Preprocessing? {
         guard let fields = fields(of: node, context: "data.preprocessing", key: "preprocessing",
-                                  allowed: ["resize", "crop", "value_range", "flips"])
+                                  allowed: ["resize", "crop", "value_range", "flips", "augment"])
         else { return nil }
         var result = Spec.Preprocessing(), ok = true
         if let n = fields["resize"] {
@@ -348,7 +348,105 @@ struct SpecParser {
                 ok = false
             }
         }
+        if let n = fields["augment"] {
+            if let augmentation = augmentation(n) { result.augmentation = augmentation } else { ok = false }
+        }
         return ok ? result : nil
+    }
+
+    /// `augment: [...]`: each item a name with the defaults, or a mapping `{shift: name, range:
+    /// [low, high], p: 0.5}` or `{corruption: name, max_severity: 2, p: 0.5}`. Nothing twice.
+    private mutating func augmentation(_ node: Node) -> [Augmentation]? {
+        guard let items = reader.list(node, "augment", of: "corruption or colour-shift names") else { return nil }
+        var result: [Augmentation] = [], seen: Set<String> = [], ok = true
+        for item in items {
+            guard let augmentation = item.mapping == nil ? namedAugmentation(item) : augmentationSettings(item) else {
+                ok = false
+                continue
+            }
+            let name: String
+            switch augmentation.change {
+            case .colourShift(let kind, _): name = "the colour shift '\(kind.rawValue)'"
+            case .corruption(let corruption, _): name = "the corruption '\(corruption.rawValue)'"
+            }
+            guard seen.insert(name).inserted else {
+                reader.report(item, "augment: \(name) is listed twice")
+                ok = false
+                continue
+            }
+            result.append(augmentation)
+        }
+        return ok ? result : nil
+    }
+
+    /// A bare name in `augment`, with the default range or maximum severity and probability.
+    private mutating func namedAugmentation(_ node: Node) -> Augmentation? {
+        reader.choice(node, "augment", among: Augmentation.names).flatMap(Augmentation.init(named:))
+    }
+
+    /// A mapping in `augment`: exactly one of `shift` and `corruption`, with its own settings.
+    private mutating func augmentationSettings(_ node: Node) -> Augmentation? {
+        guard let fields = fields(of: node, context: "data.preprocessing.augment", key: "augment",
+                                  allowed: ["shift", "corruption", "range", "max_severity", "p"])
+        else { return nil }
+        var ok = true
+        var probability = Augmentation.defaultProbability
+        if let n = fields["p"] {
+            if let p = reader.bounded(n, "p", "between 0 and 1", { (0...1).contains($0) }) { probability = p } else { ok = false }
+        }
+        let change: Augmentation.Change?
+        switch (fields["shift"], fields["corruption"]) {
+        case (let n?, nil):
+            if let n = fields["max_severity"] {
+                reader.report(n, "max_severity: a colour shift takes a range, not a severity")
+                ok = false
+            }
+            let kind: ColourShift.Kind? = reader.choice(n, "shift", among: ColourShift.Kind.allCases)
+            change = kind.flatMap { kind in
+                guard let n = fields["range"] else { return .colourShift(kind, range: Augmentation.defaultRange(kind)) }
+                return shiftRange(n, kind).map { .colourShift(kind, range: $0) }
+            }
+        case (nil, let n?):
+            if let n = fields["range"] {
+                reader.report(n, "range: a corruption takes max_severity (1 to 5), not a range")
+                ok = false
+            }
+            let corruption: Corruption? = reader.choice(n, "corruption", among: Corruption.allCases)
+            var severity: CorruptionSeverity? = Augmentation.defaultMaxSeverity
+            if let n = fields["max_severity"] {
+                severity = reader.integer(n, "max_severity", atLeast: CorruptionSeverity.levels.lowerBound,
+                                          atMost: CorruptionSeverity.levels.upperBound).flatMap(CorruptionSeverity.init)
+            }
+            change = corruption.flatMap { corruption in severity.map { .corruption(corruption, maxSeverity: $0) } }
+        case (.some, .some):
+            reader.report(node, "augment: give 'shift' or 'corruption', not both")
+            change = nil
+        case (nil, nil):
+            reader.report(node, "augment: each setting needs 'shift: <colour shift>' or 'corruption: <corruption>'")
+            change = nil
+        }
+        guard ok, let change else { return nil }
+        return Augmentation(change, probability: probability)
+    }
+
+    /// `[low, high]` for a colour shift: two finite numbers in order, that the shift accepts.
+    private mutating func shiftRange(_ node: Node, _ kind: ColourShift.Kind) -> ClosedRange<Double>? {
+        guard let items = reader.list(node, "range", of: "two numbers [low, high]") else { return nil }
+        guard items.count == 2 else {
+            reader.report(node, "range: expected two numbers [low, high], got \(items.count)")
+            return nil
+        }
+        let low = reader.number(items[0], "range"), high = reader.number(items[1], "range")
+        guard let low, let high else { return nil }
+        guard low <= high else {
+            reader.report(node, "range: the ends are swapped: write [\(SpecReader.text(items[1])), \(SpecReader.text(items[0]))]")
+            return nil
+        }
+        if let (smallest, inclusive) = Augmentation.smallestAmount(kind), inclusive ? low < smallest : low <= smallest {
+            reader.report(items[0], "range: \(kind.rawValue) must be \(inclusive ? "at least" : "above") \(SpecReader.format(smallest)), got \(SpecReader.text(items[0]))")
+            return nil
+        }
+        return low...high
     }
 
     /// `"[-1, 1]"` as the docs write it, or the list `[-1, 1]` that YAML makes of it unquoted.
