@@ -3,8 +3,8 @@
 public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The dataset root is missing or not a folder.
     case notAFolder(path: String)
-    /// The root holds no class folders.
-    case noClasses(root: String)
+    /// The root holds no class folder, or (for a classifier) only one: nothing to tell apart.
+    case tooFewClasses(root: String, found: [String])
     /// An explicitly ordered class has no folder.
     case missingClassFolder(name: String, root: String)
     /// A class folder exists that the explicit class order does not name.
@@ -35,8 +35,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .notAFolder(let path):
             return "\(path): not a folder"
-        case .noClasses(let root):
-            return "\(root): no class folders (expected one subfolder per class)"
+        case .tooFewClasses(let root, let found):
+            return "\(root): " + (found.isEmpty ? "no class folders" : "only the class folder \(found[0])")
+                + "; a classifier needs at least 2 (one subfolder per class)"
         case .missingClassFolder(let name, let root):
             return "\(root): no folder for class '\(name)'"
         case .unlistedClassFolder(let name, let root):

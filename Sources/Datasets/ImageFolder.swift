@@ -89,7 +89,7 @@ public enum ImageFolder {
 
     private static func classOrder(found: [String], requested: [String]?, root: String) throws -> [String] {
         guard let requested else {
-            guard !found.isEmpty else { throw DatasetError.noClasses(root: root) }
+            guard !found.isEmpty else { throw DatasetError.tooFewClasses(root: root, found: []) }
             return found.sorted(by: DatasetManifest.bytewise)
         }
         var seen = Set<String>()
@@ -98,7 +98,7 @@ public enum ImageFolder {
         for name in found.sorted(by: DatasetManifest.bytewise) where !seen.contains(name) {
             throw DatasetError.unlistedClassFolder(name: name, root: root)
         }
-        guard !requested.isEmpty else { throw DatasetError.noClasses(root: root) }
+        guard !requested.isEmpty else { throw DatasetError.tooFewClasses(root: root, found: []) }
         return requested
     }
 

@@ -22,6 +22,10 @@ public struct PreparedDataset: Sendable {
                 split rule: SplitRule) throws {
         let pattern = try groupPattern.map { try GroupPattern($0) }
         let screened = try unreadable.screen(try ImageFolder.scan(folder, classes: classes, groupPattern: pattern))
+        // A classifier of one class learns nothing and would pass every check.
+        guard screened.manifest.classNames.count >= 2 else {
+            throw DatasetError.tooFewClasses(root: screened.manifest.root, found: screened.manifest.classNames)
+        }
         let split = try DatasetSplit(screened.manifest, rule: rule)
         try self.init(screened.manifest, split: split, areas: screened.areas, groupPattern: pattern, metadata: metadata)
     }

@@ -22,6 +22,8 @@ public enum Certification {
                                observe: (TrainingEvent) -> Void = { _ in }) throws -> Outcome {
         let started = Date()
         let job = try TrainingJob(TrainingPlan(spec: spec, threads: threads))
+        // Before any training: a test split whose slices cannot be drawn would end the run INCONCLUSIVE.
+        try Verification.requireSliceColumns(spec, on: Spec.EvaluationSet.testSplit, job.attributes)
         let run = RunFolder(job.plan.run)
         let env = Verification.environment(threads: job.plan.threads)
         func context(_ model: ResNetV2<Float>) -> CheckContext {

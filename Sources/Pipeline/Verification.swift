@@ -35,13 +35,14 @@ public enum Verification {
         let plan = try TrainingPlan(spec: spec, threads: threads)
         let training = try PreparedDataset(folder: plan.data, classes: plan.classes, groupPattern: plan.groupPattern,
                                            metadata: plan.metadata, unreadable: plan.unreadable, split: plan.split)
+        if evaluation == nil { try requireSliceColumns(spec, on: Spec.EvaluationSet.testSplit, training.attributes) }
         guard metadata.classNames == training.manifest.classNames else {
             throw VerificationError(description: "\(modelFile.path) has classes \(metadata.classNames), the spec's data has \(training.manifest.classNames)")
         }
         let data = try evaluation.map { set in
             let data = try PreparedDataset(evaluating: set.folder, classes: metadata.classNames, groupPattern: set.groupPattern,
                                            metadata: set.metadata, unreadable: plan.unreadable)
-            try requireSliceColumns(spec, on: set, data.attributes)
+            try requireSliceColumns(spec, on: set.name, data.attributes)
             return data
         } ?? training
         let context = makeContext(spec: spec, manifest: data.manifest, split: data.split, attributes: data.attributes, model: model,
@@ -108,14 +109,15 @@ public enum Verification {
     }
 
     /// A folder given on the command line was not checked with the spec: its metadata must hold
-    /// every column the checks that run on it slice by, or they could not say what they were asked.
-    static func requireSliceColumns(_ spec: Spec, on set: Spec.EvaluationSet, _ attributes: ImageAttributes?) throws {
-        let needed = spec.checks.filter { $0.runs(on: set.name) }.flatMap(MetricCheck.sliceColumns)
+    /// every column the checks that run on it (the set named `set`) slice by, or they could not say
+    /// what they were asked.
+    static func requireSliceColumns(_ spec: Spec, on set: String, _ attributes: ImageAttributes?) throws {
+        let needed = spec.checks.filter { $0.runs(on: set) }.flatMap(MetricCheck.sliceColumns)
         let missing = needed.filter { !(attributes?.columns.contains($0) ?? false) }
         guard let first = missing.first else { return }
         let why = attributes.map { "\($0.file.path) has no column '\(first)' (its columns: \($0.columns.joined(separator: ", ")))" }
             ?? "give --metadata, a CSV file with a path column and a '\(first)' column"
-        throw VerificationError(description: "the spec's checks slice by \(missing.map { "'\($0)'" }.joined(separator: ", ")) on \(set.name): " + why)
+        throw VerificationError(description: "the spec's checks slice by \(missing.map { "'\($0)'" }.joined(separator: ", ")) on \(set): " + why)
     }
 
     /// The SHA-256 of every training-split image.

@@ -11,7 +11,8 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Fine-tune or train a BiT model with BiT-HyperRule, from a spec or an image folder.",
         discussion: """
-            `modelcheck train SPEC` trains what the spec describes (data, split, recipe, run folder). \
+            `modelcheck train SPEC` trains what the spec describes (data, split, recipe, run folder); \
+            `train SPEC --data DIR` does the same on another folder with the spec's classes. \
             Without a spec, --data DIR names a folder with one subfolder per class. The data is split into train/validation/test \
             (by group when --group-pattern names one, e.g. the patient), the HyperRule picks \
             the schedule from the training split's size and the resolution from its images' \
@@ -28,7 +29,7 @@ struct TrainCommand: ParsableCommand {
             """)
 
     @Argument(help: "A spec file; its data, split and training recipe are used.") var spec: String?
-    @Option(help: "Image folder with one subfolder per class (without a spec).") var data: String?
+    @Option(help: "Image folder with one subfolder per class (with a spec: instead of the spec's folder).") var data: String?
     @Option(help: "Architecture to train from scratch (R50x1, R26x0.5, ...) or a checkpoint .npz to fine-tune.") var model = "R50x1"
     @Option(name: .customLong("run"), help: "Run folder (default: runs/<data folder name>).") var runFolder: String?
     @Option(help: "Class folder order, comma-separated (default: sorted names).") var classes: String?
@@ -74,8 +75,9 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let plan: TrainingPlan
         if let spec {
-            guard data == nil else { throw ValidationError("give a spec or --data, not both") }
-            plan = try TrainingPlan(spec: try Spec.load(contentsOf: URL(fileURLWithPath: spec)), threads: threads)
+            var loaded = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
+            if let data { loaded = try loaded.onData(URL(fileURLWithPath: data), metadata: nil) }
+            plan = try TrainingPlan(spec: loaded, threads: threads)
         } else {
             guard let data else { throw ValidationError("give a spec, or --data DIR") }
             plan = try folderPlan(data)

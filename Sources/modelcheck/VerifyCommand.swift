@@ -78,18 +78,28 @@ struct CertifyCommand: ParsableCommand {
             every post-train check runs on the trained model. Exit codes as for verify. \
             A run folder that already holds a run (a checkpoint, a model or a certificate) is kept, \
             moved to <run>.<UTC time>, and the new run starts fresh (with --resume only a certificate is renamed).
+            With --data DIR the spec runs on another folder with its classes (split, recipe and \
+            checks as the spec says; --metadata gives that folder's metadata file, if its checks slice by one).
             Example: modelcheck certify Specs/malaria-embedded.spec
+            Example: modelcheck certify Specs/malaria-embedded.spec --data data/cell_images   (after `modelcheck data fetch malaria data/`)
             """)
 
     @Argument(help: "The spec file.") var spec: String
+    @Option(help: "Another image folder with the spec's classes, instead of the spec's data folder.") var data: String?
+    @Option(help: "A CSV file of the --data images' attributes (path, site, ...), for slices by its columns.") var metadata: String?
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false
     @Option(help: "Ed25519 signing key file (default: $\(SigningKeys.environmentVariable), else ~/.modelcheck/signing.key, created on first use).")
     var key: String?
     @OptionGroup var output: ReportOptions
     @OptionGroup var ci: CIOption
 
+    func validate() throws {
+        if metadata != nil && data == nil { throw ValidationError("--metadata describes a --data folder; give --data too") }
+    }
+
     func run() throws {
-        let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
+        var spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
+        if let data { spec = try spec.onData(URL(fileURLWithPath: data), metadata: metadata.map { URL(fileURLWithPath: $0) }) }
         let runFolder = RunFolder(TrainingPlanDefaults.runFolder(spec))
         let lock = try RunFolderLock.take(runFolder.url, purpose: "modelcheck certify")
         defer { withExtendedLifetime(lock) {} }

@@ -48,7 +48,8 @@ import Testing
         // A class folder missing, or one the model does not know: exit 2 naming it.
         try FileManager.default.removeItem(at: clinic.appendingPathComponent("Uninfected"))
         let missing = try CLI.run(["verify", spec.path, "--data", clinic.path], environment: [:])
-        #expect(missing.status == 2 && missing.stderr.contains("Uninfected"), "\(missing.stderr)")
+        #expect(missing.status == 2 && missing.stderr.contains("only the class folder Parasitized; a classifier needs at least 2"),
+                "\(missing.status) \(missing.stderr)")
         try FileManager.default.createDirectory(at: clinic.appendingPathComponent("Uninfected"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: clinic.appendingPathComponent("Gametocyte"), withIntermediateDirectories: true)
         let extra = try CLI.run(["verify", spec.path, "--data", clinic.path], environment: [:])
@@ -209,5 +210,39 @@ import Testing
         try Self.metadata(for: other, to: full)
         let judged = try CLI.run(["verify", spec.path, "--data", other.path, "--metadata", full.path], environment: [:])
         #expect(judged.status == 0 && judged.stdout.contains("metric.accuracy.site"), "\(judged.stdout)\(judged.stderr)")
+    }
+}
+
+/// `train SPEC --data DIR` and `certify SPEC --data DIR`: the spec's recipe and checks on another
+/// folder with its classes.
+@Suite struct SpecOnOtherDataTests {
+    @Test func certifyAndTrainRunTheSpecOnAnotherFolder() throws {
+        let project = try SpecProject("cells.spec", checks: """
+          - check: metric
+            metric: accuracy
+            min: 0.01
+            min_samples: 1
+        """)
+        let other = try EvaluationSetTests.newClinic(skipping: 12, count: 12)
+        let key = project.dir.appendingPathComponent("k.key"), pub = project.dir.appendingPathComponent("k.pub")
+        #expect(try CLI.run(["keygen", "--private-key", key.path, "--public-key", pub.path]).status == 0)
+        let certified = try CLI.run(["certify", project.spec.path, "--data", other.path, "--key", key.path], environment: [:])
+        #expect(certified.status == 0, "\(certified.stdout)\(certified.stderr)")
+        // The split, the fingerprint and the certificate are the other folder's.
+        let dataset = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: project.run.appendingPathComponent("dataset.json"))) as? [String: Any])
+        #expect((dataset["root"] as? String)?.hasSuffix("clinic-b") == true, "\(dataset["root"] ?? "")")
+        let certificate = try JSONDecoder().decode(Certificate.self, from: Data(contentsOf: project.run.appendingPathComponent("certificate.json")))
+        #expect(certificate.datasetFolder.hasSuffix("clinic-b"), "\(certificate.datasetFolder)")
+        #expect(try CLI.run(["verify-certificate", project.run.appendingPathComponent("certificate.json").path, "--public-key", pub.path]).status == 0)
+        // train takes it too; a folder without the spec's classes, or none at all, is exit 2 naming it.
+        #expect(try CLI.run(["train", project.spec.path, "--data", other.path], environment: [:]).status == 0)
+        try FileManager.default.removeItem(at: other.appendingPathComponent("Uninfected"))
+        let missing = try CLI.run(["certify", project.spec.path, "--data", other.path], environment: [:])
+        #expect(missing.status == 2 && missing.stderr.contains("only the class folder Parasitized; a classifier needs at least 2"),
+                "\(missing.status) \(missing.stderr)")
+        let nowhere = try CLI.run(["train", project.spec.path, "--data", other.path + "-not-there"], environment: [:])
+        #expect(nowhere.status == 2 && nowhere.stderr.contains("no such folder"), "\(nowhere.stderr)")
+        let lonely = try CLI.run(["certify", project.spec.path, "--metadata", "x.csv"], environment: [:])
+        #expect(lonely.status == 2 && lonely.stderr.contains("give --data too"), "\(lonely.stderr)")
     }
 }

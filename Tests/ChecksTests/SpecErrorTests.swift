@@ -330,6 +330,16 @@ import Testing
         #expect(dataMessages("  preprocessing: {resize: 100000, crop: 64}\n") == ["t.spec:12:27: resize: must be at most 4096, got 100000"])
     }
 
+    /// A data folder of one class, with no class list, is no classifier's data.
+    @Test func aFolderOfOneClassIsRefused() throws {
+        let folder = try SpecTesting.temporaryFolder()
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("Parasitized"), withIntermediateDirectories: true)
+        let text = SpecTesting.header.replacingOccurrences(of: "  folder: data\n", with: "  folder: \(folder.path)\n") + "  - check: no_leakage\n"
+        #expect(SpecTesting.messages(text, checkFiles: true) == [
+            "t.spec:6:11: folder: \(folder.path) has only the class folder Parasitized; a classifier needs at least 2 (one subfolder per class)",
+        ])
+    }
+
     /// Slice keys are checked where they are written: they need slice_by and a group pattern, and
     /// worst_slice bounds the side that is worse for the metric.
     @Test func sliceKeysAreValidatedWithTheirPositions() {
@@ -357,6 +367,9 @@ import Testing
     /// Evaluation sets: a list of {name, folder, group_pattern}, names unique, folders that exist.
     @Test func evaluationSetsAreValidatedWithTheirPositions() throws {
         let folder = try SpecTesting.temporaryFolder()
+        for name in ["Parasitized", "Uninfected"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
         let file = folder.appendingPathComponent("a.txt")
         try Data("x".utf8).write(to: file)
         let sets = """

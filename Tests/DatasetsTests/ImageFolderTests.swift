@@ -107,7 +107,7 @@ import Testing
 
     @Test func rootErrors() throws {
         let folder = try DatasetFolder()
-        #expect(throws: DatasetError.noClasses(root: folder.url.path)) { try ImageFolder.scan(folder.url) }
+        #expect(throws: DatasetError.tooFewClasses(root: folder.url.path, found: [])) { try ImageFolder.scan(folder.url) }
         let absent = folder.url.appendingPathComponent("absent")
         #expect(throws: DatasetError.notAFolder(path: absent.path)) { try ImageFolder.scan(absent) }
         try folder.text("file", "x")

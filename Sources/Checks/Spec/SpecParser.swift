@@ -123,6 +123,10 @@ struct SpecParser {
         let found = reader.checkFiles ? folder.map { (folder: $0, classes: Self.classFolders($0)) } : nil
         if let classes, let found, let node = fields["classes"] {
             ok = matchClasses(classes, folders: found.classes, node: node, folder: found.folder) && ok
+        } else if let found, found.classes.count < 2, let folderNode {
+            reader.report(folderNode, "folder: \(found.folder.path) has " + (found.classes.first.map { "only the class folder \($0)" } ?? "no class folders")
+                + "; a classifier needs at least 2 (one subfolder per class)")
+            ok = false
         }
         var positiveClass: String?
         if let node = fields["positive_class"], let name = reader.string(node, "positive_class") {
