@@ -11,7 +11,8 @@ public final class ComputationCache: @unchecked Sendable {
     /// The value stored under `key`, computing and storing it first if there is none (or one of another type).
     /// Two callers racing on one key may both compute; both get a correct value, and one is kept.
     public func value<T: Sendable>(_ key: String, _ compute: () throws -> T) rethrows -> T {
-        if let hit = lock.withLock({ values[key] }) as? T { return hit }
+        // Unwrapped before the cast: a missing value cast to an optional T would read as a stored nil.
+        if let stored = lock.withLock({ values[key] }), let hit = stored as? T { return hit }
         let computed = try compute()
         lock.withLock { values[key] = computed }
         return computed

@@ -41,7 +41,7 @@ import Testing
         #expect(kinds.filter { $0.phase == .preTrain }.map(\.name) == [
             "output_shape", "finite_outputs", "softmax_sums_to_one", "initial_loss", "deterministic", "overfit_batch", "no_leakage",
         ])
-        #expect(kinds.filter { $0.phase == .postTrain }.map(\.name) == ["invariance", "operating_point", "metric", "calibration", "baseline", "golden"])
+        #expect(kinds.filter { $0.phase == .postTrain }.map(\.name) == ["invariance", "operating_point", "metric", "calibration", "drift", "baseline", "golden"])
     }
 
     @Test func listingShowsEveryCheckKeyAndDefault() {

@@ -2,6 +2,7 @@ import BiT
 import Datasets
 import Foundation
 import Imaging
+import Randomness
 import Yams
 
 /// Whether the judged data (the test split, an evaluation set, a `verify --data` folder) looks like the training
@@ -264,11 +265,17 @@ public struct DriftCheck: Check, Equatable {
 
     /// Up to `max` of `samples`, chosen by a seeded partial shuffle, in their original order.
     static func subsample<Element>(_ samples: [Element], max: Int, seed: UInt64, stream: UInt64) -> [Element] {
-        guard samples.count > max else { return samples }
         var random = SeededRandom(seed: seed, stream: stream)
-        var order = Array(samples.indices)
-        for i in 0..<max { order.swapAt(i, i + random.next(below: samples.count - i)) }
-        return order[..<max].sorted().map { samples[$0] }
+        return subsampleIndices(samples.count, max: max, random: &random).map { samples[$0] }
+    }
+
+    /// Up to `max` of the indices 0..<count, in ascending order: the first `max` of a partial Fisher–Yates shuffle
+    /// (all of them when count ≤ max).
+    public static func subsampleIndices(_ count: Int, max: Int, random: inout SeededRandom) -> [Int] {
+        guard count > max else { return Array(0..<count) }
+        var order = Array(0..<count)
+        for i in 0..<max { order.swapAt(i, i + random.next(below: count - i)) }
+        return order[..<max].sorted()
     }
 
     /// Each image's properties, measured on the decoded original (before any resizing), in order; nil for an image
@@ -292,7 +299,7 @@ public struct DriftCheck: Check, Equatable {
     private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
 
     /// Four significant digits, in exponent form when small.
-    static func format(_ x: Double) -> String { String(format: abs(x) < 1e-3 && x != 0 ? "%.2e" : "%.4g", x) }
+    public static func format(_ x: Double) -> String { String(format: abs(x) < 1e-3 && x != 0 ? "%.2e" : "%.4g", x) }
 }
 
 /// One result per part of a split-up job, stored by whichever worker finishes it.
