@@ -6,14 +6,19 @@ import Datasets
 public final class ReferenceImages: Sendable {
     /// The training split's labelled images, in manifest order.
     public let samples: [LabeledImage]
+    /// The group (patient) of each sample, parallel to `samples`; nil when the data has no group pattern.
+    public let groups: [String]?
     /// What checks computed from `samples`, by key.
     public let cache = ComputationCache()
 
-    /// A reference of `samples`.
-    public init(_ samples: [LabeledImage]) { self.samples = samples }
+    /// A reference of `samples`, with their groups when known.
+    public init(_ samples: [LabeledImage], groups: [String]? = nil) { (self.samples, self.groups) = (samples, groups) }
 
     /// The training part of `split` over `manifest`.
     public convenience init(trainingOf manifest: DatasetManifest, _ split: DatasetSplit) {
-        self.init(split.indices(.train).map { LabeledImage(url: manifest.url(of: manifest.entries[$0]), label: manifest.entries[$0].label) })
+        let entries = split.indices(.train).map { manifest.entries[$0] }
+        let groups = entries.compactMap(\.group)
+        self.init(entries.map { LabeledImage(url: manifest.url(of: $0), label: $0.label) },
+                  groups: groups.count == entries.count ? groups : nil)
     }
 }

@@ -89,6 +89,8 @@ public struct DriftCheck: Check, Equatable {
         public let referenceCount: Int
         /// Judged images compared (after subsampling).
         public let judgedCount: Int
+        /// Patients (groups) on each side when the p-values moved whole patients; nil when they moved images.
+        public let clusters: (reference: Int, judged: Int)?
         public let properties: [PropertyComparison]
         /// Embeddings; nil when not asked for.
         public let embeddings: MaximumMeanDiscrepancy?
@@ -149,8 +151,15 @@ public struct DriftCheck: Check, Equatable {
         let judgedAll = context.samples(.test), referenceAll = context.reference.samples
         guard judgedAll.count >= 2, referenceAll.count >= 2 else { return nil }
         // Streams 1 and 2: the two sides are subsampled independently of each other and of the permutations.
-        let judged = subsample(judgedAll, max: s.maxImages, seed: s.seed, stream: 1)
-        let reference = subsample(referenceAll, max: s.maxImages, seed: s.seed, stream: 2)
+        var judgedRandom = SeededRandom(seed: s.seed, stream: 1), referenceRandom = SeededRandom(seed: s.seed, stream: 2)
+        let judgedChosen = subsampleIndices(judgedAll.count, max: s.maxImages, random: &judgedRandom)
+        let referenceChosen = subsampleIndices(referenceAll.count, max: s.maxImages, random: &referenceRandom)
+        let judged = judgedChosen.map { judgedAll[$0] }, reference = referenceChosen.map { referenceAll[$0] }
+        // One patient's images share a slide and a stain: with patients on both sides, the p-values move whole
+        // patients, or any two sets of patients would differ significantly.
+        let clusters: (reference: [String], judged: [String])? = if let r = context.reference.groups, let j = context.groups(.test) {
+            (referenceChosen.map { r[$0] }, judgedChosen.map { j[$0] })
+        } else { nil }
         let subsampleKey = "\(s.maxImages)/\(s.seed)"
 
         var comparisons: [PropertyComparison] = []
@@ -160,13 +169,26 @@ public struct DriftCheck: Check, Equatable {
             }
             let judgedProperties = try properties(judged, threads: context.threads)
             for property in s.properties {
-                let a = referenceProperties.compactMap { $0?[property] }, b = judgedProperties.compactMap { $0?[property] }
+                // Images without the property (sharpness of a tiny image) drop out with their patient label.
+                let a = referenceProperties.indices.compactMap { i in referenceProperties[i]?[property].map { (i, $0) } }
+                let b = judgedProperties.indices.compactMap { i in judgedProperties[i]?[property].map { (i, $0) } }
                 guard !a.isEmpty, !b.isEmpty else { continue }
-                let ks = try KolmogorovSmirnov(a, b)
-                let wasserstein = s.test == .wasserstein ? try Wasserstein(a, b, permutations: s.permutations, seed: s.seed) : nil
-                comparisons.append(PropertyComparison(property: property, reference: a, judged: b, effect: ks.statistic,
-                                                      pValue: wasserstein?.pValue ?? ks.pValue, wasserstein: wasserstein?.distance,
-                                                      cohensD: try StandardizedMeanDifference.cohensD(a, b)))
+                let (x, y) = (a.map(\.1), b.map(\.1))
+                let groups = clusters.map { named in
+                    PermutationGroups(first: a.map { named.reference[$0.0] }, second: b.map { named.judged[$0.0] })
+                }
+                let effect: Double, p: Double
+                if let groups, s.test == .ks {
+                    (effect, p) = try KolmogorovSmirnov.clusterPermutation(x, y, groups: groups, permutations: s.permutations, seed: s.seed)
+                } else {
+                    let ks = try KolmogorovSmirnov(x, y)
+                    (effect, p) = (ks.statistic, ks.pValue)
+                }
+                let wasserstein = s.test == .wasserstein
+                    ? try Wasserstein(x, y, permutations: s.permutations, seed: s.seed, groups: groups) : nil
+                comparisons.append(PropertyComparison(property: property, reference: x, judged: y, effect: effect,
+                                                      pValue: wasserstein?.pValue ?? p, wasserstein: wasserstein?.distance,
+                                                      cohensD: try StandardizedMeanDifference.cohensD(x, y)))
             }
         }
 
@@ -178,17 +200,20 @@ public struct DriftCheck: Check, Equatable {
             }
             let judgedOutputs = try embeddings(judged, context)
             if s.embeddings {
-                mmd = try MaximumMeanDiscrepancy(referenceOutputs.vectors, judgedOutputs.vectors, permutations: s.permutations, seed: s.seed)
+                mmd = try MaximumMeanDiscrepancy(referenceOutputs.vectors, judgedOutputs.vectors, permutations: s.permutations, seed: s.seed,
+                                                 groups: clusters.map { PermutationGroups(first: $0.reference, second: $0.judged) })
             }
             if s.predictedClasses {
                 // Decided as the metrics decide: at the operating point when one is set.
                 let threshold: Double? = if case .threshold(let t, _)? = context.operatingPoint { t } else { nil }
                 func decided(_ p: DatasetPredictions) -> [Int] { p.predictedClasses(positive: context.positiveClass, threshold: threshold) }
                 classes = try ClassShareDifference(decided(referenceOutputs.predictions), decided(judgedOutputs.predictions),
-                                                   classes: context.model.classCount, permutations: s.permutations, seed: s.seed)
+                                                   classes: context.model.classCount, permutations: s.permutations, seed: s.seed,
+                                                   groups: clusters.map { PermutationGroups(first: $0.reference, second: $0.judged) })
             }
         }
-        return Measurement(settings: s, referenceCount: reference.count, judgedCount: judged.count, properties: comparisons,
+        return Measurement(settings: s, referenceCount: reference.count, judgedCount: judged.count,
+                           clusters: clusters.map { (Set($0.reference).count, Set($0.judged).count) }, properties: comparisons,
                            embeddings: mmd, predictedClasses: classes)
     }
 
@@ -212,6 +237,10 @@ public struct DriftCheck: Check, Equatable {
 
         var details: [String: Double] = ["tests": Double(s.testCount), "referenceImages": Double(m.referenceCount),
                                          "judgedImages": Double(m.judgedCount)]
+        if let clusters = m.clusters {
+            details["referencePatients"] = Double(clusters.reference)
+            details["judgedPatients"] = Double(clusters.judged)
+        }
         var lines: [(drifts: Bool, effect: Double, text: String)] = []
         var drifting: [String] = []
         for c in m.worstFirst {
@@ -254,19 +283,14 @@ public struct DriftCheck: Check, Equatable {
         // Drifting tests first; the property lines are already worst first among themselves.
         let evidence = lines.filter(\.drifts).map(\.text) + lines.filter { !$0.drifts }.map(\.text)
         let sizes = "\(m.referenceCount) training and \(m.judgedCount) judged images"
+            + (m.clusters.map { " (p-values over whole patients: \($0.reference) and \($0.judged))" } ?? "")
         guard drifting.isEmpty else {
             return result(.fail, "drift in \(drifting.joined(separator: ", ")) between \(sizes)", value: m.value,
                           samples: m.judgedCount, details: details, evidence: evidence)
         }
         let largest = m.worstFirst.first.map { String(format: "; largest KS D %.3f (%@)", $0.effect, $0.property.rawValue) } ?? ""
-        return result(.pass, "no drift between \(sizes)\(largest); smallest corrected p among effects of note "
-                      + Self.format(m.value), value: m.value, samples: m.judgedCount, details: details, evidence: evidence)
-    }
-
-    /// Up to `max` of `samples`, chosen by a seeded partial shuffle, in their original order.
-    static func subsample<Element>(_ samples: [Element], max: Int, seed: UInt64, stream: UInt64) -> [Element] {
-        var random = SeededRandom(seed: seed, stream: stream)
-        return subsampleIndices(samples.count, max: max, random: &random).map { samples[$0] }
+        return result(.pass, "no drift between \(sizes)\(largest); smallest corrected p among tests whose effect reaches its "
+                      + "minimum: \(Self.format(m.value))", value: m.value, samples: m.judgedCount, details: details, evidence: evidence)
     }
 
     /// Up to `max` of the indices 0..<count, in ascending order: the first `max` of a partial Fisher–Yates shuffle

@@ -23,18 +23,23 @@ public struct ClassShareDifference: Sendable, Equatable {
 
     /// The test of `first` against `second`, labels in 0..<classes. Throws if either is empty, a label is out of
     /// range, or with fewer than one permutation.
-    public init(_ first: [Int], _ second: [Int], classes: Int, permutations: Int = 1000, seed: UInt64) throws {
+    /// With `groups`, permutations move whole clusters (see `PermutationGroups`).
+    public init(_ first: [Int], _ second: [Int], classes: Int, permutations: Int = 1000, seed: UInt64,
+                groups: PermutationGroups? = nil) throws {
         try StatisticsError.require(!first.isEmpty && !second.isEmpty,
                                     "both samples need a label, got \(first.count) and \(second.count)")
         let outside = (first + second).count { !(0..<classes).contains($0) }
         try StatisticsError.require(outside == 0, "\(outside) labels lie outside 0..<\(classes)")
         try PermutationSampler.requirePermutations(permutations)
+        try groups?.require(firstCount: first.count, secondCount: second.count)
         let pooled = first + second
         let totals = Self.counts(pooled, classes: classes)
-        let m = Double(first.count), n = Double(second.count)
         func largestGap(_ inFirst: [Bool]) -> (Double, Int) {
             var inside = [Int](repeating: 0, count: classes)
             for (label, isFirst) in zip(pooled, inFirst) where isFirst { inside[label] += 1 }
+            // Moving whole clusters changes the sides' sizes; a side left empty shows no difference.
+            let m = Double(inside.reduce(0, +)), n = Double(pooled.count) - m
+            guard m > 0, n > 0 else { return (0, 0) }
             var best = (0.0, 0)
             for c in 0..<classes {
                 let gap = abs(Double(inside[c]) / m - Double(totals[c] - inside[c]) / n)
@@ -42,11 +47,11 @@ public struct ClassShareDifference: Sendable, Equatable {
             }
             return best
         }
-        var sampler = PermutationSampler(firstCount: first.count, secondCount: second.count, seed: seed)
+        var sampler = PermutationSampler(firstCount: first.count, secondCount: second.count, seed: seed, groups: groups)
         let observed = largestGap(sampler.inFirst)
         let permuted = (0..<permutations).map { _ in largestGap(sampler.next()).0 }
-        firstShares = Self.counts(first, classes: classes).map { Double($0) / m }
-        secondShares = Self.counts(second, classes: classes).map { Double($0) / n }
+        firstShares = Self.counts(first, classes: classes).map { Double($0) / Double(first.count) }
+        secondShares = Self.counts(second, classes: classes).map { Double($0) / Double(second.count) }
         (largest, largestClass) = observed
         pValue = PermutationSampler.pValue(observed: observed.0, permuted: permuted)
         self.permutations = permutations
