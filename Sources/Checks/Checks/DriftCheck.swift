@@ -17,7 +17,7 @@ public struct DriftCheck: Check, Equatable {
     public let onEmpty: CheckResult.Verdict
 
     /// What the check measures and how it decides.
-    public struct Settings: Sendable, Equatable, Hashable {
+    public struct Settings: Sendable, Equatable {
         /// Image properties compared one by one.
         public var properties: [ImageProperties.Property]
         /// The two-sample test of each property.
