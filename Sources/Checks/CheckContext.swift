@@ -24,6 +24,11 @@ public final class CheckContext: @unchecked Sendable {
     public let threads: Int
     /// True under CI (`CI=true`): goldens are never recorded, a missing one fails.
     public let isCI: Bool
+    /// The training images judged data is compared with (drift): this split's own training part, or, in a context
+    /// made by `judging`, the training part of the spec's split.
+    public let reference: ReferenceImages
+    /// Results checks and reports share on this context's data (beyond predictions), by key.
+    public let cache = ComputationCache()
 
     private let lock = NSLock()
     private var predictionCache: [String: DatasetPredictions] = [:]
@@ -47,9 +52,11 @@ public final class CheckContext: @unchecked Sendable {
     /// A context over the given model and data.
     public init(model: any Classifier, metadata: ModelMetadata, initialModel: @escaping () throws -> any TrainableClassifier,
                 loadModel: @escaping (URL) throws -> any Classifier, manifest: DatasetManifest, split: DatasetSplit,
-                preprocessing: Preprocessing, positiveClass: Int, threads: Int, isCI: Bool, attributes: ImageAttributes? = nil) {
+                preprocessing: Preprocessing, positiveClass: Int, threads: Int, isCI: Bool, attributes: ImageAttributes? = nil,
+                reference: ReferenceImages? = nil) {
         (self.model, self.metadata, self.initialModel, self.loadModel) = (model, metadata, initialModel, loadModel)
         (self.manifest, self.split, self.attributes) = (manifest, split, attributes)
+        self.reference = reference ?? ReferenceImages(trainingOf: manifest, split)
         (self.preprocessing, self.positiveClass, self.threads, self.isCI) = (preprocessing, positiveClass, threads, isCI)
         publishedOperatingPoint = Self.storedOperatingPoint(metadata, positive: positiveClass)
         publishedTemperature = metadata.temperature.map { CalibrationTemperature($0, setBy: "stored in the model") }
@@ -57,10 +64,11 @@ public final class CheckContext: @unchecked Sendable {
 
     /// The same model judged on other data (an evaluation set), deciding at this context's
     /// operating point and temperature: both are chosen once, on the validation split, not on each set.
+    /// Its drift reference stays this context's training images.
     public func judging(_ manifest: DatasetManifest, split: DatasetSplit, attributes: ImageAttributes?) -> CheckContext {
         let other = CheckContext(model: model, metadata: metadata, initialModel: initialModel, loadModel: loadModel, manifest: manifest,
                                  split: split, preprocessing: preprocessing, positiveClass: positiveClass, threads: threads, isCI: isCI,
-                                 attributes: attributes)
+                                 attributes: attributes, reference: reference)
         other.operatingPoint = operatingPoint
         other.temperature = temperature
         return other

@@ -75,6 +75,25 @@ public enum ReportBuilder {
             guard let scaling = m.scaling, let after = m.scaled else { return ReliabilityFigure(checkID: check.id, bins: bins(m.unscaled)) }
             return ReliabilityFigure(checkID: check.id, bins: bins(m.unscaled), scaled: (scaling.temperature, bins(after)))
         }
+        let drift = try spec.checks.filter { $0.kind.name == DriftCheck.name && $0.runs(on: "test") }.compactMap { check -> DriftFigure? in
+            guard let m = try DriftCheck.measure(context, DriftCheck.settings(of: check)) else { return nil }
+            let properties = m.worstFirst.map { c in
+                DriftFigure.Property(name: c.property.rawValue, reference: c.reference, judged: c.judged,
+                                     summary: "KS D \(DriftCheck.format(c.effect)), corrected p \(DriftCheck.format(m.corrected(c.pValue)))",
+                                     drifts: m.drifts(c))
+            }
+            var notes: [String] = []
+            if let e = m.embeddings {
+                notes.append("embeddings: MMD² \(DriftCheck.format(e.squared)), corrected p \(DriftCheck.format(m.corrected(e.pValue)))"
+                             + (m.embeddingsDrift ? ": drift" : ""))
+            }
+            if let c = m.predictedClasses {
+                let shares = zip(names, zip(c.firstShares, c.secondShares)).map { String(format: "%@ %.1f%% → %.1f%%", $0, 100 * $1.0, 100 * $1.1) }
+                notes.append("predicted classes, training → judged: \(shares.joined(separator: ", ")); corrected p "
+                             + DriftCheck.format(m.corrected(c.pValue)) + (m.classesDrift ? ": drift" : ""))
+            }
+            return DriftFigure(checkID: check.id, properties: properties, notes: notes)
+        }
         let wrong = (0..<decided.count).filter { decided[$0] != predictions.labels[$0] }
             .sorted { probs[$0 * k + decided[$0]] > probs[$1 * k + decided[$1]] }.prefix(12)
         let misclassified = try wrong.map { i in
@@ -92,7 +111,7 @@ public enum ReportBuilder {
                 ("spec", "\(result.spec.path)  \(result.spec.sha256)"), ("model", "\(result.model.path)  \(result.model.sha256)"),
                 ("dataset fingerprint", result.datasetFingerprint), ("modelcheck", result.modelcheckVersion),
             ] + result.environment.sorted { $0.key < $1.key }.map { ("environment \($0.key)", $0.value) },
-            threshold: threshold, description: spec.description)
+            threshold: threshold, description: spec.description, drift: drift)
     }
 
     /// The run's hyperparameters.json, flattened to "options.rule.totalSteps = 600" pairs

@@ -48,19 +48,20 @@ public enum Verification {
         let context = makeContext(spec: spec, manifest: data.manifest, split: data.split, attributes: data.attributes, model: model,
                                   metadata: metadata,
                                   initialModel: { try plan.model.initialModel(classes: metadata.classNames.count, seed: plan.seed) },
-                                  threads: threads, isCI: isCI)
+                                  threads: threads, isCI: isCI,
+                                  reference: evaluation == nil ? nil : ReferenceImages(trainingOf: training.manifest, training.split))
         return (context, training)
     }
 
-    /// A context over prepared data and a model.
+    /// A context over prepared data and a model; `reference` (drift's training images) defaults to the split's own.
     static func makeContext(spec: Spec, manifest: DatasetManifest, split: DatasetSplit, attributes: ImageAttributes?, model: ResNetV2<Float>,
                             metadata: ModelMetadata, initialModel: @escaping () throws -> any TrainableClassifier, threads: Int,
-                            isCI: Bool) -> CheckContext {
+                            isCI: Bool, reference: ReferenceImages? = nil) -> CheckContext {
         let evaluation = Preprocessing(resize: metadata.resolution, crop: metadata.resolution, valueRange: metadata.valueRange)
         let positive = spec.data.positiveClass.flatMap { manifest.classNames.firstIndex(of: $0) } ?? 0
         return CheckContext(model: model, metadata: metadata, initialModel: initialModel,
                             loadModel: ResNetV2<Float>.classifier(contentsOf:), manifest: manifest, split: split, preprocessing: evaluation,
-                            positiveClass: positive, threads: threads, isCI: isCI, attributes: attributes)
+                            positiveClass: positive, threads: threads, isCI: isCI, attributes: attributes, reference: reference)
     }
 
     /// Runs every check of `spec` on the model at `modelFile`, then its post-train checks on each

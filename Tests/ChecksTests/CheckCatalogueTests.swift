@@ -42,7 +42,7 @@ import Testing
             "output_shape", "finite_outputs", "softmax_sums_to_one", "initial_loss", "deterministic", "overfit_batch", "no_leakage",
         ])
         #expect(kinds.filter { $0.phase == .postTrain }.map(\.name) == [
-            "invariance", "robustness", "colour_shift", "operating_point", "metric", "calibration", "baseline", "golden",
+            "invariance", "robustness", "colour_shift", "operating_point", "metric", "calibration", "drift", "baseline", "golden",
         ])
     }
 

@@ -170,6 +170,7 @@ final class DriftingClassifier: Classifier, @unchecked Sendable {
         return out
     }
     func predictions(_ loader: BatchLoader, threads: Int) throws -> DatasetPredictions { try base.predictions(loader, threads: threads) }
+    func embeddings(_ loader: BatchLoader, threads: Int) throws -> DatasetEmbeddings { try base.embeddings(loader, threads: threads) }
     func firstNonFinite(_ images: Tensor<Float>) -> String? { base.firstNonFinite(images) }
 }
 
@@ -185,5 +186,6 @@ struct BatchDependentClassifier: Classifier {
         return out
     }
     func predictions(_ loader: BatchLoader, threads: Int) throws -> DatasetPredictions { try base.predictions(loader, threads: threads) }
+    func embeddings(_ loader: BatchLoader, threads: Int) throws -> DatasetEmbeddings { try base.embeddings(loader, threads: threads) }
     func firstNonFinite(_ images: Tensor<Float>) -> String? { base.firstNonFinite(images) }
 }

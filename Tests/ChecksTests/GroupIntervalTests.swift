@@ -64,6 +64,7 @@ import Testing
         var classCount: Int { base.classCount }
         func logits(_ images: Tensor<Float>, threads: Int) -> Tensor<Float> { base.logits(images, threads: threads) }
         func firstNonFinite(_ images: Tensor<Float>) -> String? { nil }
+        func embeddings(_ loader: BatchLoader, threads: Int) throws -> DatasetEmbeddings { try base.embeddings(loader, threads: threads) }
         func predictions(_ loader: BatchLoader, threads: Int) throws -> DatasetPredictions {
             let p = try base.predictions(loader, threads: threads)
             var logits = p.logits

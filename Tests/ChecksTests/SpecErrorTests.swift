@@ -104,7 +104,7 @@ import Testing
             "t.spec:7:5: missing required key 'train' in data.split",
             "t.spec:11:5: missing required key 'check' (the check's kind: output_shape, finite_outputs, "
                 + "softmax_sums_to_one, initial_loss, deterministic, overfit_batch, no_leakage, invariance, robustness, colour_shift, operating_point, metric, "
-                + "calibration, baseline, golden)",
+                + "calibration, drift, baseline, golden)",
         ])
         #expect(messages("modelcheck: 1\nname: t\n") == [
             "t.spec:1:1: missing required key 'model' in the spec",

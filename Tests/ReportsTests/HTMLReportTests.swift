@@ -61,6 +61,23 @@ import Testing
             + "<td class=\"num\">0.720</td><td class=\"num\">0.700</td>"), "\(part)")
     }
 
+    @Test func driftSectionOnlyWithADriftCheckWorstPropertyFirst() throws {
+        #expect(!(try HTMLReport.render(HTMLReportSamples.full)).contains("id=\"drift\""))
+        var inputs = HTMLReportSamples.full
+        inputs.result.checks.append(CheckResult(id: "drift", kind: "drift", title: "judged data like the training split", severity: .required,
+                                                verdict: .fail, value: 1e-9, message: "drift in brightness (D 0.800)"))
+        inputs.drift = [DriftFigure(checkID: "drift", properties: [
+            .init(name: "brightness", reference: [1, 2, 3], judged: [7, 8, 9], summary: "KS D 0.8, corrected p 1e-9", drifts: true),
+            .init(name: "width", reference: [18, 18], judged: [18], summary: "KS D 0, corrected p 1", drifts: false),
+        ], notes: ["embeddings: MMD² 0.3, corrected p 0.0005: drift"])]
+        let html = try HTMLReport.render(inputs)
+        let section = try #require(html.range(of: "<section id=\"drift\"><h2>Drift</h2>"))
+        let part = String(html[section.lowerBound...]).components(separatedBy: "</section>")[0]
+        #expect(part.contains("drift in brightness (D 0.800)") && part.contains("<li>embeddings: MMD² 0.3, corrected p 0.0005: drift</li>"))
+        let brightness = try #require(part.range(of: "brightness (drift)")), width = try #require(part.range(of: ">width<"))
+        #expect(brightness.lowerBound < width.lowerBound && part.components(separatedBy: "<svg").count - 1 == 2)
+    }
+
     /// A sliced check gets a chart and a table of its slices, worst first, with intervals; others do not.
     @Test func slicesSectionShowsEachPatientWorstFirst() throws {
         // Patient A: 10 of 10 right; B: 4 of 10; C: 2 images, too few to judge.

@@ -181,6 +181,24 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     /// `standardizedKernels`) when calling repeatedly with the same weights.
     @_specialize(where T == Float)
     public func logits(_ images: Tensor<T>, threads: Int = 1, kernels: StandardizedKernels? = nil) -> Tensor<T> {
+        inference(images, threads: threads, kernels: kernels) { x, kernels, threads in forward(x, kernels: kernels, tape: nil, threads: threads) }
+    }
+
+    /// The penultimate-layer embeddings [N, width]: the globally pooled features the head reads, for NHWC images
+    /// [N, H, W, 3]; threads and `kernels` as for `logits`. `head` turns them into the same logits.
+    @_specialize(where T == Float)
+    public func embeddings(_ images: Tensor<T>, threads: Int = 1, kernels: StandardizedKernels? = nil) -> Tensor<T> {
+        inference(images, threads: threads, kernels: kernels) { x, kernels, threads in features(x, kernels: kernels, tape: nil, threads: threads) }
+    }
+
+    /// Logits [N, classes] from embeddings [N, width] (the linear head).
+    public func head(_ embeddings: Tensor<T>) -> Tensor<T> {
+        Dense.forward(embeddings, kernel: parameters.tensor(Self.headKernel), bias: parameters.tensor(Self.headBias))
+    }
+
+    /// Runs `pass` over the batch as `logits` describes: split across workers, or one image op by op.
+    private func inference(_ images: Tensor<T>, threads: Int, kernels: StandardizedKernels?,
+                           _ pass: @Sendable (Tensor<T>, StandardizedKernels, Int) -> Tensor<T>) -> Tensor<T> {
         let kernels = kernels ?? standardizedKernels(threads: threads)
         let parts = Parallel.split(images.shape[0], into: threads)
         // One image with packed kernels: the workers share every op, each with single-threaded BLAS.
@@ -189,7 +207,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         let slots = Slots<Tensor<T>>(parts.count)
         Parallel.forEach(parts.count) { i in
             let x = parts.count == 1 ? images : images.slice(parts[i])
-            slots[i] = forward(x, kernels: kernels, tape: nil, threads: shared ? threads : 1)
+            slots[i] = pass(x, kernels, shared ? threads : 1)
         }
         return Tensor.concatenate(slots.values)
     }
@@ -284,6 +302,11 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
 
     /// `threads` workers share each op of one batch (with single-threaded BLAS).
     func forward(_ images: Tensor<T>, kernels: StandardizedKernels, tape: Tape?, threads: Int = 1) -> Tensor<T> {
+        head(features(images, kernels: kernels, tape: tape, threads: threads))
+    }
+
+    /// The forward pass up to and including the global average pool: what the head reads.
+    private func features(_ images: Tensor<T>, kernels: StandardizedKernels, tape: Tape?, threads: Int) -> Tensor<T> {
         precondition(images.shape.count == 4 && images.shape[3] == 3, "expected [N, H, W, 3] images, got \(images.shape)")
         let groups = architecture.groups
         func conv(_ x: Tensor<T>, _ name: String, _ g: ConvGeometry, accumulatingInto sum: Tensor<T>? = nil) -> Tensor<T> {
@@ -335,7 +358,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         tape?.tailOutput = activated
         tape?.tailStatistics = tailStats
         tape?.features = features
-        return Dense.forward(features, kernel: parameters.tensor(Self.headKernel), bias: parameters.tensor(Self.headBias))
+        return features
     }
 
     /// Walks the tape in reverse, storing each convolution kernel's gradient (with respect to

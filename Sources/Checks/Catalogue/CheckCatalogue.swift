@@ -22,6 +22,7 @@ public struct CheckCatalogue: Sendable {
         CheckKind(OperatingPointCheck.self),
         CheckKind(MetricCheck.self),
         CheckKind(CalibrationCheck.self),
+        CheckKind(DriftCheck.self),
         CheckKind(BaselineCheck.self),
         CheckKind(GoldenCheck.self),
     ])

@@ -11,6 +11,9 @@ public protocol Classifier: Sendable {
     /// The logits of every batch of an evaluation loader, in order, with their labels: one pass
     /// over a split. A conformer prepares once what all batches share (the engine standardises its kernels).
     func predictions(_ loader: BatchLoader, threads: Int) throws -> DatasetPredictions
+    /// The penultimate-layer embeddings (what the last layer reads) and logits of every batch of an evaluation
+    /// loader, in order, from one pass: what a drift check compares between two image sets.
+    func embeddings(_ loader: BatchLoader, threads: Int) throws -> DatasetEmbeddings
     /// Where a NaN or infinity first appears for these images (a parameter or a layer's output,
     /// in forward order), or nil if none does: what a non-finite finding names.
     func firstNonFinite(_ images: Tensor<Float>) -> String?

@@ -14,6 +14,10 @@ extension ResNetV2: Classifier, TrainableClassifier where T == Float {
         try DatasetPredictions(model: self, loader: loader, threads: threads)
     }
 
+    public func embeddings(_ loader: BatchLoader, threads: Int) throws -> DatasetEmbeddings {
+        try DatasetEmbeddings(model: self, loader: loader, threads: threads)
+    }
+
     public func fit(_ images: Tensor<Float>, labels: [Int], steps: Int, learningRate: Double, momentum: Double,
                     threads: Int) -> [Double] {
         var sgd = SGD<Float>(momentum: Float(momentum))

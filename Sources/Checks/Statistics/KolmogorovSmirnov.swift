@@ -117,3 +117,36 @@ public struct KolmogorovSmirnov: Sendable, Equatable {
         return a
     }
 }
+
+extension KolmogorovSmirnov {
+    /// D of `first` against `second` with a permutation p-value that moves whole clusters (see `PermutationGroups`):
+    /// for clustered data, where the exact and asymptotic p-values, which assume independent values, are far too
+    /// small. Throws as `init` does, or with fewer than one permutation.
+    public static func clusterPermutation(_ first: [Double], _ second: [Double], groups: PermutationGroups, permutations: Int,
+                                          seed: UInt64) throws -> (statistic: Double, pValue: Double) {
+        try StatisticsError.requireFiniteSample(first, "first")
+        try StatisticsError.requireFiniteSample(second, "second")
+        try PermutationSampler.requirePermutations(permutations)
+        try groups.require(firstCount: first.count, secondCount: second.count)
+        let pooled = first + second
+        let order = pooled.indices.sorted { pooled[$0] < pooled[$1] }
+        let sorted = order.map { pooled[$0] }
+        // D over the pooled values in ascending order, evaluated only where the value changes, so ties open no gap.
+        func statistic(_ inFirst: [Bool]) -> Double {
+            let m = inFirst.count { $0 }, n = inFirst.count - m
+            guard m > 0, n > 0 else { return 0 }
+            var below = (0, 0), largest = 0.0
+            for k in sorted.indices {
+                if inFirst[order[k]] { below.0 += 1 } else { below.1 += 1 }
+                if k + 1 == sorted.count || sorted[k + 1] != sorted[k] {
+                    largest = max(largest, abs(Double(below.0) / Double(m) - Double(below.1) / Double(n)))
+                }
+            }
+            return largest
+        }
+        var sampler = PermutationSampler(firstCount: first.count, secondCount: second.count, seed: seed, groups: groups)
+        let observed = statistic(sampler.inFirst)
+        let permuted = (0..<permutations).map { _ in statistic(sampler.next()) }
+        return (observed, PermutationSampler.pValue(observed: observed, permuted: permuted))
+    }
+}

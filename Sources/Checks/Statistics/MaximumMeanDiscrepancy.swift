@@ -43,11 +43,13 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable {
     /// Throws with fewer than two vectors in either sample, vectors of different or zero length, NaN or infinite
     /// entries, fewer than one permutation, a bandwidth that is not positive, or a median distance of 0 (more than
     /// half of all pairs are identical vectors, so the heuristic gives no scale).
+    /// With `groups`, permutations move whole clusters (see `PermutationGroups`).
     public init<Scalar: BinaryFloatingPoint>(_ first: [[Scalar]], _ second: [[Scalar]], permutations: Int = 1000,
-                                             seed: UInt64, bandwidth: Double? = nil) throws {
+                                             seed: UInt64, bandwidth: Double? = nil, groups: PermutationGroups? = nil) throws {
         try StatisticsError.require(first.count >= 2 && second.count >= 2,
                                     "MMD needs at least two vectors in each sample, got \(first.count) and \(second.count)")
         try PermutationSampler.requirePermutations(permutations)
+        try groups?.require(firstCount: first.count, secondCount: second.count)
         let dimension = first[0].count
         try StatisticsError.require(dimension > 0, "vectors must not be empty")
         let pooled = first + second
@@ -70,8 +72,8 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable {
         // The unbiased estimator leaves out k(z, z).
         for i in 0..<pooled.count { kernel[i * pooled.count + i] = 0 }
 
-        var sampler = PermutationSampler(firstCount: first.count, secondCount: second.count, seed: seed)
-        let sums = KernelSums(kernel: kernel, count: pooled.count, firstCount: first.count)
+        var sampler = PermutationSampler(firstCount: first.count, secondCount: second.count, seed: seed, groups: groups)
+        let sums = KernelSums(kernel: kernel, count: pooled.count)
         let observed = sums.statistics([sampler.inFirst])[0]
         var permuted: [Double] = []
         permuted.reserveCapacity(permutations)
@@ -169,14 +171,12 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable {
 private struct KernelSums {
     let kernel: [Double]
     let count: Int
-    let firstCount: Int
     let rowSums: [Double]
     let total: Double
 
-    init(kernel: [Double], count: Int, firstCount: Int) {
+    init(kernel: [Double], count: Int) {
         self.kernel = kernel
         self.count = count
-        self.firstCount = firstCount
         rowSums = (0..<count).map { i in kernel[(i * count)..<((i + 1) * count)].reduce(0, +) }
         total = rowSums.reduce(0, +)
     }
@@ -198,9 +198,12 @@ private struct KernelSums {
                 }
             }
         }
-        let m = Double(firstCount)
-        let n = Double(count - firstCount)
         return assignments.enumerated().map { b, assignment in
+            // Moving whole clusters changes the sides' sizes from one assignment to the next.
+            let m = Double(assignment.count { $0 })
+            let n = Double(count) - m
+            // A side of fewer than two values has no unbiased estimate: counted as no difference.
+            guard m >= 2, n >= 2 else { return 0 }
             var within = 0.0
             var rowsOfFirst = 0.0
             for j in 0..<count where assignment[j] {

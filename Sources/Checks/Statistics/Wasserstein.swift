@@ -21,19 +21,20 @@ public struct Wasserstein: Sendable, Equatable {
 
     /// The distance between `first` and `second` and its permutation p-value. Throws if either sample is empty or
     /// holds a NaN or infinite value, or with fewer than one permutation.
-    public init(_ first: [Double], _ second: [Double], permutations: Int = 1000, seed: UInt64) throws {
+    /// With `groups`, permutations move whole clusters (see `PermutationGroups`).
+    public init(_ first: [Double], _ second: [Double], permutations: Int = 1000, seed: UInt64, groups: PermutationGroups? = nil) throws {
         try StatisticsError.requireFiniteSample(first, "first")
         try StatisticsError.requireFiniteSample(second, "second")
         try PermutationSampler.requirePermutations(permutations)
+        try groups?.require(firstCount: first.count, secondCount: second.count)
         // Sorting the pooled values once makes every reassignment a linear walk over the same order.
         let pooled = first + second
         let order = pooled.indices.sorted { pooled[$0] < pooled[$1] }
         let sortedValues = order.map { pooled[$0] }
         func distance(_ inFirst: [Bool]) -> Double {
-            Self.distance(sortedValues: sortedValues, inFirst: order.map { inFirst[$0] },
-                          firstCount: first.count, secondCount: second.count)
+            Self.distance(sortedValues: sortedValues, inFirst: order.map { inFirst[$0] })
         }
-        var sampler = PermutationSampler(firstCount: first.count, secondCount: second.count, seed: seed)
+        var sampler = PermutationSampler(firstCount: first.count, secondCount: second.count, seed: seed, groups: groups)
         let observed = distance(sampler.inFirst)
         var permuted: [Double] = []
         permuted.reserveCapacity(permutations)
@@ -48,7 +49,10 @@ public struct Wasserstein: Sendable, Equatable {
 
     /// ∫|F₁ − F₂|dx over pooled values in ascending order, each marked with the group it belongs to: the two
     /// distribution functions are step functions that change only at these values.
-    private static func distance(sortedValues: [Double], inFirst: [Bool], firstCount: Int, secondCount: Int) -> Double {
+    private static func distance(sortedValues: [Double], inFirst: [Bool]) -> Double {
+        // Moving whole clusters changes the sides' sizes; a side left empty shows no difference.
+        let firstCount = inFirst.count { $0 }, secondCount = inFirst.count - firstCount
+        guard firstCount > 0, secondCount > 0 else { return 0 }
         var belowFirst = 0
         var belowSecond = 0
         var total = 0.0

@@ -15,7 +15,8 @@ public enum HTMLReport {
         let result = inputs.result
         let sections = try [
             header(inputs), verdict(result), checks(result), confusion(inputs), roc(inputs), training(inputs),
-            invariance(inputs), robustness(inputs), slices(result), calibration(inputs), misclassified(inputs), splits(inputs), skippedImages(result), modelCard(inputs), hyperparameters(inputs), hashes(inputs),
+            invariance(inputs), robustness(inputs), slices(result), calibration(inputs), drift(inputs), misclassified(inputs), splits(inputs),
+            skippedImages(result), modelCard(inputs), hyperparameters(inputs), hashes(inputs),
         ]
         return """
             <!DOCTYPE html>
@@ -170,6 +171,30 @@ public enum HTMLReport {
             parts.append(heading + gallery)
         }
         return section("Invariance", parts.joined(separator: "\n"))
+    }
+
+    /// Each drift check's verdict, then per image property the training and judged histograms over each other, worst
+    /// first, and the embeddings' and predicted classes' lines; empty when the spec has no drift check.
+    private static func drift(_ inputs: ReportInputs) -> String {
+        guard !inputs.drift.isEmpty else { return "" }
+        let parts = inputs.drift.map { drift -> String in
+            var heading = "<h3><code>\(escape(drift.checkID))</code>"
+            if let check = inputs.result.checks.first(where: { $0.id == drift.checkID }) {
+                let label = CheckText.verdict(check)
+                heading += " <span class=\"badge \(label.lowercased())\">\(label)</span></h3><p>\(escape(check.message))</p>"
+            } else {
+                heading += "</h3>"
+            }
+            let notes = drift.notes.isEmpty ? "" : "<ul>" + drift.notes.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+            let charts = drift.properties.map { property -> String in
+                let chart = OverlaidHistogram(title: property.name + (property.drifts ? " (drift)" : ""), valueLabel: property.summary,
+                                              series: [.init(name: "training", values: property.reference),
+                                                       .init(name: "judged", values: property.judged)])
+                return figure(chart.render(width: 480, height: 300))
+            }
+            return heading + notes + "<div class=\"charts\">\(charts.joined())</div>"
+        }
+        return section("Drift", parts.joined(separator: "\n"))
     }
 
     /// Each calibration check's verdict, its reliability diagram and its bins as a table, since bins crowd where a

@@ -28,6 +28,8 @@ public struct ReportInputs: Sendable {
     public var perturbed: [BeforeAfterImage] = []
     /// One reliability diagram per calibration check; the report has a calibration section only when there is one.
     public var calibration: [ReliabilityFigure]
+    /// One figure per drift check on the test split; the report has a drift section only when there is one.
+    public var drift: [DriftFigure]
     /// Wrongly classified test images with what was predicted.
     public var misclassified: [(image: RGBImage, caption: String)]
     /// Images per class (in `classNames` order) and groups (patients) in each split.
@@ -47,12 +49,11 @@ public struct ReportInputs: Sendable {
         trainingCurves: [(step: Int, loss: Double?, validationLoss: Double?, validationAccuracy: Double?)] = [],
         invariance: [BeforeAfterImage] = [], perturbed: [BeforeAfterImage] = [], calibration: [ReliabilityFigure] = [], misclassified: [(image: RGBImage, caption: String)] = [],
         splitCounts: [(split: String, perClass: [Int], groups: Int)] = [], hyperparameters: [(String, String)] = [],
-        hashes: [(String, String)] = [], threshold: Double? = nil, description: String? = nil
+        hashes: [(String, String)] = [], threshold: Double? = nil, description: String? = nil, drift: [DriftFigure] = []
     ) {
         (self.result, self.specName, self.confusion, self.classNames) = (result, specName, confusion, classNames)
         (self.roc, self.auc, self.trainingCurves, self.invariance) = (roc, auc, trainingCurves, invariance)
-        self.perturbed = perturbed
-        self.calibration = calibration
+        (self.perturbed, self.calibration, self.drift) = (perturbed, calibration, drift)
         (self.misclassified, self.splitCounts, self.hyperparameters, self.hashes) = (misclassified, splitCounts, hyperparameters, hashes)
         (self.threshold, self.description) = (threshold, description)
     }
