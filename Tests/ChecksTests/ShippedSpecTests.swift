@@ -11,11 +11,11 @@ import Testing
         let spec = try Spec.load(contentsOf: Self.specs.appendingPathComponent("malaria-embedded.spec"))
         #expect(spec.name == "malaria-embedded")
         #expect(spec.data.split.by == .group && spec.data.split.groupPattern == "^(C[0-9]+)")
-        #expect(spec.checks.count == 20)
+        #expect(spec.checks.count == 21)
         // The reference case has an operating point, a per-patient gate, the reliability diagram, and gated
         // corruptions and colour shifts.
         let kinds = spec.checks.map(\.kind.name)
-        for kind in ["operating_point", "calibration", "robustness", "colour_shift"] { #expect(kinds.contains(kind), "\(kinds)") }
+        for kind in ["operating_point", "calibration", "robustness", "colour_shift", "drift"] { #expect(kinds.contains(kind), "\(kinds)") }
         #expect(spec.checks.contains { $0.kind.name == "metric" && $0.valuePositions["worst_slice"] != nil })
         #expect(spec.training?.threads == 2 && spec.training?.patience == .off)
     }
