@@ -57,28 +57,10 @@ import Testing
 @Suite(.serialized) struct SliceGateTests {
     let f = CheckFixture.shared
 
-    /// The good model, but every image of one patient gets the other class.
-    struct WrongOnOnePatient: Classifier {
-        let base: ResNetV2<Float>
-        let patient: String
-        var classCount: Int { base.classCount }
-        func logits(_ images: Tensor<Float>, threads: Int) -> Tensor<Float> { base.logits(images, threads: threads) }
-        func firstNonFinite(_ images: Tensor<Float>) -> String? { nil }
-        func embeddings(_ loader: BatchLoader, threads: Int) throws -> DatasetEmbeddings { try base.embeddings(loader, threads: threads) }
-        func predictions(_ loader: BatchLoader, threads: Int) throws -> DatasetPredictions {
-            let p = try base.predictions(loader, threads: threads)
-            var logits = p.logits
-            for (i, sample) in loader.samples.enumerated() where sample.url.lastPathComponent.hasPrefix(patient + "_") {
-                logits.swapAt(2 * i, 2 * i + 1)
-            }
-            return DatasetPredictions(logits: logits, labels: p.labels, classes: p.classes)
-        }
-    }
-
     @Test func oneFailedPatientFailsTheWorstSliceButNotTheAverage() throws {
         let good = f.context(f.goodModel)
         let patient = try #require(good.groups(.test)?.first)
-        let planted = f.context(f.goodModel, model: WrongOnOnePatient(base: f.goodModel, patient: patient))
+        let planted = f.context(f.goodModel, model: PlantedClassifier.wrongOnPatient(f.goodModel, patient))
         let sliced = MetricCheck.Gate(metric: .accuracy, threshold: 0.5, comparison: .atLeast, bound: .point, confidence: 0.95,
                                       minSamples: 5, slices: .init(by: "patient", minSize: 4, worst: 0.6, maxGap: nil))
         let average = MetricCheck.Gate(metric: .accuracy, threshold: 0.5, comparison: .atLeast, bound: .point, confidence: 0.95, minSamples: 5)
@@ -119,7 +101,7 @@ import Testing
         try Data(csv.utf8).write(to: file)
         let attributes = try ImageAttributes(contentsOf: file)
         try attributes.require(describing: manifest)
-        let planted = f.context(f.goodModel, model: WrongOnOnePatient(base: f.goodModel, patient: bad), attributes: attributes)
+        let planted = f.context(f.goodModel, model: PlantedClassifier.wrongOnPatient(f.goodModel, bad), attributes: attributes)
         let bySite = MetricCheck.Gate(metric: .accuracy, threshold: 0.5, comparison: .atLeast, bound: .point, confidence: 0.95,
                                       minSamples: 5, slices: .init(by: "site", minSize: 4, worst: 0.6, maxGap: nil))
         let onGood = try MetricCheck(id: "s", gate: bySite).run(f.context(f.goodModel, attributes: attributes))

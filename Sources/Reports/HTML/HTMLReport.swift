@@ -146,13 +146,7 @@ public enum HTMLReport {
             parts.append(figure(chart.render(width: 640, height: 100 + 40 * Double(rated.count))))
         }
         for name in transforms {
-            var heading = "<h3><code>\(escape(name))</code>"
-            if let check = checks.first(where: { transformName($0) == name }) {
-                let label = CheckText.verdict(check)
-                heading += " <span class=\"badge \(label.lowercased())\">\(label)</span></h3><p>\(escape(check.message))</p>"
-            } else {
-                heading += "</h3>"
-            }
+            let heading = checkHeading(name, checks.first { transformName($0) == name })
             let items = inputs.invariance.filter { $0.change == name }
             let changed = items.filter(\.classChanged)
             let gallery: String
@@ -178,13 +172,7 @@ public enum HTMLReport {
     private static func drift(_ inputs: ReportInputs) -> String {
         guard !inputs.drift.isEmpty else { return "" }
         let parts = inputs.drift.map { drift -> String in
-            var heading = "<h3><code>\(escape(drift.checkID))</code>"
-            if let check = inputs.result.checks.first(where: { $0.id == drift.checkID }) {
-                let label = CheckText.verdict(check)
-                heading += " <span class=\"badge \(label.lowercased())\">\(label)</span></h3><p>\(escape(check.message))</p>"
-            } else {
-                heading += "</h3>"
-            }
+            let heading = checkHeading(drift.checkID, inputs.result.checks.first { $0.id == drift.checkID })
             let notes = drift.notes.isEmpty ? "" : "<ul>" + drift.notes.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
             let charts = drift.properties.map { property -> String in
                 let chart = OverlaidHistogram(title: property.name + (property.drifts ? " (drift)" : ""), valueLabel: property.summary,
@@ -202,13 +190,7 @@ public enum HTMLReport {
     private static func calibration(_ inputs: ReportInputs) -> String {
         guard !inputs.calibration.isEmpty else { return "" }
         let parts = inputs.calibration.map { diagram -> String in
-            var heading = "<h3><code>\(escape(diagram.checkID))</code>"
-            if let check = inputs.result.checks.first(where: { $0.id == diagram.checkID }) {
-                let label = CheckText.verdict(check)
-                heading += " <span class=\"badge \(label.lowercased())\">\(label)</span></h3><p>\(escape(check.message))</p>"
-            } else {
-                heading += "</h3>"
-            }
+            let heading = checkHeading(diagram.checkID, inputs.result.checks.first { $0.id == diagram.checkID })
             func points(_ bins: [ReliabilityFigure.Bin]) -> [ReliabilityDiagram.Bin] { bins.map { ($0.confidence, $0.accuracy, $0.count) } }
             var series = [(name: "model (T = 1)", bins: points(diagram.bins))]
             if let scaled = diagram.scaled { series.append((name: "T = \(CheckText.number(scaled.temperature))", bins: points(scaled.bins))) }
@@ -389,6 +371,13 @@ public enum HTMLReport {
     }
 
     // MARK: Building blocks
+
+    /// A figure's heading: its name, and when a check stands behind it, the verdict's badge and message.
+    private static func checkHeading(_ name: String, _ check: CheckResult?) -> String {
+        guard let check else { return "<h3><code>\(escape(name))</code></h3>" }
+        let label = CheckText.verdict(check)
+        return "<h3><code>\(escape(name))</code> <span class=\"badge \(label.lowercased())\">\(label)</span></h3><p>\(escape(check.message))</p>"
+    }
 
     /// A titled section whose id (the title in lower case, words joined by "-") lets a link open the page at it.
     private static func section(_ title: String, _ content: String) -> String {
