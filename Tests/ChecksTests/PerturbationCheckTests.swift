@@ -47,6 +47,27 @@ import Testing
         #expect(try check(.gaussianNoise, gates: flipGate, severities: [1]).run(planted).verdict == .pass)
     }
 
+    /// The overall gate averages every gated level of every family: the mean of the per-level shares.
+    @Test func theOverallGateAveragesEveryGatedLevel() throws {
+        let planted = f.context(f.goodModel, model: Self.brittleUnderNoise(f.goodModel))
+        let none = PerturbationCheck.Gates(maxFlipRate: nil, maxDrop: nil, upperBound: false)
+        let families = [check(.gaussianNoise, gates: none), check(.gaussianBlur, gates: none, severities: [1])]
+        let tables = try families.map { try #require(try $0.run(planted).perturbations) }
+        let rates = tables.flatMap { $0.rows.map(\.flipRate) }
+        let summary = PerturbationSummaryCheck(id: "robustness.mean", kind: "robustness", families: families, maxMeanFlipRate: 0.3, maxMeanDrop: nil)
+        let r = try summary.run(planted)
+        #expect(abs((r.value ?? -1) - rates.reduce(0, +) / Double(rates.count)) < 1e-12, "\(r.message) \(rates)")
+        #expect(r.verdict == .fail && r.details["levels"] == 4 && r.message.contains("over 4 gated levels"), "\(r.message)")
+        let honest = try summary.run(f.context(f.goodModel))
+        #expect(honest.verdict == .pass, "\(honest.message)")
+        // A drop gate on the upper bound is judged too; the bound is above the point value.
+        let dropGate = PerturbationSummaryCheck(id: "robustness.mean", kind: "robustness",
+                                                families: [check(.gaussianNoise, gates: .init(maxFlipRate: nil, maxDrop: nil, upperBound: true))],
+                                                maxMeanFlipRate: nil, maxMeanDrop: 0.2)
+        let dropped = try dropGate.run(planted)
+        #expect(dropped.verdict == .fail && (dropped.value ?? 0) >= (dropped.details["meanDrop"] ?? 1), "\(dropped.message)")
+    }
+
     @Test func ungatedIsReportedAndTooFewImagesIsInconclusive() throws {
         let context = f.context(f.goodModel)
         let reported = try check(.jpeg, gates: .init(maxFlipRate: nil, maxDrop: nil, upperBound: false), severities: [5]).run(context)

@@ -33,13 +33,14 @@ public enum ColourShiftCheck: CheckDefinition {
 
     public static func make(_ entry: Spec.Check, _ inputs: CheckBuildInputs) -> [any Check] {
         let heldOut = PerturbationKeys.texts(entry.value(reportOnly)), count = entry.integer(steps)
-        return ranges(entry).map { range in
+        let families = ranges(entry).map { range in
             // Amounts on a grid of thousandths, as reports print them.
             let amounts = (0..<count).map { ((range.low + (range.high - range.low) * Double($0) / Double(count - 1)) * 1000).rounded() / 1000 }
             return PerturbationKeys.check(entry, kind: name, family: .colourShift, name: range.kind.rawValue, levels: amounts.map {
                 PerturbationCheck.Level(.colourShift(range.kind, amount: $0), value: $0, gated: !heldOut.contains(range.kind.rawValue))
             })
         }
+        return PerturbationKeys.checks(entry, kind: name, families: families)
     }
 
     /// The ranges an entry gives, in the order written.

@@ -7,6 +7,10 @@ enum PerturbationKeys {
                                              doc: "largest share of test images whose decided class may change at a gated level") { $0 > 0 && $0 <= 1 }
     static let maxDrop = CheckKey.number("max_drop", .optional, "in (0, 1]",
                                          doc: "largest drop of `metric` from the clean test images at a gated level") { $0 > 0 && $0 <= 1 }
+    static let maxMeanFlipRate = CheckKey.number("max_mean_flip_rate", .optional, "in (0, 1]",
+                                                 doc: "overall gate: the share of changed decisions averaged over every gated level (as `id.mean`)") { $0 > 0 && $0 <= 1 }
+    static let maxMeanDrop = CheckKey.number("max_mean_drop", .optional, "in (0, 1]",
+                                             doc: "overall gate: the drop of `metric` averaged over every gated level (as `id.mean`)") { $0 > 0 && $0 <= 1 }
     static let bound = CheckKey.choice("bound", .defaultValue(.text(Spec.Bound.point.rawValue)),
                                        among: [Spec.Bound.point.rawValue, Spec.Bound.upper.rawValue],
                                        doc: "gate the point estimates or their upper confidence bounds")
@@ -29,7 +33,7 @@ enum PerturbationKeys {
                                         doc: "images listed (and pictured) per level whose class changed")
 
     /// The shared keys, in the order the docs list them after each check's own.
-    static let all = [maxFlipRate, maxDrop, bound, metric, confidence, seed, minSamples, worst]
+    static let all = [maxFlipRate, maxDrop, maxMeanFlipRate, maxMeanDrop, bound, metric, confidence, seed, minSamples, worst]
 
     /// A one-against-the-rest metric needs the data's positive class.
     static func validate(_ entry: Spec.Check, _ reader: inout SpecReader) -> Bool {
@@ -49,6 +53,15 @@ enum PerturbationKeys {
                           gates: gates(entry), metric: Spec.Metric(rawValue: entry.text(metric)) ?? .accuracy,
                           confidence: entry.number(confidence), seed: UInt64(entry.integer(seed)), minSamples: entry.integer(minSamples),
                           worst: entry.integer(worst), onEmpty: entry.onEmpty.verdict)
+    }
+
+    /// The entry's families, and its overall gate (`id.mean`) when it sets one.
+    static func checks(_ entry: Spec.Check, kind: String, families: [PerturbationCheck]) -> [any Check] {
+        func number(_ key: CheckKey) -> Double? { if case .number(let x)? = entry.value(key) { x } else { nil } }
+        let (flip, drop) = (number(maxMeanFlipRate), number(maxMeanDrop))
+        guard flip != nil || drop != nil, !families.isEmpty else { return families }
+        return families + [PerturbationSummaryCheck(id: "\(entry.id).mean", severity: entry.severity, kind: kind, families: families,
+                                                    maxMeanFlipRate: flip, maxMeanDrop: drop)]
     }
 
     /// A list of distinct names from `names` (did-you-mean for a near miss); `report_only` and the

@@ -51,10 +51,11 @@ public enum RobustnessCheck: CheckDefinition {
         let levels: [CorruptionSeverity] = if case .list(let items)? = entry.value(severities) {
             items.compactMap { if case .integer(let n) = $0 { CorruptionSeverity(n) } else { nil } }
         } else { CorruptionSeverity.all }
-        return PerturbationKeys.texts(entry.value(corruptions)).compactMap(Corruption.init(rawValue:)).map { corruption in
+        let families = PerturbationKeys.texts(entry.value(corruptions)).compactMap(Corruption.init(rawValue:)).map { corruption in
             PerturbationKeys.check(entry, kind: name, family: .corruption, name: corruption.rawValue, levels: levels.map {
                 PerturbationCheck.Level(.corruption(corruption, $0), value: Double($0.level), gated: !heldOut.contains(corruption.rawValue))
             })
         }
+        return PerturbationKeys.checks(entry, kind: name, families: families)
     }
 }
