@@ -348,8 +348,8 @@ extension MetricCheck: CheckDefinition {
 
 extension CheckKey {
     /// A metric's name; a misspelt one gets a suggestion.
-    static func metric(_ name: String, doc: String) -> CheckKey {
-        CheckKey(name, type: "a metric: " + Spec.Metric.allCases.map(\.rawValue).joined(separator: ", "), .required, doc: doc) { node, reader in
+    static func metric(_ name: String, _ requirement: Requirement = .required, doc: String) -> CheckKey {
+        CheckKey(name, type: "a metric: " + Spec.Metric.allCases.map(\.rawValue).joined(separator: ", "), requirement, doc: doc) { node, reader in
             guard let text = reader.string(node, name) else { return nil }
             guard Spec.Metric(rawValue: text) != nil else {
                 reader.report(node, "unknown metric '\(text)'" + Suggestion.hint(for: text, among: Spec.Metric.allCases.map(\.rawValue)))

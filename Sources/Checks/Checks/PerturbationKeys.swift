@@ -14,15 +14,7 @@ enum PerturbationKeys {
     static let bound = CheckKey.choice("bound", .defaultValue(.text(Spec.Bound.point.rawValue)),
                                        among: [Spec.Bound.point.rawValue, Spec.Bound.upper.rawValue],
                                        doc: "gate the point estimates or their upper confidence bounds")
-    static let metric = CheckKey("metric", type: "a metric", .defaultValue(.text(Spec.Metric.accuracy.rawValue)),
-                                 doc: "the metric whose drop is measured") { node, reader in
-        guard let text = reader.string(node, "metric") else { return nil }
-        guard Spec.Metric(rawValue: text) != nil else {
-            reader.report(node, "unknown metric '\(text)'" + Suggestion.hint(for: text, among: Spec.Metric.allCases.map(\.rawValue)))
-            return nil
-        }
-        return .text(text)
-    }
+    static let metric = CheckKey.metric("metric", .defaultValue(.text(Spec.Metric.accuracy.rawValue)), doc: "the metric whose drop is measured")
     static let confidence = CheckKey.number("confidence", .defaultValue(.number(0.95)), "in (0, 1)",
                                             doc: "level of the intervals") { $0 > 0 && $0 < 1 }
     static let seed = CheckKey.integer("seed", .defaultValue(.integer(0)), atLeast: 0,
