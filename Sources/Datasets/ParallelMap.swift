@@ -2,8 +2,9 @@ import Dispatch
 
 /// Maps 0..<count across all cores with the results in index order, so that what the
 /// callers report never depends on thread timing.
-enum ParallelMap {
-    static func map<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+public enum ParallelMap {
+    /// `transform` of every index in 0..<count, in index order.
+    public static func map<T: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
         let slots = Slots<T>(count)
         DispatchQueue.concurrentPerform(iterations: count) { i in slots.store(transform(i), at: i) }
         return slots.values()

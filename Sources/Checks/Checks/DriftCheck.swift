@@ -165,9 +165,9 @@ public struct DriftCheck: Check, Equatable {
         var comparisons: [PropertyComparison] = []
         if !s.properties.isEmpty {
             let referenceProperties = try context.reference.cache.value("properties/\(subsampleKey)") {
-                try properties(reference, threads: context.threads)
+                try properties(reference)
             }
-            let judgedProperties = try properties(judged, threads: context.threads)
+            let judgedProperties = try properties(judged)
             for property in s.properties {
                 // Images without the property (sharpness of a tiny image) drop out with their patient label.
                 let a = referenceProperties.indices.compactMap { i in referenceProperties[i]?[property].map { (i, $0) } }
@@ -303,14 +303,10 @@ public struct DriftCheck: Check, Equatable {
     }
 
     /// Each image's properties, measured on the decoded original (before any resizing), in order; nil for an image
-    /// without pixels. Images are split over `threads` workers.
-    static func properties(_ samples: [LabeledImage], threads: Int) throws -> [ImageProperties?] {
-        let parts = Parallel.split(samples.count, into: threads)
-        let collected = PartResults<[ImageProperties?]>(parts.count)
-        Parallel.forEach(parts.count) { p in
-            collected.store(p, Result { try parts[p].map { ImageProperties(try ImageDecoder.decode(contentsOf: samples[$0].url)) } })
-        }
-        return try collected.results().flatMap { try $0.get() }
+    /// without pixels.
+    static func properties(_ samples: [LabeledImage]) throws -> [ImageProperties?] {
+        try ParallelMap.map(samples.count) { i in Result { ImageProperties(try ImageDecoder.decode(contentsOf: samples[i].url)) } }
+            .map { try $0.get() }
     }
 
     /// The model's embeddings and logits of `samples`, at the context's evaluation preprocessing.
@@ -324,19 +320,6 @@ public struct DriftCheck: Check, Equatable {
 
     /// Four significant digits, in exponent form when small.
     public static func format(_ x: Double) -> String { String(format: abs(x) < 1e-3 && x != 0 ? "%.2e" : "%.4g", x) }
-}
-
-/// One result per part of a split-up job, stored by whichever worker finishes it.
-private final class PartResults<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<Value, any Error>?]
-
-    init(_ count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ index: Int, _ result: Result<Value, any Error>) { lock.withLock { slots[index] = result } }
-
-    /// Every part's result, in order; every part has stored one once `Parallel.forEach` returns.
-    func results() -> [Result<Value, any Error>] { lock.withLock { slots.compactMap { $0 } } }
 }
 
 extension DriftCheck: CheckDefinition {
