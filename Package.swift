@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "FileFormats", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
-        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Training"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "Training", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FormattingTests", dependencies: ["Formatting"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Imaging", "Charts", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,6 +1,7 @@
 @testable import Checks
 import Foundation
 import Testing
+import TestSupport
 
 /// The threshold an operating point chooses, against scikit-learn's ROC curve
 /// (Fixtures/operating_point/make_operating_point_fixtures.py).
@@ -22,10 +23,7 @@ import Testing
         let cases: [Case]
 
         static func load() throws -> Fixtures {
-            let root = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-            let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
-            return try decoder.decode(Fixtures.self, from: Data(contentsOf: root.appendingPathComponent("operating_point/operating_point.json")))
+            try JSONFixture.decode(Fixtures.self, "operating_point/operating_point.json", in: Bundle.module.url(forResource: "Fixtures", withExtension: nil))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Checks
 import Datasets
 
@@ -35,11 +36,7 @@ private struct CalibrationFixtures: Decodable {
     let labelsAsAccuracies: LabelsAsAccuracies
 
     static func load() throws -> CalibrationFixtures {
-        let root = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        let data = try Data(contentsOf: root.appendingPathComponent("statistics/calibration.json"))
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(CalibrationFixtures.self, from: data)
+        try JSONFixture.decode(CalibrationFixtures.self, "statistics/calibration.json", in: Bundle.module.url(forResource: "Fixtures", withExtension: nil))
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Checks
 
 /// The reference values in Fixtures/statistics/drift.json, written by make_drift_fixtures.py.
@@ -58,11 +59,7 @@ struct DriftFixtures: Decodable {
     let falseAlarmBand: Band
 
     static func load() throws -> DriftFixtures {
-        let root = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        let data = try Data(contentsOf: root.appendingPathComponent("statistics/drift.json"))
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(DriftFixtures.self, from: data)
+        try JSONFixture.decode(DriftFixtures.self, "statistics/drift.json", in: Bundle.module.url(forResource: "Fixtures", withExtension: nil))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The reference values in Fixtures/statistics/statistics.json, written by make_statistics_fixtures.py.
 struct StatisticsFixtures: Decodable {
@@ -128,11 +129,7 @@ struct StatisticsFixtures: Decodable {
     let calibration: [Calibration]
 
     static func load() throws -> StatisticsFixtures {
-        let root = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
-        let data = try Data(contentsOf: root.appendingPathComponent("statistics/statistics.json"))
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(StatisticsFixtures.self, from: data)
+        try JSONFixture.decode(StatisticsFixtures.self, "statistics/statistics.json", in: Bundle.module.url(forResource: "Fixtures", withExtension: nil))
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 
 /// The reference values in Fixtures/properties/properties.json, written by make_properties_fixtures.py.
 private struct PropertiesFixtures: Decodable {
@@ -40,11 +41,7 @@ private struct PropertiesFixtures: Decodable {
     }
 
     static func load() throws -> PropertiesFixtures {
-        let root = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        let data = try Data(contentsOf: root.appendingPathComponent("properties/properties.json"))
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(PropertiesFixtures.self, from: data)
+        try JSONFixture.decode(PropertiesFixtures.self, "properties/properties.json", in: Bundle.module.url(forResource: "Fixtures", withExtension: nil))
     }
 }
 
