@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // SwiftPM refuses a versioned dependency on a product whose targets use unsafe flags. These flags
@@ -43,6 +43,9 @@ let package = Package(
         .library(name: "Checks", targets: ["Checks"]),
         .library(name: "Reports", targets: ["Reports"]),
     ],
+    // `swift build --traits MPI` (needs Open MPI: libopenmpi-dev) makes train, verify and certify
+    // run data-parallel under mpirun or srun; without it modelcheck builds and runs in one process.
+    traits: [.trait(name: "MPI", description: "Multi-process training and verification over MPI (Open MPI's libmpi).")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
@@ -62,6 +65,9 @@ let package = Package(
         .systemLibrary(name: "CProcessorHints", path: "Sources/CProcessorHints"),
         // Reads the CPU's features (cpuid); no -march flags, so it runs on any x86-64 CPU.
         .target(name: "CCPUFeatures"),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        // The processes one job runs on: one, or the ranks of an MPI job; collectives with a deadline.
+        .target(name: "Collectives", dependencies: [.target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         // Before main: a CPU without the build's x86-64-v3 instructions gets a message and exit code 2, not SIGILL.
         // No -march flags either, and linked into the executable only.
         .target(name: "CBaselineCheck", dependencies: ["CCPUFeatures"]),
@@ -89,10 +95,10 @@ let package = Package(
         .target(name: "Charts", dependencies: ["Formatting"]),
         .target(
             name: "Datasets",
-            dependencies: ["BiT", "Imaging", "FileFormats", "AtomicWrite", "Formatting", .product(name: "Crypto", package: "swift-crypto"),
+            dependencies: ["BiT", "Imaging", "FileFormats", "AtomicWrite", "Formatting", "Collectives", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "SwiftCSV", package: "SwiftCSV")],
             swiftSettings: vectorSwift),
-        .target(name: "Training", dependencies: ["BiT", "FileFormats", "AtomicWrite", "Datasets", "Imaging", "Charts", "Formatting"], swiftSettings: vectorSwift),
+        .target(name: "Training", dependencies: ["BiT", "FileFormats", "AtomicWrite", "Datasets", "Imaging", "Charts", "Formatting", "Collectives"], swiftSettings: vectorSwift),
         .target(
             name: "Checks",
             dependencies: ["BiT", "Datasets", "Imaging", "AtomicWrite", "Randomness", .product(name: "Yams", package: "Yams"),
@@ -103,15 +109,15 @@ let package = Package(
             dependencies: ["Checks", "Imaging", "AtomicWrite", "Charts", "Formatting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: vectorSwift),
         // Measuring the engine, the image loader and peer frameworks (with Sources/Benchmarking/peers.py): what `bench` runs.
-        .target(name: "Benchmarking", dependencies: ["BiT", "PackedGEMM", "Datasets", "Formatting"], exclude: ["peers.py"], swiftSettings: vectorSwift),
+        .target(name: "Benchmarking", dependencies: ["BiT", "PackedGEMM", "Datasets", "Formatting", "Training", "Collectives"], exclude: ["peers.py"], swiftSettings: vectorSwift),
         // Spec → training plan, checks, verification and certification: what the CLI commands run.
-        .target(name: "Pipeline", dependencies: ["BiT", "Datasets", "Training", "Checks", "Reports", "Imaging",
+        .target(name: "Pipeline", dependencies: ["BiT", "Datasets", "Training", "Checks", "Reports", "Imaging", "Collectives",
                                                  .product(name: "Crypto", package: "swift-crypto")], swiftSettings: vectorSwift),
         .executableTarget(
             name: "modelcheck",
             dependencies: [
                 "AtomicWrite", "CBaselineCheck", "BiT", "PackedGEMM", "Imaging", "Datasets", "Training", "Checks", "Pipeline",
-                "Reports", "Benchmarking", "Formatting",
+                "Reports", "Benchmarking", "Formatting", "Collectives",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

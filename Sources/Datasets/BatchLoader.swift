@@ -49,19 +49,24 @@ public final class BatchLoader: Sendable {
     public let preprocessing: Preprocessing
     public let batchSize: Int
     public let mode: Mode
+    /// The positions of each training batch this process decodes (all of them in one process).
+    public let share: BatchShare
     private let producer: Producer
 
     /// A loader; `cacheImages` keeps decoded, resized images in memory after first use
-    /// (for datasets that fit: 2,000 images at 160² take 150 MB).
+    /// (for datasets that fit: 2,000 images at 160² take 150 MB). A training loader with a `share`
+    /// makes only that rank's part of each batch.
     public init(samples: [LabeledImage], preprocessing: Preprocessing, batchSize: Int, mode: Mode,
-                cacheImages: Bool = false, threads: Int = 2, prefetch: Int = 2) {
+                cacheImages: Bool = false, threads: Int = 2, prefetch: Int = 2, share: BatchShare = .whole) {
         precondition(!samples.isEmpty && batchSize >= 1 && prefetch >= 1)
         self.samples = samples
         self.preprocessing = preprocessing
         self.batchSize = batchSize
         self.mode = mode
+        self.share = share
         producer = Producer(samples: samples, preprocessing: preprocessing, batchSize: batchSize, mode: mode,
-                            cache: cacheImages ? ImageCache(count: samples.count) : nil, threads: threads, prefetch: prefetch)
+                            cache: cacheImages ? ImageCache(count: samples.count) : nil, threads: threads, prefetch: prefetch,
+                            positions: share.positions(batchSize: batchSize))
     }
 
     deinit { producer.stop() }
@@ -103,6 +108,8 @@ public final class BatchLoader: Sendable {
         let cache: ImageCache?
         let threads: Int
         let prefetch: Int
+        /// The positions of each training batch made here.
+        let positions: [Int]
         private let condition = NSCondition()
         private var ready: [Int: Result<Batch, Error>] = [:]
         /// The step the consumer is expected to ask for next; the producer works on [base, base + prefetch).
@@ -114,9 +121,9 @@ public final class BatchLoader: Sendable {
         private var running = false
 
         init(samples: [LabeledImage], preprocessing: Preprocessing, batchSize: Int, mode: Mode,
-             cache: ImageCache?, threads: Int, prefetch: Int) {
+             cache: ImageCache?, threads: Int, prefetch: Int, positions: [Int]) {
             (self.samples, self.preprocessing, self.batchSize, self.mode) = (samples, preprocessing, batchSize, mode)
-            (self.cache, self.threads, self.prefetch) = (cache, threads, prefetch)
+            (self.cache, self.threads, self.prefetch, self.positions) = (cache, threads, prefetch, positions)
         }
 
         func stop() {
@@ -188,7 +195,11 @@ public final class BatchLoader: Sendable {
         }
 
         func makeBatch(_ step: Int) throws -> Batch {
-            let indices = sampleIndices(step: step)
+            let whole = sampleIndices(step: step)
+            // A rank of a data-parallel job makes its positions of a training batch; each keeps
+            // the random draws of its position in the whole batch.
+            let positions = isEvaluation || self.positions.count == whole.count ? Array(whole.indices) : self.positions
+            let indices = positions.map { whole[$0] }
             let side = preprocessing.crop
             let images = Tensor<Float>(zeros: [indices.count, side, side, 3])
             let errors = ErrorSlot()
@@ -208,7 +219,7 @@ public final class BatchLoader: Sendable {
                             // Never through the cache: it holds images already resized.
                             image = pre.evaluationImage(try perturbation.apply(to: ImageDecoder.decode(contentsOf: samples[sample].url), seed: seed))
                         case .training(let seed, let augmentation):
-                            var rng = SeededRandom(seed: seed, stream: UInt64(step * batchSize + slot) | (1 << 62))
+                            var rng = SeededRandom(seed: seed, stream: UInt64(step * batchSize + positions[slot]) | (1 << 62))
                             // The cache holds the resized image; augmentation changes a copy of it.
                             let resized = try Self.load(sample, samples, cache) { $0.resized(width: pre.resize, height: pre.resize) }
                             image = try pre.trainingImage(resized: resized, augmentation: augmentation, rng: &rng)

@@ -1,4 +1,5 @@
 import BiT
+import Collectives
 
 /// A model's penultimate-layer embeddings over a whole dataset, in sample order, with the logits its head makes of
 /// them: one forward pass gives both.
@@ -13,22 +14,16 @@ public struct DatasetEmbeddings: Sendable {
         (self.vectors, self.predictions) = (vectors, predictions)
     }
 
-    /// Runs `model` up to its global pooling over every sample of an evaluation loader, then its head.
-    public init(model: ResNetV2<Float>, loader: BatchLoader, threads: Int) throws {
-        var vectors: [[Float]] = []
-        var logits: [Float] = []
-        var labels: [Int] = []
-        vectors.reserveCapacity(loader.samples.count)
+    /// Runs `model` up to its global pooling over every sample of an evaluation loader, then its
+    /// head, the batches shared among the ranks of `group`.
+    public init(model: ResNetV2<Float>, loader: BatchLoader, threads: Int, group: ProcessGroup = World.group) throws {
         let kernels = model.standardizedKernels(threads: threads)
-        for step in 0..<loader.batchesPerEpoch {
-            let batch = try loader.batch(step)
+        let streams = try ShardedPass.run(loader, streams: 2, group: group, what: "gathering embeddings") { batch in
             let features = model.embeddings(batch.images, threads: threads, kernels: kernels)
-            let width = features.shape[1]
-            let values = features.array
-            vectors += (0..<features.shape[0]).map { Array(values[($0 * width)..<(($0 + 1) * width)]) }
-            logits += model.head(features).array
-            labels += batch.labels
+            return [features.array, model.head(features).array]
         }
-        (self.vectors, predictions) = (vectors, DatasetPredictions(logits: logits, labels: labels, classes: model.classes))
+        let width = streams[0].count / max(loader.samples.count, 1)
+        let vectors = (0..<loader.samples.count).map { Array(streams[0][($0 * width)..<(($0 + 1) * width)]) }
+        (self.vectors, predictions) = (vectors, DatasetPredictions(logits: streams[1], labels: loader.samples.map(\.label), classes: model.classes))
     }
 }

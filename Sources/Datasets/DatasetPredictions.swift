@@ -1,4 +1,5 @@
 import BiT
+import Collectives
 
 /// A model's outputs over a whole dataset, in sample order.
 public struct DatasetPredictions: Sendable {
@@ -14,19 +15,15 @@ public struct DatasetPredictions: Sendable {
         (self.logits, self.labels, self.classes) = (logits, labels, classes)
     }
 
-    /// Runs `model` over every sample of an evaluation loader.
-    public init(model: ResNetV2<Float>, loader: BatchLoader, threads: Int) throws {
+    /// Runs `model` over every sample of an evaluation loader, the batches shared among the
+    /// ranks of `group`.
+    public init(model: ResNetV2<Float>, loader: BatchLoader, threads: Int, group: ProcessGroup = World.group) throws {
         precondition({ if case .training = loader.mode { return false } else { return true } }(), "predictions need an evaluation loader")
-        var logits: [Float] = []
-        var labels: [Int] = []
-        logits.reserveCapacity(loader.samples.count * model.classes)
         let kernels = model.standardizedKernels(threads: threads)
-        for step in 0..<loader.batchesPerEpoch {
-            let batch = try loader.batch(step)
-            logits += model.logits(batch.images, threads: threads, kernels: kernels).array
-            labels += batch.labels
+        let logits = try ShardedPass.run(loader, streams: 1, group: group, what: "gathering predictions") { batch in
+            [model.logits(batch.images, threads: threads, kernels: kernels).array]
         }
-        (self.logits, self.labels, self.classes) = (logits, labels, model.classes)
+        (self.logits, self.labels, self.classes) = (logits[0], loader.samples.map(\.label), model.classes)
     }
 
     /// Softmax probabilities [samples, classes], row-major.

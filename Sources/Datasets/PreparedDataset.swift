@@ -1,3 +1,4 @@
+import Collectives
 import Foundation
 
 /// A labelled image folder made ready for training or evaluation: scanned, every image decoded
@@ -42,6 +43,8 @@ public struct PreparedDataset: Sendable {
 
     private init(_ manifest: DatasetManifest, split: DatasetSplit, areas: [Int], groupPattern: GroupPattern?, metadata: URL?) throws {
         (self.manifest, self.split, self.areas, self.groupPattern) = (manifest, split, areas, groupPattern)
+        // Ranks of one job must see the same images: another copy of the folder would train or judge garbage together.
+        try World.group.requireAgreement([(what: "data in \(manifest.root) (fingerprint)", value: manifest.fingerprint)])
         attributes = try metadata.map { file in
             let attributes = try ImageAttributes(contentsOf: file)
             try attributes.require(describing: manifest)

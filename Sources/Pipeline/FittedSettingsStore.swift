@@ -1,5 +1,6 @@
 import BiT
 import Checks
+import Collectives
 import Foundation
 
 /// Puts what post-train checks fit on the validation split into the model file's metadata before
@@ -9,7 +10,13 @@ import Foundation
 enum FittedSettingsStore {
     /// Runs the operating point and the calibration checks among `checks` on `context` and, when
     /// either fitted something, rewrites `modelFile` atomically with it (weights untouched).
+    /// On several ranks rank 0 writes, and every rank waits for it before it goes on to hash the file.
     static func store(_ checks: [any Check], context: CheckContext, modelFile: URL) throws {
+        try fit(checks, context: context, modelFile: modelFile)
+        _ = try World.group.allgather([UInt8](), what: "waiting for rank 0 to write \(modelFile.lastPathComponent)")
+    }
+
+    private static func fit(_ checks: [any Check], context: CheckContext, modelFile: URL) throws {
         let fitting = checks.filter { $0 is OperatingPointCheck || ($0 as? CalibrationCheck)?.fitTemperature == true }
         guard !fitting.isEmpty else { return }
         // Through `SpecChecks.run`, so NaN outputs become the checks' failures in the results, not an abort here.
@@ -24,6 +31,7 @@ enum FittedSettingsStore {
             metadata.positiveClass = stored.classNames[context.positiveClass]
         }
         if let temperature { metadata.temperature = temperature }
+        guard World.group.isLeader else { return }
         try BiTCheckpoint.save(model, metadata: metadata, to: modelFile)
     }
 }

@@ -1,5 +1,6 @@
 import AtomicWrite
 import BiT
+import Collectives
 import Datasets
 import Foundation
 import Imaging
@@ -39,7 +40,9 @@ public struct TrainingError: Error, CustomStringConvertible, Sendable {
 
 /// Fine-tunes a BiT model with the HyperRule: micro-batched SGD with momentum, MixUp, periodic
 /// validation with early stopping, and atomic checkpoints from which a killed run resumes
-/// bit for bit.
+/// bit for bit. On several ranks it trains data-parallel: each rank takes its share of every
+/// batch, the gradients are summed over the ranks, every rank holds the same weights, and rank
+/// 0 alone writes the run folder.
 public final class Trainer {
     public let options: TrainingOptions
     public let metadata: ModelMetadata
@@ -47,20 +50,27 @@ public final class Trainer {
     let trainLoader: BatchLoader
     let validationLoader: BatchLoader?
     var model: ResNetV2<Float>
+    let group: ProcessGroup
 
     /// A trainer for `model` on the given splits. `metadata` (class names, preprocessing) is
     /// saved with every model file.
     public init(model: ResNetV2<Float>, metadata: ModelMetadata, preprocessing: Preprocessing,
-                train: [LabeledImage], validation: [LabeledImage], options: TrainingOptions, run: RunFolder) throws {
+                train: [LabeledImage], validation: [LabeledImage], options: TrainingOptions, run: RunFolder,
+                group: ProcessGroup = World.group) throws {
         let problems = options.problems
         guard problems.isEmpty else { throw TrainingError("invalid training options: " + problems.joined(separator: "; ")) }
         guard !train.isEmpty else { throw TrainingError("the training split is empty") }
+        guard options.rule.batchSize >= 2 * group.size else {
+            throw TrainingError("a batch of \(options.rule.batchSize) cannot be shared by \(group.size) ranks: each rank takes whole MixUp pairs, so the batch must be at least \(2 * group.size)")
+        }
         self.model = model
+        self.group = group
         self.metadata = metadata
         self.options = options
         self.run = run
         trainLoader = BatchLoader(samples: train, preprocessing: preprocessing, batchSize: options.rule.batchSize,
-                                  mode: .training(seed: options.seed, augmentation: options.augmentation), cacheImages: options.cacheImages, threads: options.threads)
+                                  mode: .training(seed: options.seed, augmentation: options.augmentation), cacheImages: options.cacheImages, threads: options.threads,
+                                  share: BatchShare(rank: group.rank, ranks: group.size))
         validationLoader = validation.isEmpty ? nil
             : BatchLoader(samples: validation, preprocessing: preprocessing, batchSize: max(options.microBatchSize, 32),
                           mode: .evaluation, cacheImages: options.cacheImages, threads: options.threads)
@@ -71,7 +81,8 @@ public final class Trainer {
     /// folder's checkpoint. Returns the final model, also written to the run folder.
     public func train(resume: Bool, shouldStop: @escaping () -> Bool = { false },
                       observe: (TrainingEvent) -> Void = { _ in }) throws -> (model: ResNetV2<Float>, result: TrainingResult) {
-        try run.create()
+        let lead = group.isLeader
+        if lead { try run.create() }
         let rule = options.rule
         var sgd = SGD<Float>(momentum: Float(rule.momentum))
         var stopping = EarlyStopping(patience: options.patience)
@@ -90,8 +101,8 @@ public final class Trainer {
             stopping = saved.state.earlyStopping
             step = saved.state.step
             log = try run.readLog().filter { $0.step <= step }
-            try run.writeLog(log)
-        } else {
+            if lead { try run.writeLog(log) }
+        } else if lead {
             try run.writeLog([])
             try writeHyperparameters()
         }
@@ -101,28 +112,32 @@ public final class Trainer {
         while step < rule.totalSteps && !stopping.shouldStop {
             let started = DispatchTime.now().uptimeNanoseconds
             let lr = rule.learningRate(at: step)
+            group.setPhase("step \(step + 1)")
             let batch = try trainLoader.batch(step)
             let loss = try applyStep(batch, step: step, sgd: &sgd, learningRate: lr)
             step += 1
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            let entry = TrainingLogEntry(step: step, loss: loss, learningRate: lr, imagesPerSecond: Double(batch.labels.count) / seconds)
-            try run.append(entry)
+            let entry = TrainingLogEntry(step: step, loss: loss, learningRate: lr, imagesPerSecond: Double(rule.batchSize) / seconds)
+            if lead { try run.append(entry) }
             log.append(entry)
             observe(.step(entry))
 
             if step % options.evaluateEvery == 0 || step == rule.totalSteps, let validationLoader {
-                let predictions = try DatasetPredictions(model: model, loader: validationLoader, threads: options.threads)
+                group.setPhase("validation after step \(step)")
+                let predictions = try DatasetPredictions(model: model, loader: validationLoader, threads: options.threads, group: group)
                 let eval = TrainingLogEntry(step: step, validationLoss: predictions.meanLoss, validationAccuracy: predictions.accuracy)
                 let improved = stopping.record(loss: predictions.meanLoss, step: step)
                 if improved {
                     best = model.parameters.copy()
-                    try BiTCheckpoint.save(model, metadata: metadata, to: run.best)
+                    if lead { try BiTCheckpoint.save(model, metadata: metadata, to: run.best) }
                 }
-                try run.append(eval)
+                if lead { try run.append(eval) }
                 log.append(eval)
                 observe(.evaluated(eval, improved: improved))
             }
-            let interrupted = shouldStop()
+            // Every rank stops after the same step when any rank was asked to.
+            var interrupted = shouldStop()
+            if group.size > 1 { interrupted = try group.sum([interrupted ? 1 : 0], what: "stop request")[0] > 0 }
             if step % options.checkpointEvery == 0 || step == rule.totalSteps || stopping.shouldStop || interrupted {
                 try checkpoint(step: step, sgd: sgd, best: best, stopping: stopping, finished: nil)
                 observe(.checkpointed(step: step))
@@ -141,19 +156,22 @@ public final class Trainer {
                 model = try ResNetV2(architecture: model.architecture, classes: model.classes, parameters: best.copy())
                 modelStep = bestStep
             }
-            try BiTCheckpoint.save(model, metadata: metadata, to: run.model)
             try checkpoint(step: step, sgd: sgd, best: best, stopping: stopping, finished: reason)
-            try TrainingCurves.write(log, to: run)
+            if lead {
+                try BiTCheckpoint.save(model, metadata: metadata, to: run.model)
+                try TrainingCurves.write(log, to: run)
+            }
         }
         let finalEval = log.last { $0.step == modelStep && $0.validationLoss != nil }
         return (model, TrainingResult(steps: step, reason: reason, modelStep: modelStep,
                                       validationLoss: finalEval?.validationLoss, validationAccuracy: finalEval?.validationAccuracy))
     }
 
-    /// One optimiser step: MixUp, gradients accumulated over micro-batches, SGD update.
-    /// Returns the batch's mean loss.
+    /// One optimiser step: MixUp, gradients accumulated over micro-batches (and summed over the
+    /// ranks), SGD update. Returns the batch's mean loss.
     func applyStep(_ batch: Batch, step: Int, sgd: inout SGD<Float>, learningRate: Double) throws -> Double {
-        let n = batch.labels.count
+        // This rank's part of the batch; the loss is a mean over the whole batch.
+        let n = batch.labels.count, whole = group.size > 1 ? options.rule.batchSize : n
         let targets: ResNetV2<Float>.Targets<Float>
         if options.rule.mixupAlpha > 0 {
             let lambda = MixUp.lambda(alpha: options.rule.mixupAlpha, seed: options.seed, step: step)
@@ -173,11 +191,16 @@ public final class Trainer {
             case .soft(let t): part = .soft(t.slice(range))
             }
             let images = range.count == n ? batch.images : batch.images.slice(range)
-            let (l, g) = model.lossAndStandardizedGradients(images, targets: part, normalizer: n, threads: options.threads, kernels: kernels)
+            let (l, g) = model.lossAndStandardizedGradients(images, targets: part, normalizer: whole, threads: options.threads, kernels: kernels)
             loss += Double(l)
             if let total { total.accumulate(g, threads: options.threads) } else { total = g }
         }
-        guard loss.isFinite, var gradients = total else {
+        guard var gradients = total else { throw TrainingError("step \(step + 1) has no images") }
+        if group.size > 1 {
+            try GradientSum.sum(gradients, group: group)
+            loss = try group.sum([loss], what: "loss sum")[0]
+        }
+        guard loss.isFinite else {
             throw TrainingError("the loss became \(loss) at step \(step + 1); the last good checkpoint (\(run.checkpoint.path)) is kept. Lower the learning rate or check the data.")
         }
         kernels.rawGradients(&gradients, threads: options.threads)
@@ -191,6 +214,10 @@ public final class Trainer {
         for name in model.parameters.names where !model.parameters.tensor(name).array.allSatisfy(\.isFinite) {
             throw TrainingError("the weights became non-finite by step \(step) (\(name)); the last good checkpoint (\(run.checkpoint.path)) is kept. Lower the learning rate or check the data.")
         }
+        if group.size > 1 {
+            try group.requireAgreement([(what: "weights after step \(step) (FNV-1a)", value: GradientSum.fingerprint(model.parameters))])
+        }
+        guard group.isLeader else { return }
         let state = TrainingCheckpoint.State(step: step, earlyStopping: stopping, finished: finished, options: options)
         try TrainingCheckpoint(parameters: model.parameters, velocity: sgd.velocity, best: best, state: state, metadata: metadata)
             .write(to: run.checkpoint)

@@ -1,5 +1,6 @@
 import AtomicWrite
 import BiT
+import Collectives
 import Datasets
 import Foundation
 import Imaging
@@ -160,8 +161,10 @@ public struct TrainingJob {
     public func run(resume: Bool, shouldStop: @escaping () -> Bool = { false },
                     observe: (TrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
         let folder = RunFolder(plan.run)
-        try folder.create()
-        try DatasetRecord(manifest: manifest, split: split).write(to: folder.dataset)
+        if World.group.isLeader {
+            try folder.create()
+            try DatasetRecord(manifest: manifest, split: split).write(to: folder.dataset)
+        }
         let trainer = try Trainer(model: model, metadata: metadata, preprocessing: preprocessing,
                                   train: samples(.train), validation: samples(.validation), options: options, run: folder)
         let started = Date()

@@ -34,10 +34,14 @@ struct BenchCommand: ParsableCommand {
             accuracy of each), else on the random model and random images. With --compare, \
             batch 1 is measured both ways in the same rounds (modelcheck-bf16 next to \
             modelcheck), each with its ratio to the best peer.
+
+            --task allreduce, under mpirun or srun, times the trainer's gradient sum of --model's \
+            parameters over the ranks (R50x1: 23.5 M values) and prints the bus bandwidth.
+            Example: mpirun -np 2 modelcheck bench --task allreduce --model R50x1
             """)
 
     enum TaskChoice: String, ExpressibleByArgument, CaseIterable {
-        case all, inference, training
+        case all, inference, training, allreduce
     }
 
     @Option(help: "Architecture, e.g. R50x1, R26x0.5.") var model = "R50x1"
@@ -45,7 +49,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Images per batch.") var batch = 32
     @Option(help: "Worker threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Timed iterations of each measurement.") var iterations = 3
-    @Option(help: "What to time: all, inference or training (at --batch only).") var task: TaskChoice = .all
+    @Option(help: "What to time: all, inference, training (at --batch only), or allreduce (the gradient sum over the ranks of mpirun/srun).") var task: TaskChoice = .all
+    @OptionGroup var distributed: DistributedOptions
     @Option(help: "Image folder for the loading measurement (skipped when absent).") var data = "Specs/data/malaria-sample"
     @Option(help: "How batch-1 inference stores its packed kernels: float32 or bf16 (float32 arithmetic either way).")
     var weights: PackedMatrix.Precision = .float32
@@ -72,6 +77,7 @@ struct BenchCommand: ParsableCommand {
         case .all: return [(.inference, batch)] + (batch == 1 ? [] : [(.inference, 1)]) + [(.training, batch)]
         case .inference: return [(.inference, batch)]
         case .training: return [(.training, batch)]
+        case .allreduce: return []
         }
     }
 
@@ -79,6 +85,7 @@ struct BenchCommand: ParsableCommand {
         let arch: ResNetV2Architecture
         do { arch = try ResNetV2Architecture(named: model) } catch { throw ValidationError("\(error)") }
         if compare { return try runComparison(arch) }
+        if task == .allreduce { return try runAllreduce(arch) }
         let verbose = !json
         let loaded = try checkpoint.map { path in
             do { return try BiTCheckpoint.load(URL(fileURLWithPath: path)) } catch { throw ValidationError("\(path): \(error)") }
@@ -125,6 +132,13 @@ struct BenchCommand: ParsableCommand {
         let entries = stride(from: 0, to: manifest.entries.count, by: step).prefix(256).map { manifest.entries[$0] }
         let decoded = try entries.map { try ImageDecoder.decode(contentsOf: folder.appendingPathComponent($0.path)) }
         return (Preprocessing.evaluationBatch(decoded, resolution: resolution, valueRange: metadata.valueRange), entries.map(\.label))
+    }
+
+    func runAllreduce(_ arch: ResNetV2Architecture) throws {
+        try distributed.join(spec: nil, isCI: false)
+        let r = try CollectiveBenchmark.run(arch, iterations: iterations)
+        print(String(format: "allreduce  %@ gradients, %d values (%.1f MB), %d ranks: %.1f ms a step (median of %d), bus bandwidth %.2f GB/s",
+                     arch.description, r.values, Double(r.values * 4) / 1e6, r.ranks, r.seconds * 1e3, iterations, r.busGigabytesPerSecond))
     }
 
     func runComparison(_ arch: ResNetV2Architecture) throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BiT
 import Checks
+import Collectives
 import Datasets
 import Foundation
 import Pipeline
@@ -56,6 +57,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Worker threads (bit-identical results need the same count).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Images that cannot be decoded, or whose name is not UTF-8: fail (stop) or skip (leave out, listed).") var unreadable: UnreadableImagePolicy = .fail
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false
+    @OptionGroup var distributed: DistributedOptions
 
     func validate() throws {
         try ThreadCount.validate(threads)
@@ -73,6 +75,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try distributed.join(spec: spec, isCI: false)
         let plan: TrainingPlan
         if let spec {
             var loaded = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
@@ -128,9 +131,10 @@ struct TrainCommand: ParsableCommand {
     }
 
     func train(_ plan: TrainingPlan) throws {
-        let lock = try RunFolderLock.take(plan.run, purpose: "modelcheck train")
+        let lead = World.group.isLeader
+        let lock = try lead ? RunFolderLock.take(plan.run, purpose: "modelcheck train") : nil
         defer { withExtendedLifetime(lock) {} }
-        if let kept = try RunFolder(plan.run).setAsideEarlierRun(resume: resume) { print("kept       the earlier run: \(kept.path)") }
+        if lead, let kept = try RunFolder(plan.run).setAsideEarlierRun(resume: resume) { print("kept       the earlier run: \(kept.path)") }
         let job = try TrainingJob(plan)
         for s in job.manifest.skipped { print("skipped    \(s.path): \(s.reason)") }
         print(job.split.description)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Checks
+import Collectives
 import Foundation
 import Pipeline
 import Reports
@@ -34,6 +35,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "A CSV file of the --data images' attributes (path, site, ...), for slices by its columns.") var metadata: String?
     @OptionGroup var output: ReportOptions
     @OptionGroup var ci: CIOption
+    @OptionGroup var distributed: DistributedOptions
 
     func validate() throws {
         if name != nil && data == nil { throw ValidationError("--name names a --data folder; give --data too") }
@@ -47,10 +49,11 @@ struct VerifyCommand: ParsableCommand {
     private var evaluationName: String? { name ?? data.map { URL(fileURLWithPath: $0).standardizedFileURL.lastPathComponent } }
 
     func run() throws {
+        try distributed.join(spec: self.spec, isCI: ci.isCI)
         let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
         let run = TrainingPlanDefaults.runFolder(spec)
         // Reports go into the run folder, and its model may be half-trained: never alongside a writer.
-        let lock = try RunFolderLock.take(run, purpose: "modelcheck verify")
+        let lock = try World.group.isLeader ? RunFolderLock.take(run, purpose: "modelcheck verify") : nil
         defer { withExtendedLifetime(lock) {} }
         let modelFile = model.map { URL(fileURLWithPath: $0) } ?? run.appendingPathComponent("model.npz")
         guard FileManager.default.fileExists(atPath: modelFile.path) else {
@@ -92,19 +95,22 @@ struct CertifyCommand: ParsableCommand {
     var key: String?
     @OptionGroup var output: ReportOptions
     @OptionGroup var ci: CIOption
+    @OptionGroup var distributed: DistributedOptions
 
     func validate() throws {
         if metadata != nil && data == nil { throw ValidationError("--metadata describes a --data folder; give --data too") }
     }
 
     func run() throws {
+        try distributed.join(spec: self.spec, isCI: ci.isCI)
+        let lead = World.group.isLeader
         var spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
         if let data { spec = try spec.onData(URL(fileURLWithPath: data), metadata: metadata.map { URL(fileURLWithPath: $0) }) }
         let runFolder = RunFolder(TrainingPlanDefaults.runFolder(spec))
-        let lock = try RunFolderLock.take(runFolder.url, purpose: "modelcheck certify")
+        let lock = try lead ? RunFolderLock.take(runFolder.url, purpose: "modelcheck certify") : nil
         defer { withExtendedLifetime(lock) {} }
         // An earlier run, and a certificate with the model it binds, is kept, never overwritten.
-        if let kept = try runFolder.setAsideEarlierRun(resume: resume) { print("kept the earlier run: \(kept.path)") }
+        if lead, let kept = try runFolder.setAsideEarlierRun(resume: resume) { print("kept the earlier run: \(kept.path)") }
         let threads = spec.training?.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let interrupt = InterruptFlag()
         var progress: TrainingProgress?
@@ -133,7 +139,7 @@ struct CertifyCommand: ParsableCommand {
             print("a required pre-train check failed: training was not started")
         }
         try output.emit(outcome.verification, spec: spec, run: outcome.run)
-        if outcome.verification.result.outcome == .passed {
+        if lead, outcome.verification.result.outcome == .passed {
             let file = outcome.run.certificate
             let goldens = GoldenCheck.files(in: spec)
             _ = try CertificateSigner.issue(
@@ -191,25 +197,32 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Markdown summary path, for a pull-request comment (default: <run folder>/summary.md).") var markdown: String?
 
     /// Prints the table and writes every report.
+    /// On several ranks every rank builds the reports' inputs (which may run the model, sharded)
+    /// and rank 0 alone writes them.
     func emit(_ outcome: Verification.Outcome, spec: Spec, run: RunFolder) throws {
-        try FileManager.default.createDirectory(at: run.url, withIntermediateDirectories: true)
+        let lead = World.group.isLeader
+        if lead { try FileManager.default.createDirectory(at: run.url, withIntermediateDirectories: true) }
         let result = outcome.result
         func path(_ given: String?, _ name: String) throws -> URL {
             let url = given.map { URL(fileURLWithPath: $0) } ?? run.url.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if lead { try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true) }
             return url
         }
         let (junitURL, jsonURL, htmlURL, markdownURL) = (try path(junit, "junit.xml"), try path(json, "verification.json"),
                                                          try path(html, "report.html"), try path(markdown, "summary.md"))
         // The run folder was swept when its lock was taken; a report given elsewhere clears only its own leftovers.
-        removeStaleTemporaryFiles(of: zip([junit, json, html, markdown], [junitURL, jsonURL, htmlURL, markdownURL])
-            .compactMap { given, url in given == nil ? nil : url })
+        if lead {
+            removeStaleTemporaryFiles(of: zip([junit, json, html, markdown], [junitURL, jsonURL, htmlURL, markdownURL])
+                .compactMap { given, url in given == nil ? nil : url })
+        }
         // The verdict first, so that a file that cannot be written never hides it.
         print(TerminalReport.render(result, specName: outcome.specName, colored: isatty(STDOUT_FILENO) != 0))
         fflush(nil)
-        try ReportFile.write(Data(JUnitReport.render(result, specName: outcome.specName, duration: .seconds(outcome.seconds)).utf8), to: junitURL)
-        try ReportFile.write(try JSONReport.render(result), to: jsonURL)
-        try ReportFile.write(Data(MarkdownSummary.render(result, specName: outcome.specName).utf8), to: markdownURL)
+        if lead {
+            try ReportFile.write(Data(JUnitReport.render(result, specName: outcome.specName, duration: .seconds(outcome.seconds)).utf8), to: junitURL)
+            try ReportFile.write(try JSONReport.render(result), to: jsonURL)
+            try ReportFile.write(Data(MarkdownSummary.render(result, specName: outcome.specName).utf8), to: markdownURL)
+        }
         let inputs: ReportInputs
         do {
             inputs = try outcome.context.map { try ReportBuilder.inputs(result: result, specName: outcome.specName, spec: spec, context: $0, run: run) }
@@ -218,6 +231,7 @@ struct ReportOptions: ParsableArguments {
             // No confusion matrix or curve can be drawn from NaN outputs; the checks say why.
             inputs = ReportInputs(result: result, specName: outcome.specName, description: spec.description)
         }
+        guard lead else { return }
         try ReportFile.write(Data(try HTMLReport.render(inputs).utf8), to: htmlURL)
         try ReportFile.write(Data(ModelCard.render(inputs).utf8), to: run.modelCard)
         print("reports: \(htmlURL.path), \(junitURL.path), \(jsonURL.path), \(markdownURL.path), \(run.modelCard.path)")
