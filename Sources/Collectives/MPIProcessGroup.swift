@@ -93,18 +93,24 @@ final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
 
     func startSum(_ buffer: UnsafeMutableBufferPointer<Float>, what: String) throws {
         if pending.isEmpty { announce() }
-        let sum = PendingSum(buffer, ranks: size, what: what)
-        var request: MPI_Request?
-        try check(MPI_Ireduce_scatter_block(sum.padded.baseAddress, sum.chunk.baseAddress, Int32(sum.chunk.count), mc_float(), mc_sum(), comm, &request), what)
-        sum.request = request
-        pending.append(sum)
+        pending.append(PendingSum(buffer, ranks: size, what: what))
+        try progress()
     }
 
+    /// Moves the sums on one collective at a time: every rank must start the collectives of a
+    /// communicator in the same order, which timing-dependent starts of several buckets would
+    /// break (and a truncated message is what that looks like over TCP).
     func progress() throws {
-        for sum in pending where !sum.done {
+        while let sum = pending.first(where: { !$0.done }) {
+            if sum.request == nil && !sum.gathering {
+                var request: MPI_Request?
+                try check(MPI_Ireduce_scatter_block(sum.padded.baseAddress, sum.chunk.baseAddress, Int32(sum.chunk.count),
+                                                    mc_float(), mc_sum(), comm, &request), sum.what)
+                sum.request = request
+            }
             var flag: Int32 = 0
             try check(MPI_Test(&sum.request, &flag, mc_status_ignore()), sum.what)
-            guard flag != 0 else { continue }
+            guard flag != 0 else { return }
             if !sum.gathering {
                 sum.gathering = true
                 var request: MPI_Request?

@@ -12,8 +12,9 @@ public protocol ProcessGroup: AnyObject, Sendable {
     func setPhase(_ phase: String)
     /// What the job does now, as last set (safe to read from any thread).
     var currentPhase: String { get }
-    /// Starts summing `buffer` element-wise over every rank, in place. Sums started together
-    /// progress together; the results are in the buffers after `finishSums()`. Every rank gets
+    /// Starts summing `buffer` element-wise over every rank, in place. Sums move on in the order
+    /// they were started, while the caller does other work between calls to `progress()`; the
+    /// results are in the buffers after `finishSums()`. Every rank gets
     /// the same bits: each element is added up once, in an order fixed by the rank count.
     func startSum(_ buffer: UnsafeMutableBufferPointer<Float>, what: String) throws
     /// Lets started sums move on; call it between pieces of other work to overlap them.

@@ -4,7 +4,7 @@ import Collectives
 /// Sums a step's gradients over the ranks of a data-parallel job. Tensors go in buckets of
 /// about 4 M values (16 MB), from the head back to the stem (the order the backward pass
 /// finishes them); a bucket is copied into one buffer while the buckets before it are already
-/// on the wire, and every bucket's sum moves on at once.
+/// on the wire.
 public enum GradientSum {
     static let bucketScalars = 1 << 22
 
