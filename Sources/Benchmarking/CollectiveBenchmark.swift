@@ -33,7 +33,7 @@ public enum CollectiveBenchmark {
         for i in 0...iterations {
             group.setPhase("allreduce benchmark \(i)")
             let started = DispatchTime.now().uptimeNanoseconds
-            try GradientSum.sum(gradients, group: group)
+            try GradientSum.sum(gradients, architecture: architecture, group: group)
             if i > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
         }
         // Rank 0's median, agreed by every rank so that all print the same.

@@ -33,8 +33,13 @@ final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
 
     init(deadline: Double) throws {
         var provided: Int32 = 0
-        guard MPI_Init_thread(nil, nil, Int32(MPI_THREAD_FUNNELED), &provided) == MPI_SUCCESS else {
+        // Gradient sums start from whichever thread finishes a backward stage, one call at a
+        // time: MPI must accept calls from any thread, serialised.
+        guard MPI_Init_thread(nil, nil, Int32(MPI_THREAD_SERIALIZED), &provided) == MPI_SUCCESS else {
             throw CollectiveFault("MPI_Init_thread failed: the launcher's environment is not usable")
+        }
+        guard provided >= Int32(MPI_THREAD_SERIALIZED) else {
+            throw CollectiveFault("this MPI library serves one thread only (thread level \(provided)); modelcheck needs MPI_THREAD_SERIALIZED")
         }
         MPI_Comm_set_errhandler(comm, mc_errors_return())
         var r: Int32 = 0, n: Int32 = 0

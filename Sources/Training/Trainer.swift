@@ -51,6 +51,9 @@ public final class Trainer {
     let validationLoader: BatchLoader?
     var model: ResNetV2<Float>
     let group: ProcessGroup
+    /// The model's backward stages and parameter sizes, for summing gradients over the ranks.
+    let stages: [[String]]
+    let shapes: [String: Int]
 
     /// A trainer for `model` on the given splits. `metadata` (class names, preprocessing) is
     /// saved with every model file.
@@ -65,6 +68,8 @@ public final class Trainer {
         }
         self.model = model
         self.group = group
+        stages = ResNetV2<Float>.backwardStages(model.architecture)
+        shapes = Dictionary(uniqueKeysWithValues: model.parameters.names.map { ($0, model.parameters.tensor($0).count) })
         self.metadata = metadata
         self.options = options
         self.run = run
@@ -182,22 +187,36 @@ public final class Trainer {
         // Standardise the kernels once per step; the micro-batches' gradients with respect to
         // the standardised kernels add up and are mapped back to the raw kernels once.
         let kernels = model.standardizedKernels(threads: options.threads)
+        // On several ranks the gradients' sum over the ranks starts while the last micro-batch's
+        // backward pass still runs, a bucket of stages at a time.
+        let summing = group.size > 1 ? GradientSum(stages: stages, shapes: shapes, group: group) : nil
         var total: ParameterSet<Float>?
         var loss = 0.0
-        for range in stride(from: 0, to: n, by: options.microBatchSize).map({ $0..<min($0 + options.microBatchSize, n) }) {
+        let ranges = stride(from: 0, to: n, by: options.microBatchSize).map { $0..<min($0 + options.microBatchSize, n) }
+        for (i, range) in ranges.enumerated() {
             let part: ResNetV2<Float>.Targets<Float>
             switch targets {
             case .labels(let labels): part = .labels(Array(labels[range]))
             case .soft(let t): part = .soft(t.slice(range))
             }
             let images = range.count == n ? batch.images : batch.images.slice(range)
-            let (l, g) = model.lossAndStandardizedGradients(images, targets: part, normalizer: whole, threads: options.threads, kernels: kernels)
+            var ready: (@Sendable (Int, ParameterSet<Float>) -> Void)?
+            if let summing, i == ranges.count - 1 {
+                let earlier = total, names = stages
+                ready = { stage, g in
+                    // The earlier micro-batches' sum takes this stage's gradients first, as accumulate would.
+                    if let earlier { for name in names[stage] { earlier.tensor(name).add(g.tensor(name)) } }
+                    summing.stageReady(stage, earlier ?? g)
+                }
+            }
+            let (l, g) = model.lossAndStandardizedGradients(images, targets: part, normalizer: whole, threads: options.threads,
+                                                             kernels: kernels, stageReady: ready)
             loss += Double(l)
-            if let total { total.accumulate(g, threads: options.threads) } else { total = g }
+            if ready == nil, let total { total.accumulate(g, threads: options.threads) } else if total == nil { total = g }
         }
         guard var gradients = total else { throw TrainingError("step \(step + 1) has no images") }
-        if group.size > 1 {
-            try GradientSum.sum(gradients, group: group)
+        if let summing {
+            try summing.finish()
             loss = try group.sum([loss], what: "loss sum")[0]
         }
         guard loss.isFinite else {

@@ -176,6 +176,32 @@ import Testing
         }
     }
 
+    /// Stages released during the backward pass hand on exactly the gradients the whole pass
+    /// returns, in order, each parameter once, on any thread count.
+    @Test(arguments: [1, 2, 3])
+    func backwardStagesHandOnTheFinalGradientsInOrder(threads: Int) throws {
+        let arch = try ResNetV2Architecture(named: "R14x0.25")
+        let model = ResNetV2<Float>(architecture: arch, classes: 2, seed: 3)
+        let stages = ResNetV2<Float>.backwardStages(arch)
+        #expect(stages.flatMap { $0 }.sorted() == model.parameters.names.sorted())
+        let images = Tensor<Float>(shape: [5, 24, 24, 3]) { Float($0 % 19) / 9 - 1 }
+        let kernels = model.standardizedKernels(threads: threads)
+        let whole = model.lossAndStandardizedGradients(images, targets: .labels([0, 1, 1, 0, 1]), threads: threads, kernels: kernels)
+        final class Seen: @unchecked Sendable { var stages: [Int] = []; var bits: [String: [UInt32]] = [:] }
+        let seen = Seen()
+        let staged = model.lossAndStandardizedGradients(images, targets: .labels([0, 1, 1, 0, 1]), threads: threads, kernels: kernels) { s, g in
+            seen.stages.append(s)
+            // Copied when released: later stages must not change what was handed on.
+            for name in stages[s] { seen.bits[name] = g.tensor(name).array.map(\.bitPattern) }
+        }
+        #expect(seen.stages == Array(stages.indices))
+        #expect(staged.loss.bitPattern == whole.loss.bitPattern)
+        for name in model.parameters.names {
+            #expect(seen.bits[name] == whole.gradients.tensor(name).array.map(\.bitPattern), "\(name)")
+            #expect(staged.gradients.tensor(name).array.map(\.bitPattern) == whole.gradients.tensor(name).array.map(\.bitPattern))
+        }
+    }
+
     @Test func zeroHeadGivesUniformOutputsAndLossLnClasses() throws {
         for classes in [2, 5] {
             let model = ResNetV2<Double>(architecture: try ResNetV2Architecture(named: "R14x0.125"), classes: classes, seed: 4)

@@ -1,3 +1,4 @@
+import Foundation
 import PackedGEMM
 
 /// The BiT ResNet-v2: pre-activation bottlenecks with GroupNorm and weight-standardised
@@ -23,6 +24,19 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     public static var headKernel: String { "resnet/head/conv2d/kernel" }
     static var headBias: String { "resnet/head/conv2d/bias" }
     static var tailNorm: ResNetV2Architecture.NormKeys { .init("resnet/group_norm") }
+
+    /// The parameters whose gradients the backward pass completes together, in the order it
+    /// completes them: the head and the final GroupNorm, each unit from the last to the first,
+    /// the stem. A data-parallel trainer starts summing a stage's gradients over the ranks while
+    /// the backward pass goes on with the stages before it.
+    public static func backwardStages(_ arch: ResNetV2Architecture) -> [[String]] {
+        let units = arch.units.map { unit -> [String] in
+            let k = unit.keys
+            return [k.normA.gamma, k.normA.beta, k.convA] + (unit.hasProjection ? [k.projection] : [])
+                + [k.normB.gamma, k.normB.beta, k.convB, k.normC.gamma, k.normC.beta, k.convC]
+        }
+        return [[tailNorm.gamma, tailNorm.beta, headKernel, headBias]] + units.reversed() + [[stemKernel]]
+    }
 
     /// Every parameter name with its shape, in checkpoint order.
     public static func parameterShapes(_ arch: ResNetV2Architecture, classes: Int) -> [(name: String, shape: [Int])] {
@@ -231,36 +245,77 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     /// As `lossAndGradients`, but convolution kernels' gradients are with respect to their
     /// standardised form: a training step standardises once, sums these over its
     /// micro-batches, and maps the sum back once with `StandardizedKernels.rawGradients`.
+    /// `stageReady(s, gradients)` is called as soon as stage s of `backwardStages` is complete
+    /// (the gradients of its parameters final in `gradients`), stages in order, one call at a time.
     @_specialize(where T == Float)
     public func lossAndStandardizedGradients(
-        _ images: Tensor<T>, targets: Targets<T>, normalizer: Int? = nil, threads: Int = 1, kernels: StandardizedKernels
+        _ images: Tensor<T>, targets: Targets<T>, normalizer: Int? = nil, threads: Int = 1, kernels: StandardizedKernels,
+        stageReady: (@Sendable (Int, ParameterSet<T>) -> Void)? = nil
     ) -> (loss: T, gradients: ParameterSet<T>) {
         let n = images.shape[0]
         let parts = Parallel.split(n, into: threads)
         BLASRuntime.setThreads(parts.count > 1 ? 1 : threads)
-        let slots = Slots<(T, ParameterSet<T>)>(parts.count)
-        Parallel.forEach(parts.count) { i in
-            let x = parts.count == 1 ? images : images.slice(parts[i])
-            let tape = Tape()
-            let logits = forward(x, kernels: kernels, tape: tape)
-            let (loss, dLogits) = targets.loss(logits, rows: parts[i], normalizer: normalizer ?? n)
-            // Every kernel gradient is stored whole by its convolution's backward pass; only
-            // the small GroupNorm and head gradients are sums that need zeros to start from.
+        // Every kernel gradient is stored whole by its convolution's backward pass; only
+        // the small GroupNorm and head gradients are sums that need zeros to start from.
+        let partGradients = parts.map { _ in
             var grads = ParameterSet<T>()
             for name in parameters.names {
                 let shape = parameters.tensor(name).shape
                 grads.set(kernels.byName[name] != nil ? Tensor(uninitialized: shape) : Tensor(zeros: shape), for: name)
             }
-            backward(dLogits, tape: tape, kernels: kernels, gradients: grads)
-            slots[i] = (loss, grads)
+            return grads
         }
-        // Fixed reduction order: same thread count, same bits.
-        var (loss, grads) = slots.values[0]
-        for (l, g) in slots.values.dropFirst() {
-            loss += l
-            grads.accumulate(g, threads: threads)
+        let stages = stageReady.map { StageRelease(stages: Self.backwardStages(architecture), parts: parts.count, partGradients: partGradients, ready: $0) }
+        let losses = Slots<T>(parts.count)
+        Parallel.forEach(parts.count) { i in
+            let x = parts.count == 1 ? images : images.slice(parts[i])
+            let tape = Tape()
+            let logits = forward(x, kernels: kernels, tape: tape)
+            let (loss, dLogits) = targets.loss(logits, rows: parts[i], normalizer: normalizer ?? n)
+            backward(dLogits, tape: tape, kernels: kernels, gradients: partGradients[i], stageDone: stages.map { release in { release.partFinished($0) } })
+            losses[i] = loss
         }
-        return (loss, grads)
+        // Fixed reduction order: same thread count, same bits (stage by stage when released early).
+        var loss = losses.values[0]
+        for l in losses.values.dropFirst() { loss += l }
+        if stages == nil {
+            for g in partGradients.dropFirst() { partGradients[0].accumulate(g, threads: threads) }
+        }
+        return (loss, partGradients[0])
+    }
+
+    /// Counts the parts of a batch through each backward stage; the part that finishes a stage
+    /// last adds the parts' gradients of that stage (in part order, as the whole-set sum would),
+    /// and stages are handed on strictly in order.
+    final class StageRelease: @unchecked Sendable {
+        let stages: [[String]]
+        let partGradients: [ParameterSet<T>]
+        let ready: @Sendable (Int, ParameterSet<T>) -> Void
+        private var remaining: [Int]
+        private var complete: [Bool]
+        private var next = 0
+        private let lock = NSLock()
+
+        init(stages: [[String]], parts: Int, partGradients: [ParameterSet<T>], ready: @escaping @Sendable (Int, ParameterSet<T>) -> Void) {
+            (self.stages, self.partGradients, self.ready) = (stages, partGradients, ready)
+            remaining = Array(repeating: parts, count: stages.count)
+            complete = Array(repeating: false, count: stages.count)
+        }
+
+        func partFinished(_ stage: Int) {
+            let last = lock.withLock { remaining[stage] -= 1; return remaining[stage] == 0 }
+            guard last else { return }
+            for g in partGradients.dropFirst() {
+                for name in stages[stage] { partGradients[0].tensor(name).add(g.tensor(name)) }
+            }
+            lock.withLock {
+                complete[stage] = true
+                while next < stages.count && complete[next] {
+                    ready(next, partGradients[0])
+                    next += 1
+                }
+            }
+        }
     }
 
     /// What the loss compares the logits with.
@@ -363,7 +418,8 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
 
     /// Walks the tape in reverse, storing each convolution kernel's gradient (with respect to
     /// its standardised form) in `g` and adding the other parameters' gradients into it.
-    func backward(_ dLogits: Tensor<T>, tape: Tape, kernels: StandardizedKernels, gradients g: ParameterSet<T>) {
+    func backward(_ dLogits: Tensor<T>, tape: Tape, kernels: StandardizedKernels, gradients g: ParameterSet<T>,
+                  stageDone: ((Int) -> Void)? = nil) {
         let groups = architecture.groups
         let features = tape.features!
         let dFeatures = Dense.backward(dLogits, input: features, kernel: parameters.tensor(Self.headKernel),
@@ -373,6 +429,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
                                     gamma: parameters.tensor(Self.tailNorm.gamma), statistics: tape.tailStatistics!,
                                     groups: groups, relu: true,
                                     gammaGradient: g.tensor(Self.tailNorm.gamma), betaGradient: g.tensor(Self.tailNorm.beta))
+        stageDone?(0)
 
         func gnBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ y: Tensor<T>, _ stats: GroupNorm.Statistics<T>, _ norm: ResNetV2Architecture.NormKeys,
                         adding residual: Tensor<T>? = nil) -> Tensor<T> {
@@ -385,7 +442,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
                             overwriteKernelGradient: true, addingInputGradientTo: sum)!
         }
 
-        for (unit, t) in zip(architecture.units, tape.units).reversed() {
+        for (stage, (unit, t)) in zip(architecture.units, tape.units).reversed().enumerated() {
             let k = unit.keys
             let dOut = dx
             let dp3 = convBackward(dOut, t.p3, k.convC, .init(kernel: 1))
@@ -404,12 +461,14 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
             }
             // The identity shortcut adds the raw input, so its gradient passes straight through.
             dx = gnBackward(dp, t.x, t.p, t.statsA, k.normA, adding: unit.hasProjection ? nil : dOut)
+            stageDone?(stage + 1)
         }
 
         let dStem = StemMaxPool.backward(dx, argmax: tape.poolArgmax, inputShape: tape.stemOutput!.shape)
         _ = Conv2D.backward(dStem, input: tape.stemInput!, kernel: kernels[Self.stemKernel],
                             geometry: .init(kernel: 7, stride: 2, padding: 3),
                             kernelGradient: g.tensor(Self.stemKernel), overwriteKernelGradient: true, wantInputGradient: false)
+        stageDone?(architecture.units.count + 1)
     }
 }
 
