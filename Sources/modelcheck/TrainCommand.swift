@@ -75,7 +75,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        try distributed.join(spec: spec, isCI: false)
+        try distributed.join(spec: spec, isCI: CIEnvironment.isCI)
         let plan: TrainingPlan
         if let spec {
             var loaded = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
