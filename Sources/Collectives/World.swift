@@ -22,15 +22,6 @@ public enum World {
         return 1
     }
 
-    /// Whether this build can run on several ranks.
-    public static var canUseMPI: Bool {
-        #if MPI
-        return true
-        #else
-        return false
-        #endif
-    }
-
     /// Joins the job the launcher started: MPI when launched on several ranks, else this process
     /// alone (exactly as without a launcher). Ranks other than 0 print nothing on standard output.
     public static func start(collectiveTimeout: Double) throws {
@@ -43,7 +34,7 @@ public enum World {
             if null >= 0 { dup2(null, STDOUT_FILENO); close(null) }
         }
         #else
-        throw CollectiveFault("launched on \(launchedRanks) ranks, but this modelcheck was built without MPI: "
+        throw LaunchError("launched on \(launchedRanks) ranks, but this modelcheck was built without MPI: "
             + "build it with `swift build -c release --traits MPI` (needs libopenmpi-dev), or run it without mpirun/srun")
         #endif
     }

@@ -21,6 +21,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case missingGroup(path: String)
     /// Split fractions that are not all positive or do not sum to 1.
     case invalidFractions(train: Double, validation: Double, test: Double)
+    case invalidFolds(folds: Int, fold: Int, validation: Double)
     /// Too few images or groups to give every split at least one.
     case emptySplit(part: String, reason: String)
     /// A split's assignment does not cover the manifest's entries one to one.
@@ -54,6 +55,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): no group (scan the folder with a group pattern to split by group)"
         case .invalidFractions(let train, let validation, let test):
             return "split fractions \(train)/\(validation)/\(test) must all be positive and sum to 1"
+        case .invalidFolds(let folds, let fold, let validation):
+            return "fold \(fold) of \(folds) with validation \(validation): folds must be 2 to 50, the fold 0 to folds − 1, and validation between 0 and 1 − 1/folds"
         case .emptySplit(let part, let reason):
             return "the \(part) split would be empty: \(reason)"
         case .splitMismatch(let entries, let assigned):

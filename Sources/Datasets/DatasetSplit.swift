@@ -196,18 +196,26 @@ public struct DatasetSplit: Sendable, Equatable, CustomStringConvertible {
             }
             groupOf.append(groupIndex[group]!)
         }
-        guard names.count >= 3 else {
-            throw DatasetError.emptySplit(part: "test", reason: "only \(names.count) groups for 3 splits")
+        let labels = manifest.entries.map(\.label), classes = manifest.classNames.count
+        let partOf: [Int]
+        if let folds = rule.folds, let fold = rule.fold {
+            guard names.count >= folds + 2 else {
+                throw DatasetError.emptySplit(part: "test", reason: "only \(names.count) groups for \(folds) folds and a validation part")
+            }
+            // The folds depend on the seed only, so fold k of every run is the same patients.
+            let foldOf = partition(names.indices, names: names, groupOf: groupOf, labels: labels, classes: classes,
+                                   fractions: Array(repeating: 1 / Double(folds), count: folds), seed: rule.seed)
+            let rest = names.indices.filter { foldOf[$0] != fold }
+            let trainOf = partition(rest, names: names, groupOf: groupOf, labels: labels, classes: classes,
+                                    fractions: [rule.train, rule.validation].map { $0 / (1 - rule.test) }, seed: rule.seed &+ 1)
+            partOf = names.indices.map { foldOf[$0] == fold ? 2 : trainOf[$0] }
+        } else {
+            guard names.count >= 3 else {
+                throw DatasetError.emptySplit(part: "test", reason: "only \(names.count) groups for 3 splits")
+            }
+            partOf = partition(names.indices, names: names, groupOf: groupOf, labels: labels, classes: classes,
+                               fractions: Part.allCases.map(rule.fraction), seed: rule.seed)
         }
-        var balancer = GroupBalancer(
-            groupOf: groupOf, labels: manifest.entries.map(\.label), groups: names.count,
-            classes: manifest.classNames.count, fractions: Part.allCases.map(rule.fraction))
-        var order = Array(names.indices).sorted { DatasetManifest.bytewise(names[$0], names[$1]) }
-        var rng = SeededRandom(seed: rule.seed)
-        shuffle(&order, &rng)
-        for g in order { balancer.placeGreedily(g) }
-        balancer.improve(order)
-        let partOf = balancer.partOf
 
         for (p, part) in Part.allCases.enumerated() where !partOf.contains(p) {
             throw DatasetError.emptySplit(
@@ -217,11 +225,29 @@ public struct DatasetSplit: Sendable, Equatable, CustomStringConvertible {
         return groupOf.map { Part.allCases[partOf[$0]] }
     }
 
+    /// The part of each of `groups` (indices into `names`; other groups get −1) when they are
+    /// dealt into parts of the given fractions of their images, each part's class mix as close to
+    /// the whole's as the groups allow: a seeded greedy placement, then local search.
+    private static func partition<C: Collection<Int>>(_ groups: C, names: [String], groupOf: [Int], labels: [Int], classes: Int,
+                                                      fractions: [Double], seed: UInt64) -> [Int] {
+        let included = Set(groups)
+        let members = groupOf.indices.filter { included.contains(groupOf[$0]) }
+        var balancer = GroupBalancer(groupOf: members.map { groupOf[$0] }, labels: members.map { labels[$0] }, groups: names.count,
+                                     classes: classes, fractions: fractions)
+        var order = Array(groups).sorted { DatasetManifest.bytewise(names[$0], names[$1]) }
+        var rng = SeededRandom(seed: seed)
+        shuffle(&order, &rng)
+        for g in order { balancer.placeGreedily(g) }
+        balancer.improve(order)
+        return balancer.partOf
+    }
+
     /// The group split's state: images per split and class, and the cost the type's
     /// documentation defines, kept per split so that a move or swap is priced in O(classes).
     private struct GroupBalancer {
         /// Values per split or group: [all images, class 0, class 1, ...].
         let width: Int
+        let parts: Int
         let composition: [Double]  // group g at g * width
         var load: [Double]  // split p at p * width
         let targets: [Double]
@@ -238,12 +264,12 @@ public struct DatasetSplit: Sendable, Equatable, CustomStringConvertible {
                 whole[0] += 1
                 whole[1 + label] += 1
             }
-            (self.width, self.composition) = (width, composition)
+            (self.width, self.composition, parts) = (width, composition, fractions.count)
             targets = fractions.flatMap { f in whole.map { $0 * f } }
-            load = [Double](repeating: 0, count: 3 * width)
+            load = [Double](repeating: 0, count: fractions.count * width)
             partOf = [Int](repeating: -1, count: groups)
             partCost = []
-            partCost = (0..<3).map { cost($0, adding: nil, removing: nil) }
+            partCost = (0..<parts).map { cost($0, adding: nil, removing: nil) }
         }
 
         /// Split `p`'s cost if group `add` joined it and group `remove` left it.
@@ -272,7 +298,7 @@ public struct DatasetSplit: Sendable, Equatable, CustomStringConvertible {
         /// Puts unplaced group `g` where it raises the cost least (ties: earlier split).
         mutating func placeGreedily(_ g: Int) {
             var best = 0, bestDelta = Double.infinity
-            for p in 0..<3 {
+            for p in 0..<parts {
                 let delta = cost(p, adding: g, removing: nil) - partCost[p]
                 if delta < bestDelta { (best, bestDelta) = (p, delta) }
             }
@@ -290,7 +316,7 @@ public struct DatasetSplit: Sendable, Equatable, CustomStringConvertible {
                 for g in order {
                     let from = partOf[g]
                     let leaving = cost(from, adding: nil, removing: g) - partCost[from]
-                    for to in 0..<3 where to != from && leaving + cost(to, adding: g, removing: nil) - partCost[to] < -epsilon {
+                    for to in 0..<parts where to != from && leaving + cost(to, adding: g, removing: nil) - partCost[to] < -epsilon {
                         move(g, to: to)
                         improved = true
                         break

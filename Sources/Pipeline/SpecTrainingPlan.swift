@@ -9,7 +9,7 @@ extension TrainingPlan {
         let t = spec.training
         let split = spec.data.split
         // The spec parser already refuses fractions that do not make a split; this only repeats it.
-        let rule = try SplitRule(by: split.by, train: split.train, validation: split.validation, test: split.test, seed: split.seed)
+        let rule = try split.rule
         let model: ModelSource
         switch spec.model {
         case .architecture(let a): model = .architecture(a.description)

@@ -57,9 +57,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Worker threads (bit-identical results need the same count).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Images that cannot be decoded, or whose name is not UTF-8: fail (stop) or skip (leave out, listed).") var unreadable: UnreadableImagePolicy = .fail
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false
+    @Option(help: "With a spec whose split has folds: this fold is the test part (default: the spec's `fold`).") var fold: Int?
     @OptionGroup var distributed: DistributedOptions
 
     func validate() throws {
+        if fold != nil && spec == nil { throw ValidationError("--fold chooses a fold of a spec's cross-validation split; give the spec") }
         try ThreadCount.validate(threads)
         // The same ranges a spec's training section has.
         let ranges: [(String, Int?, ClosedRange<Int>)] = [
@@ -78,7 +80,7 @@ struct TrainCommand: ParsableCommand {
         try distributed.join(spec: spec, isCI: CIEnvironment.isCI)
         let plan: TrainingPlan
         if let spec {
-            var loaded = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
+            var loaded = try Spec.load(contentsOf: URL(fileURLWithPath: spec)).crossValidating(fold: fold, trainingSeed: nil)
             if let data { loaded = try loaded.onData(URL(fileURLWithPath: data), metadata: nil) }
             plan = try TrainingPlan(spec: loaded, threads: threads)
         } else {

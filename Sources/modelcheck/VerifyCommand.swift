@@ -33,6 +33,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Another labelled image folder to judge the model on (default: the spec's test split).") var data: String?
     @Option(help: "The evaluation set's name in reports and its report folder (default: the --data folder's name).") var name: String?
     @Option(help: "A CSV file of the --data images' attributes (path, site, ...), for slices by its columns.") var metadata: String?
+    @Option(help: "With a cross-validation split (data.split folds): the fold the model was trained without, as its test part.") var fold: Int?
     @OptionGroup var output: ReportOptions
     @OptionGroup var ci: CIOption
     @OptionGroup var distributed: DistributedOptions
@@ -50,7 +51,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try distributed.join(spec: self.spec, isCI: ci.isCI)
-        let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
+        let spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec)).crossValidating(fold: fold, trainingSeed: nil)
         let run = TrainingPlanDefaults.runFolder(spec)
         // Reports go into the run folder, and its model may be half-trained: never alongside a writer.
         let lock = try World.group.isLeader ? RunFolderLock.take(run, purpose: "modelcheck verify") : nil
@@ -85,11 +86,15 @@ struct CertifyCommand: ParsableCommand {
             checks as the spec says; --metadata gives that folder's metadata file, if its checks slice by one).
             Example: modelcheck certify Specs/malaria-embedded.spec
             Example: modelcheck certify Specs/malaria-embedded.spec --data data/cell_images   (after `modelcheck data fetch malaria data/`)
+            With a cross-validation split (data.split `folds`), --fold K and --seed S run one fold and
+            training seed of it; ci/cross-validate runs them all and tabulates the results.
             """)
 
     @Argument(help: "The spec file.") var spec: String
     @Option(help: "Another image folder with the spec's classes, instead of the spec's data folder.") var data: String?
     @Option(help: "A CSV file of the --data images' attributes (path, site, ...), for slices by its columns.") var metadata: String?
+    @Option(help: "With a cross-validation split (data.split folds): this fold is the test part (default: the spec's `fold`).") var fold: Int?
+    @Option(help: "Training seed (initial weights, data order, augmentation) instead of the spec's training.seed.") var seed: UInt64?
     @Flag(help: "Continue the run folder's checkpoint.") var resume = false
     @Option(help: "Ed25519 signing key file (default: $\(SigningKeys.environmentVariable), else ~/.modelcheck/signing.key, created on first use).")
     var key: String?
@@ -104,7 +109,7 @@ struct CertifyCommand: ParsableCommand {
     func run() throws {
         try distributed.join(spec: self.spec, isCI: ci.isCI)
         let lead = World.group.isLeader
-        var spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec))
+        var spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec)).crossValidating(fold: fold, trainingSeed: seed)
         if let data { spec = try spec.onData(URL(fileURLWithPath: data), metadata: metadata.map { URL(fileURLWithPath: $0) }) }
         let runFolder = RunFolder(TrainingPlanDefaults.runFolder(spec))
         let lock = try lead ? RunFolderLock.take(runFolder.url, purpose: "modelcheck certify") : nil

@@ -1,4 +1,5 @@
 import Checks
+import Datasets
 import Foundation
 import Testing
 
@@ -207,6 +208,29 @@ import Testing
         ])
         #expect(splitMessages("    by: patient\n    train: 0.8\n    validation: 0.1\n    test: 0.1") == [
             "t.spec:8:9: by: expected one of group, image, got 'patient'",
+        ])
+    }
+
+    @Test func crossValidationSplitsNameWhatIsWrong() throws {
+        let g = "    by: group\n    group_pattern: '^(C[0-9]+)'\n"
+        #expect(splitMessages(g + "    folds: 5\n    fold: 2\n    validation: 0.1") == [])
+        let spec = try SpecTesting.parse("modelcheck: 1\nname: t\nmodel:\n  architecture: R14x0.5\ndata:\n  folder: data\n  split:\n" + g
+                             + "    folds: 5\n    fold: 2\n    validation: 0.1\n    seed: 3\nchecks:\n  - check: no_leakage\n")
+        #expect(try spec.data.split.rule == SplitRule(folds: 5, fold: 2, validation: 0.1, seed: 3))
+        #expect(splitMessages(g + "    folds: 5\n    fold: 2\n    validation: 0.1\n    test: 0.2") == [
+            "t.spec:13:11: test: not used with 'folds' (the test part is one fold, training the rest)",
+        ])
+        #expect(splitMessages(g + "    folds: 5\n    fold: 5\n    validation: 0.1") == ["t.spec:11:11: fold: must be at most 4, got 5"])
+        #expect(splitMessages(g + "    folds: 1\n    fold: 0\n    validation: 0.1") == ["t.spec:10:12: folds: must be at least 2, got 1"])
+        #expect(splitMessages(g + "    folds: 5\n    validation: 0.1") == ["t.spec:8:5: missing required key 'fold' in data.split"])
+        #expect(splitMessages(g + "    folds: 5\n    fold: 0\n    validation: 0.85") == [
+            "t.spec:12:17: validation: must be between 0 and 1 − 1/folds, got 0.85",
+        ])
+        #expect(splitMessages(g + "    fold: 1\n    train: 0.8\n    validation: 0.1\n    test: 0.1") == [
+            "t.spec:10:11: fold: needs 'folds' (how many folds the groups are dealt into)",
+        ])
+        #expect(splitMessages("    by: image\n    folds: 5\n    fold: 0\n    validation: 0.1") == [
+            "t.spec:9:12: folds: only with 'by: group' (whole patients in each fold)",
         ])
     }
 

@@ -90,12 +90,25 @@ public struct Spec: Sendable, Equatable {
         public var validation: Double
         public var test: Double
         public var seed: UInt64
+        /// Cross-validation by group: `folds` folds fixed by the seed, fold `fold` (from 0) the test
+        /// part, `validation` of the images for validation, the rest for training; nil for none.
+        public var folds: Int?
+        public var fold: Int?
 
         /// A split as parsed.
         public init(by: SplitRule.Unit, groupPattern: String? = nil, train: Double, validation: Double, test: Double,
-                    seed: UInt64 = 0) {
+                    seed: UInt64 = 0, folds: Int? = nil, fold: Int? = nil) {
             (self.by, self.groupPattern, self.train, self.validation, self.test, self.seed) =
                 (by, groupPattern, train, validation, test, seed)
+            (self.folds, self.fold) = (folds, fold)
+        }
+
+        /// The rule that divides the data.
+        public var rule: SplitRule {
+            get throws {
+                if let folds, let fold { return try SplitRule(folds: folds, fold: fold, validation: validation, seed: seed) }
+                return try SplitRule(by: by, train: train, validation: validation, test: test, seed: seed)
+            }
         }
     }
 

@@ -275,7 +275,7 @@ struct SpecParser {
 
     private mutating func split(_ node: Node) -> Spec.Split? {
         guard let fields = fields(of: node, context: "data.split", key: "split",
-                                  allowed: ["by", "group_pattern", "train", "validation", "test", "seed"])
+                                  allowed: ["by", "group_pattern", "train", "validation", "test", "seed", "folds", "fold"])
         else { return nil }
         var ok = true
         let by = require("by", in: fields).flatMap { reader.choice($0, "by", among: [SplitRule.Unit.group, .image]) }
@@ -295,13 +295,29 @@ struct SpecParser {
             reader.report(node, "missing required key 'group_pattern' in data.split (needed with 'by: group')")
             ok = false
         }
-        var fractions: [Double?] = []
-        for key in ["train", "validation", "test"] {
-            fractions.append(require(key, in: fields).flatMap { reader.bounded($0, key, "greater than 0") { $0 > 0 } })
-        }
         var seed: UInt64 = 0
         if let seedNode = fields["seed"] {
             if let value = reader.integer(seedNode, "seed", atLeast: 0) { seed = UInt64(value) } else { ok = false }
+        }
+        if let foldsNode = fields["folds"] {
+            // Cross-validation: the test part is one fold, training the rest less validation.
+            for key in ["train", "test"] {
+                if let n = fields[key] { reader.report(n, "\(key): not used with 'folds' (the test part is one fold, training the rest)"); ok = false }
+            }
+            if by == .image { reader.report(foldsNode, "folds: only with 'by: group' (whole patients in each fold)"); ok = false }
+            let folds = reader.integer(foldsNode, "folds", atLeast: 2, atMost: 50)
+            let fold = require("fold", in: fields).flatMap { reader.integer($0, "fold", atLeast: 0, atMost: max((folds ?? 1) - 1, 0)) }
+            let validation = require("validation", in: fields).flatMap { node in
+                reader.bounded(node, "validation", "between 0 and 1 − 1/folds") { $0 > 0 && $0 < 1 - 1 / Double(folds ?? 2) }
+            }
+            guard ok, let by, let folds, let fold, let validation else { return nil }
+            return Spec.Split(by: by, groupPattern: groupPattern, train: 1 - 1 / Double(folds) - validation, validation: validation,
+                              test: 1 / Double(folds), seed: seed, folds: folds, fold: fold)
+        }
+        if let n = fields["fold"] { reader.report(n, "fold: needs 'folds' (how many folds the groups are dealt into)"); ok = false }
+        var fractions: [Double?] = []
+        for key in ["train", "validation", "test"] {
+            fractions.append(require(key, in: fields).flatMap { reader.bounded($0, key, "greater than 0") { $0 > 0 } })
         }
         guard let by, let train = fractions[0], let validation = fractions[1], let test = fractions[2] else { return nil }
         let sum = train + validation + test

@@ -16,3 +16,11 @@ public struct RankDisagreement: Error, CustomStringConvertible, LocalizedError, 
     public init(_ message: String) { description = message }
     public var errorDescription: String? { description }
 }
+
+/// A launch this build cannot serve: several ranks, but no MPI in the build.
+public struct LaunchError: Error, CustomStringConvertible, LocalizedError, Sendable {
+    public let description: String
+    /// An error with its full message.
+    public init(_ message: String) { description = message }
+    public var errorDescription: String? { description }
+}
