@@ -80,7 +80,7 @@ struct TrainCommand: ParsableCommand {
         try distributed.join(spec: spec, isCI: CIEnvironment.isCI)
         let plan: TrainingPlan
         if let spec {
-            var loaded = try Spec.load(contentsOf: URL(fileURLWithPath: spec)).crossValidating(fold: fold, trainingSeed: nil)
+            var loaded = try Spec.load(contentsOf: URL(fileURLWithPath: spec), otherData: data != nil).crossValidating(fold: fold, trainingSeed: nil)
             if let data { loaded = try loaded.onData(URL(fileURLWithPath: data), metadata: nil) }
             plan = try TrainingPlan(spec: loaded, threads: threads)
         } else {

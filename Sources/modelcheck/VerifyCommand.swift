@@ -109,7 +109,7 @@ struct CertifyCommand: ParsableCommand {
     func run() throws {
         try distributed.join(spec: self.spec, isCI: ci.isCI)
         let lead = World.group.isLeader
-        var spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec)).crossValidating(fold: fold, trainingSeed: seed)
+        var spec = try Spec.load(contentsOf: URL(fileURLWithPath: spec), otherData: data != nil).crossValidating(fold: fold, trainingSeed: seed)
         if let data { spec = try spec.onData(URL(fileURLWithPath: data), metadata: metadata.map { URL(fileURLWithPath: $0) }) }
         let runFolder = RunFolder(TrainingPlanDefaults.runFolder(spec))
         let lock = try lead ? RunFolderLock.take(runFolder.url, purpose: "modelcheck certify") : nil

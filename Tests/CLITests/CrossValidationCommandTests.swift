@@ -52,6 +52,19 @@ import Testing
         }
     }
 
+    /// With --data the spec's own data folder need not exist (a spec shipped for the full data,
+    /// run on a copy or a subset elsewhere).
+    @Test func anotherDataFolderReplacesAMissingOne() throws {
+        let spec = try Self.spec(folds: true)
+        let data = spec.deletingLastPathComponent().appendingPathComponent("cells")
+        let moved = spec.deletingLastPathComponent().appendingPathComponent("elsewhere")
+        try FileManager.default.moveItem(at: data, to: moved)
+        let without = try CLI.run(["train", spec.path])
+        #expect(without.status == 2 && without.stderr.contains("no such folder"), "\(without.stderr)")
+        let r = try CLI.run(["train", spec.path, "--data", moved.path, "--fold", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
     @Test func aFoldTheSpecDoesNotHaveIsAnInputError() throws {
         let r = try CLI.run(["train", try Self.spec(folds: true).path, "--fold", "3"])
         #expect(r.status == 2 && r.stderr.contains("--fold 3:") && r.stderr.contains("has folds 0 to 2"), "\(r.stderr)")

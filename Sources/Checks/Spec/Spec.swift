@@ -280,9 +280,11 @@ extension Spec {
 
     /// Reads, parses and validates the spec at `url` against the checks of `catalogue`; with
     /// `checkFiles`, inputs it names (the data folder, an upstream checkpoint, a baseline model
-    /// that must exist) are checked to exist.
+    /// that must exist) are checked to exist, but for the data folder when `otherData` replaces it
+    /// (`--data DIR`: the spec's own folder need not be on this machine).
     /// Throws `SpecErrors` listing every problem.
-    public static func load(contentsOf url: URL, checkFiles: Bool = true, catalogue: CheckCatalogue = .standard) throws -> Spec {
+    public static func load(contentsOf url: URL, checkFiles: Bool = true, otherData: Bool = false,
+                            catalogue: CheckCatalogue = .standard) throws -> Spec {
         // As given (relative to the working directory when it was), as the user typed it.
         let name = url.relativePath
         let bytes: Foundation.Data
@@ -296,6 +298,7 @@ extension Spec {
             throw SpecErrors([SpecError(file: name, line: 0, column: 0, message: "the spec is not UTF-8 text")])
         }
         var parser = SpecParser(file: name, baseDirectory: url.deletingLastPathComponent(), checkFiles: checkFiles, catalogue: catalogue)
+        parser.dataFolderReplaced = otherData
         return try parser.parse(text, specFile: url.absoluteURL.standardizedFileURL, sha256: hex(SHA256.hash(data: bytes)))
     }
 

@@ -13,6 +13,8 @@ struct SpecParser {
     private var reader: SpecReader
     /// The columns of each metadata file the spec names, read as it is parsed.
     private var metadataColumnsRead: [URL: [String]] = [:]
+    /// True when another folder replaces data.folder (`--data`): it is not looked at.
+    var dataFolderReplaced = false
 
     /// A parser reporting problems under the name `file`, resolving paths against `baseDirectory`.
     init(file: String, baseDirectory: URL, checkFiles: Bool, catalogue: CheckCatalogue) {
@@ -104,7 +106,8 @@ struct SpecParser {
         var ok = true
         let folderNode = require("folder", in: fields)
         var folder = folderNode.flatMap { reader.path($0, "folder") }
-        if let url = folder, let folderNode, reader.checkFiles {
+        let checkFolder = reader.checkFiles && !dataFolderReplaced
+        if let url = folder, let folderNode, checkFolder {
             var isFolder: ObjCBool = false
             if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) {
                 reader.report(folderNode, "folder: no such folder: \(url.path)")
@@ -120,7 +123,7 @@ struct SpecParser {
             ok = ok && classes != nil
         }
         // Class names can be checked against the folder only once it is known to be there.
-        let found = reader.checkFiles ? folder.map { (folder: $0, classes: Self.classFolders($0)) } : nil
+        let found = checkFolder ? folder.map { (folder: $0, classes: Self.classFolders($0)) } : nil
         if let classes, let found, let node = fields["classes"] {
             ok = matchClasses(classes, folders: found.classes, node: node, folder: found.folder) && ok
         } else if let found, found.classes.count < 2, let folderNode {
