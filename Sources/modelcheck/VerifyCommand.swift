@@ -86,7 +86,7 @@ struct CertifyCommand: ParsableCommand {
             checks as the spec says; --metadata gives that folder's metadata file, if its checks slice by one).
             Example: modelcheck certify Specs/malaria-embedded.spec
             Example: modelcheck certify Specs/malaria-embedded.spec --data data/cell_images   (after `modelcheck data fetch malaria data/`)
-            With a cross-validation split (data.split `folds`), --fold K and --seed S run one fold and
+            With a cross-validation split (data.split `folds`), --fold K and --seed S run one fold and \
             training seed of it; ci/cross-validate runs them all and tabulates the results.
             """)
 
