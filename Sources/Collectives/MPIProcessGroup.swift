@@ -52,10 +52,7 @@ final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
         announcements = (0..<Int(n)).map { _ in UnsafeMutablePointer<Int64>.allocate(capacity: 1) }
         announcementRequests = Array(repeating: nil, count: Int(n))
         for peer in 0..<size where peer != rank { try listen(to: peer) }
-        var name = [CChar](repeating: 0, count: Int(MPI_MAX_PROCESSOR_NAME) + 1)
-        var length: Int32 = 0
-        MPI_Get_processor_name(&name, &length)
-        let host = String(decoding: name.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let host = Self.text(capacity: Int(MPI_MAX_PROCESSOR_NAME)) { MPI_Get_processor_name($0, $1) }
         hosts = try allgather(host, what: "host names")
     }
 
@@ -164,8 +161,7 @@ final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
 
     func sum(_ values: [Double], what: String) throws -> [Double] {
         // Added up in rank order on every rank, so every rank gets the same bits.
-        let parts = try allgather(values.withUnsafeBytes { Array($0) }, what: what)
-            .map { bytes in bytes.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) } }
+        let parts = try allgather(values, what: what)
         guard parts.allSatisfy({ $0.count == values.count }) else {
             throw CollectiveFault("\(what): the ranks sent different numbers of values")
         }
@@ -292,11 +288,16 @@ final class MPIProcessGroup: ProcessGroup, @unchecked Sendable {
 
     private func check(_ code: Int32, _ what: String) throws {
         guard code != MPI_SUCCESS else { return }
-        var text = [CChar](repeating: 0, count: Int(MPI_MAX_ERROR_STRING) + 1)
-        var length: Int32 = 0
-        MPI_Error_string(code, &text, &length)
-        let message = String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let message = Self.text(capacity: Int(MPI_MAX_ERROR_STRING)) { MPI_Error_string(code, $0, $1) }
         throw fault(what, "failed (\(message))")
+    }
+
+    /// The text an MPI call writes into a buffer of `capacity` characters with its length.
+    static func text(capacity: Int, _ call: (UnsafeMutablePointer<CChar>, UnsafeMutablePointer<Int32>) -> Int32) -> String {
+        var buffer = [CChar](repeating: 0, count: capacity + 1)
+        var length: Int32 = 0
+        _ = buffer.withUnsafeMutableBufferPointer { call($0.baseAddress!, &length) }
+        return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : "\(s) s" }

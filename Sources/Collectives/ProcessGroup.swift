@@ -34,13 +34,16 @@ extension ProcessGroup {
     /// "rank 1 on node-b".
     public func describe(rank r: Int) -> String { "rank \(r) on \(r < hosts.count ? hosts[r] : "?")" }
 
-    /// Every rank's floats, in rank order (counts may differ).
-    public func allgather(_ values: [Float], what: String) throws -> [[Float]] {
+    /// Every rank's values (floats, doubles ...), in rank order (counts may differ).
+    public func allgather<T: BitwiseCopyable>(_ values: [T], what: String) throws -> [[T]] {
         let bytes = values.withUnsafeBytes { Array($0) }
         return try allgather(bytes, what: what).map { part in
-            part.withUnsafeBytes { raw in Array(raw.bindMemory(to: Float.self)) }
+            part.withUnsafeBytes { raw in Array(raw.bindMemory(to: T.self)) }
         }
     }
+
+    /// Returns when every rank has got here (e.g. once rank 0 has written a file the others read).
+    public func barrier(_ what: String) throws { _ = try allgather([UInt8](), what: what) }
 
     /// Every rank's text, in rank order.
     public func allgather(_ text: String, what: String) throws -> [String] {

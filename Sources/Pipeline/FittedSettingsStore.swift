@@ -13,7 +13,7 @@ enum FittedSettingsStore {
     /// On several ranks rank 0 writes, and every rank waits for it before it goes on to hash the file.
     static func store(_ checks: [any Check], context: CheckContext, modelFile: URL) throws {
         try fit(checks, context: context, modelFile: modelFile)
-        _ = try World.group.allgather([UInt8](), what: "waiting for rank 0 to write \(modelFile.lastPathComponent)")
+        try World.group.barrier("waiting for rank 0 to write \(modelFile.lastPathComponent)")
     }
 
     private static func fit(_ checks: [any Check], context: CheckContext, modelFile: URL) throws {

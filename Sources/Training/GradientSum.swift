@@ -20,13 +20,13 @@ public final class GradientSum: @unchecked Sendable {
     /// The first collective error; stages run on the backward pass's threads, which cannot throw.
     private var failure: Error?
 
-    /// A sum of the gradients of the parameters in `stages` (with these shapes) over `group`.
-    public init(stages: [[String]], shapes: [String: Int], group: ProcessGroup) {
+    /// A sum over `group` of the gradients of the parameters in `stages` (sized as in `parameters`).
+    public init(stages: [[String]], sizedAs parameters: ParameterSet<Float>, group: ProcessGroup) {
         (self.group, self.stages) = (group, stages)
         var buckets: [Range<Int>] = []
         var start = 0, filled = 0
         for (s, names) in stages.enumerated() {
-            filled += names.reduce(0) { $0 + (shapes[$1] ?? 0) }
+            filled += names.reduce(0) { $0 + parameters.tensor($1).count }
             if filled >= Self.bucketScalars || s == stages.count - 1 {
                 buckets.append(start..<(s + 1))
                 (start, filled) = (s + 1, 0)
@@ -76,21 +76,8 @@ public final class GradientSum: @unchecked Sendable {
     /// Sums a whole set of a model's gradients at once (what the allreduce benchmark times).
     public static func sum(_ gradients: ParameterSet<Float>, architecture: ResNetV2Architecture, group: ProcessGroup) throws {
         let stages = ResNetV2<Float>.backwardStages(architecture)
-        let sum = GradientSum(stages: stages, shapes: Dictionary(uniqueKeysWithValues: gradients.names.map { ($0, gradients.tensor($0).count) }), group: group)
+        let sum = GradientSum(stages: stages, sizedAs: gradients, group: group)
         for s in stages.indices { sum.stageReady(s, gradients) }
         try sum.finish()
-    }
-
-    /// A 64-bit FNV-1a hash of every weight's bits, in checkpoint order: ranks compare it to
-    /// prove they hold identical weights.
-    static func fingerprint(_ parameters: ParameterSet<Float>) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for name in parameters.names {
-            let t = parameters.tensor(name)
-            for i in 0..<t.count {
-                hash = (hash ^ UInt64(t.pointer[i].bitPattern)) &* 0x100_0000_01b3
-            }
-        }
-        return String(hash, radix: 16)
     }
 }

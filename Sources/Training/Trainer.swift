@@ -51,9 +51,8 @@ public final class Trainer {
     let validationLoader: BatchLoader?
     var model: ResNetV2<Float>
     let group: ProcessGroup
-    /// The model's backward stages and parameter sizes, for summing gradients over the ranks.
+    /// The model's backward stages, for summing gradients over the ranks.
     let stages: [[String]]
-    let shapes: [String: Int]
 
     /// A trainer for `model` on the given splits. `metadata` (class names, preprocessing) is
     /// saved with every model file.
@@ -69,7 +68,6 @@ public final class Trainer {
         self.model = model
         self.group = group
         stages = ResNetV2<Float>.backwardStages(model.architecture)
-        shapes = Dictionary(uniqueKeysWithValues: model.parameters.names.map { ($0, model.parameters.tensor($0).count) })
         self.metadata = metadata
         self.options = options
         self.run = run
@@ -175,8 +173,8 @@ public final class Trainer {
     /// One optimiser step: MixUp, gradients accumulated over micro-batches (and summed over the
     /// ranks), SGD update. Returns the batch's mean loss.
     func applyStep(_ batch: Batch, step: Int, sgd: inout SGD<Float>, learningRate: Double) throws -> Double {
-        // This rank's part of the batch; the loss is a mean over the whole batch.
-        let n = batch.labels.count, whole = group.size > 1 ? options.rule.batchSize : n
+        // This rank's part of the batch (training batches are always whole); the loss is a mean over the whole batch.
+        let n = batch.labels.count, whole = options.rule.batchSize
         let targets: ResNetV2<Float>.Targets<Float>
         if options.rule.mixupAlpha > 0 {
             let lambda = MixUp.lambda(alpha: options.rule.mixupAlpha, seed: options.seed, step: step)
@@ -189,7 +187,7 @@ public final class Trainer {
         let kernels = model.standardizedKernels(threads: options.threads)
         // On several ranks the gradients' sum over the ranks starts while the last micro-batch's
         // backward pass still runs, a bucket of stages at a time.
-        let summing = group.size > 1 ? GradientSum(stages: stages, shapes: shapes, group: group) : nil
+        let summing = group.size > 1 ? GradientSum(stages: stages, sizedAs: model.parameters, group: group) : nil
         var total: ParameterSet<Float>?
         var loss = 0.0
         let ranges = stride(from: 0, to: n, by: options.microBatchSize).map { $0..<min($0 + options.microBatchSize, n) }
@@ -234,7 +232,7 @@ public final class Trainer {
             throw TrainingError("the weights became non-finite by step \(step) (\(name)); the last good checkpoint (\(run.checkpoint.path)) is kept. Lower the learning rate or check the data.")
         }
         if group.size > 1 {
-            try group.requireAgreement([(what: "weights after step \(step) (FNV-1a)", value: GradientSum.fingerprint(model.parameters))])
+            try group.requireAgreement([(what: "weights after step \(step) (FNV-1a)", value: model.parameters.fingerprint)])
         }
         guard group.isLeader else { return }
         let state = TrainingCheckpoint.State(step: step, earlyStopping: stopping, finished: finished, options: options)
