@@ -31,6 +31,7 @@ extension TrainingPlan {
         unreadable = spec.data.unreadable
         metadata = spec.data.metadata
         augmentation = spec.data.preprocessing.augmentation
+        testTimeAugmentation = spec.testTimeAugmentation
     }
 
     /// Evaluations without improvement before stopping; nil for none.

@@ -66,6 +66,8 @@ public final class Trainer {
             throw TrainingError("a batch of \(options.rule.batchSize) cannot be shared by \(group.size) ranks: each rank takes whole MixUp pairs, so the batch must be at least \(2 * group.size)")
         }
         self.model = model
+        // Validation judges the model as it is saved: with the test-time augmentation it records.
+        self.model.averagesSymmetries = metadata.testTimeAugmentation == .symmetries
         self.group = group
         stages = ResNetV2<Float>.backwardStages(model.architecture)
         self.metadata = metadata
@@ -98,7 +100,7 @@ public final class Trainer {
             guard saved.state.options == options else {
                 throw TrainingError("\(run.checkpoint.path) was written with other training options; resume with the same spec and --threads, or start a new run")
             }
-            model = try ResNetV2(architecture: model.architecture, classes: model.classes, parameters: saved.parameters)
+            model.parameters = saved.parameters
             sgd = SGD(momentum: Float(rule.momentum), velocity: saved.velocity)
             best = saved.best
             stopping = saved.state.earlyStopping
@@ -156,7 +158,7 @@ public final class Trainer {
         if reason != "interrupted" {
             // restore_best_weights: the final model is the one with the lowest validation loss.
             if options.patience != nil, let best, let bestStep = stopping.bestStep {
-                model = try ResNetV2(architecture: model.architecture, classes: model.classes, parameters: best.copy())
+                model.parameters = best.copy()
                 modelStep = bestStep
             }
             try checkpoint(step: step, sgd: sgd, best: best, stopping: stopping, finished: reason)
@@ -247,6 +249,7 @@ public final class Trainer {
             let classes: [String]
             let resolution: Int
             let valueRange: String
+            let testTimeAugmentation: String
             let trainingImages: Int
             let validationImages: Int
             let learningRateSchedule: [String: Double]
@@ -255,6 +258,7 @@ public final class Trainer {
         let marks = Set([0, rule.warmupSteps] + rule.decaySteps.map { $0 + 1 } + [rule.totalSteps - 1]).filter { $0 < rule.totalSteps }.sorted()
         let record = Record(options: options, architecture: metadata.architecture, classes: metadata.classNames,
                             resolution: metadata.resolution, valueRange: metadata.valueRange.rawValue,
+                            testTimeAugmentation: metadata.testTimeAugmentation?.rawValue ?? "none",
                             trainingImages: trainLoader.samples.count, validationImages: validationLoader?.samples.count ?? 0,
                             learningRateSchedule: Dictionary(uniqueKeysWithValues: marks.map { ("step \($0)", rule.learningRate(at: $0)) }))
         let encoder = JSONEncoder()

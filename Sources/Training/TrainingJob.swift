@@ -55,6 +55,8 @@ public struct TrainingPlan: Codable, Sendable {
     public var metadata: URL?
     /// Colour shifts and corruptions applied to training images (never to evaluation); empty for none.
     public var augmentation: [Augmentation] = []
+    /// What the trained model's outputs are averaged over at inference, recorded in its metadata; nil for none.
+    public var testTimeAugmentation: ModelMetadata.TestTimeAugmentation?
 
     /// A plan with BiT's defaults (random horizontal flips, [-1, 1]) and `TrainingOptions.Default`'s.
     public init(data: URL, classes: [String]? = nil, groupPattern: String? = nil, split: SplitRule, model: ModelSource,
@@ -140,8 +142,10 @@ public struct TrainingJob {
                                   threads: plan.threads, cacheImages: trainCount <= 20_000, augmentation: plan.augmentation)
         let classes = manifest.classNames.count
         model = try plan.model.initialModel(classes: classes, seed: plan.seed)
-        metadata = ModelMetadata(architecture: model.architecture.description, classNames: manifest.classNames,
-                                 resolution: preprocessing.crop, valueRange: plan.valueRange)
+        var metadata = ModelMetadata(architecture: model.architecture.description, classNames: manifest.classNames,
+                                     resolution: preprocessing.crop, valueRange: plan.valueRange)
+        metadata.testTimeAugmentation = plan.testTimeAugmentation
+        self.metadata = metadata
         try TrainingMemory(architecture: model.architecture, classes: classes, crop: preprocessing.crop, batch: rule.batchSize,
                            microBatch: plan.microBatchSize, mixup: rule.mixupAlpha > 0)
             .requireFits(in: TrainingMemory.available)

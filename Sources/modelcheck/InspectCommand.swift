@@ -28,7 +28,7 @@ struct InspectCommand: ParsableCommand {
             parameters    \(count(total)) (backbone \(count(total - head)), head \(count(head)))
             classes       \(net.classes): \(metadata.classNames.prefix(10).joined(separator: ", "))\(net.classes > 10 ? ", ..." : "")
             input         \(metadata.resolution)x\(metadata.resolution) RGB, values in \(metadata.valueRange.rawValue)
-            forward cost  \(String(format: "%.2f", 2 * Double(arch.forwardMACs(input: metadata.resolution, classes: net.classes)) / 1e9)) GFLOP per image at \(metadata.resolution)x\(metadata.resolution)
+            forward cost  \(String(format: "%.2f", 2 * Double(arch.forwardMACs(input: metadata.resolution, classes: net.classes)) / 1e9)) GFLOP per image at \(metadata.resolution)x\(metadata.resolution)\(net.averagesSymmetries ? ", 8 passes (test-time augmentation: the mean over the 8 symmetries)" : "")
             keys          \(shapes.count) arrays\(keys ? "" : " (--keys lists them)")
             """)
         if keys {

@@ -154,6 +154,19 @@ import Testing
         ])
     }
 
+    @Test func testTimeAugmentationIsOneOfItsNames() throws {
+        func spec(_ value: String) -> String {
+            SpecTesting.header.replacingOccurrences(of: "  architecture: R14x0.5\n", with: "  architecture: R14x0.5\n  test_time_augmentation: \(value)\n")
+                + "  - check: no_leakage\n"
+        }
+        #expect(messages(spec("symetries")) == [
+            "t.spec:5:27: test_time_augmentation: expected one of none, symmetries, got 'symetries' (did you mean 'symmetries'?)",
+        ])
+        #expect(try SpecTesting.parse(spec("symmetries")).testTimeAugmentation == .symmetries)
+        #expect(try SpecTesting.parse(spec("none")).testTimeAugmentation == nil)
+        #expect(try SpecTesting.parse(SpecTesting.header + "  - check: no_leakage\n").testTimeAugmentation == nil)
+    }
+
     // MARK: - Data
 
     @Test func positiveClassMustBeOneOfTheClasses() {

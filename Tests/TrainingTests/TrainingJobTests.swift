@@ -51,6 +51,22 @@ import Testing
     }
 
     /// A batch no machine holds is refused before anything is decoded into it, naming the setting.
+    @Test func testTimeAugmentationIsRecordedInTheModelAndJudgesTheTestSplit() throws {
+        var plan = try Self.plan(try Self.folder(), unreadable: .skip)
+        plan.testTimeAugmentation = .symmetries
+        let job = try TrainingJob(plan)
+        let outcome = try job.run(resume: false)
+        let (saved, metadata) = try BiTCheckpoint.load(RunFolder(plan.run).model)
+        #expect(metadata.testTimeAugmentation == .symmetries && saved.averagesSymmetries && outcome.model.averagesSymmetries)
+        // The test split's logits are the saved model's averaged ones, not one orientation's.
+        let test = job.samples(.test)
+        let loader = { BatchLoader(samples: test, preprocessing: job.preprocessing, batchSize: 64, mode: .evaluation, threads: plan.threads) }
+        var plain = saved
+        plain.averagesSymmetries = false
+        #expect(outcome.test?.logits == (try DatasetPredictions(model: saved, loader: loader(), threads: plan.threads)).logits)
+        #expect(outcome.test?.logits != (try DatasetPredictions(model: plain, loader: loader(), threads: plan.threads)).logits)
+    }
+
     @Test func aBatchTooLargeForTheMachineIsRefusedBeforeTraining() throws {
         var plan = try Self.plan(try Self.folder(), unreadable: .skip)
         (plan.resize, plan.crop, plan.rule.batchSize, plan.microBatchSize) = (4096, 4096, 65_536, 256)

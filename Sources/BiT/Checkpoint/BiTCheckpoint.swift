@@ -26,6 +26,14 @@ public struct ModelMetadata: Codable, Sendable, Equatable {
     public var positiveClass: String?
     /// Calibration temperature T: probabilities are softmax(logits / T). Nil (and absent from older files) means 1.
     public var temperature: Double?
+    /// Test-time augmentation the outputs are averaged over; nil (and absent from older files) for none.
+    public var testTimeAugmentation: TestTimeAugmentation?
+
+    /// Inputs a model's outputs are averaged over at inference.
+    public enum TestTimeAugmentation: String, Codable, Sendable, CaseIterable {
+        /// The 8 symmetries of the square (rotations by 90° and mirrors): 8 passes per image.
+        case symmetries
+    }
 
     /// Metadata with every field given.
     public init(architecture: String, classNames: [String], resolution: Int, valueRange: ValueRange, temperature: Double? = nil) {
@@ -135,6 +143,7 @@ public enum BiTCheckpoint {
             // A temperature fitted to the old head's logits says nothing about a new one.
             metadata.temperature = nil
         }
+        model.averagesSymmetries = metadata.testTimeAugmentation == .symmetries
         return (model, metadata)
     }
 

@@ -18,6 +18,9 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     public let classes: Int
     /// Weights under their checkpoint names.
     public var parameters: ParameterSet<T>
+    /// Test-time augmentation: `logits` and `embeddings` are the mean over the 8 symmetries of the
+    /// square (8 passes), so the outputs cannot depend on the image's orientation. Training is unchanged.
+    public var averagesSymmetries = false
 
     static var stemKernel: String { "resnet/root_block/standardized_conv2d/kernel" }
     /// Checkpoint name of the classifier head's kernel.
@@ -195,14 +198,30 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     /// `standardizedKernels`) when calling repeatedly with the same weights.
     @_specialize(where T == Float)
     public func logits(_ images: Tensor<T>, threads: Int = 1, kernels: StandardizedKernels? = nil) -> Tensor<T> {
-        inference(images, threads: threads, kernels: kernels) { x, kernels, threads in forward(x, kernels: kernels, tape: nil, threads: threads) }
+        // The head is linear: the mean of the symmetries' logits is the head of their mean embedding.
+        if averagesSymmetries { return head(embeddings(images, threads: threads, kernels: kernels)) }
+        return inference(images, threads: threads, kernels: kernels) { x, kernels, threads in forward(x, kernels: kernels, tape: nil, threads: threads) }
     }
 
     /// The penultimate-layer embeddings [N, width]: the globally pooled features the head reads, for NHWC images
     /// [N, H, W, 3]; threads and `kernels` as for `logits`. `head` turns them into the same logits.
     @_specialize(where T == Float)
     public func embeddings(_ images: Tensor<T>, threads: Int = 1, kernels: StandardizedKernels? = nil) -> Tensor<T> {
-        inference(images, threads: threads, kernels: kernels) { x, kernels, threads in features(x, kernels: kernels, tape: nil, threads: threads) }
+        guard averagesSymmetries else {
+            return inference(images, threads: threads, kernels: kernels) { x, kernels, threads in features(x, kernels: kernels, tape: nil, threads: threads) }
+        }
+        let kernels = kernels ?? standardizedKernels(threads: threads)
+        // Summed in a fixed order and scaled by 1/8 (exact): the same bits on every run.
+        var sum: Tensor<T>?
+        for symmetry in SquareSymmetry.allCases {
+            let e = inference(symmetry.apply(images), threads: threads, kernels: kernels) { x, kernels, threads in
+                features(x, kernels: kernels, tape: nil, threads: threads)
+            }
+            if let sum { sum.add(e) } else { sum = e }
+        }
+        let mean = sum!
+        for i in 0..<mean.count { mean.pointer[i] *= T(0.125) }
+        return mean
     }
 
     /// Logits [N, classes] from embeddings [N, width] (the linear head).

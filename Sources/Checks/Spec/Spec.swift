@@ -16,6 +16,8 @@ public struct Spec: Sendable, Equatable {
     public var name: String
     public var description: String?
     public var model: Model
+    /// What the trained model's outputs are averaged over (`model.test_time_augmentation`), recorded in the model; nil for none.
+    public var testTimeAugmentation: ModelMetadata.TestTimeAugmentation?
     public var data: Data
     /// Absent when the spec only verifies an existing model.
     public var training: Training?

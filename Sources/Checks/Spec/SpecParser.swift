@@ -53,7 +53,9 @@ struct SpecParser {
         let version = require("modelcheck", in: fields).flatMap { reader.integer($0, "modelcheck", atLeast: nil) }
         let name = require("name", in: fields).flatMap { reader.identifier($0, "name") }
         let description = fields["description"].flatMap { reader.string($0, "description") }
-        let model = require("model", in: fields).flatMap { self.model($0) }
+        let modelNode = require("model", in: fields)
+        let model = modelNode.flatMap { self.model($0) }
+        let testTimeAugmentation = modelNode.flatMap { self.testTimeAugmentation($0) }
         let data = require("data", in: fields).flatMap { self.data($0) }
         // Metrics that need a positive class should not add an error when one is named but invalid.
         let positiveClassGiven = fields["data"]?.mapping?["positive_class"] != nil
@@ -72,11 +74,13 @@ struct SpecParser {
         var spec = Spec(version: version, name: name, description: description, model: model, data: data,
                         training: training, checks: checks, file: specFile, sha256: sha256)
         spec.evaluation = evaluation
+        guard let testTimeAugmentation else { return nil }
+        spec.testTimeAugmentation = testTimeAugmentation
         return spec
     }
 
     private mutating func model(_ node: Node) -> Spec.Model? {
-        guard let fields = fields(of: node, context: "model", key: "model", allowed: ["architecture", "upstream"]) else { return nil }
+        guard let fields = fields(of: node, context: "model", key: "model", allowed: ["architecture", "upstream", "test_time_augmentation"]) else { return nil }
         switch (fields["architecture"], fields["upstream"]) {
         case (nil, nil):
             reader.report(node, "model: give 'architecture' (train from scratch) or 'upstream' (fine-tune a checkpoint)")
@@ -97,6 +101,14 @@ struct SpecParser {
             guard reader.existingFile(url, at: reader.position(upstream), key: "upstream", suffix: "") else { return nil }
             return .upstream(url)
         }
+    }
+
+    /// `model.test_time_augmentation`: `none` (the default) or `symmetries`; nil when the value is invalid (reported).
+    private mutating func testTimeAugmentation(_ node: Node) -> ModelMetadata.TestTimeAugmentation?? {
+        guard let mapping = node.mapping, let value = mapping["test_time_augmentation"] else { return .some(nil) }
+        let names = ["none"] + ModelMetadata.TestTimeAugmentation.allCases.map(\.rawValue)
+        guard let name = reader.choice(value, "test_time_augmentation", among: names) else { return nil }
+        return .some(ModelMetadata.TestTimeAugmentation(rawValue: name))  // "none" → nil
     }
 
     private mutating func data(_ node: Node) -> Spec.Data? {
