@@ -32,6 +32,7 @@ extension TrainingPlan {
         metadata = spec.data.metadata
         augmentation = spec.data.preprocessing.augmentation
         testTimeAugmentation = spec.testTimeAugmentation
+        labelSmoothing = t?.labelSmoothing ?? 0
     }
 
     /// Evaluations without improvement before stopping; nil for none.

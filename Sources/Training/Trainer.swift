@@ -172,18 +172,19 @@ public final class Trainer {
                                       validationLoss: finalEval?.validationLoss, validationAccuracy: finalEval?.validationAccuracy))
     }
 
-    /// One optimiser step: MixUp, gradients accumulated over micro-batches (and summed over the
+    /// One optimiser step: MixUp and label smoothing, gradients accumulated over micro-batches (and summed over the
     /// ranks), SGD update. Returns the batch's mean loss.
     func applyStep(_ batch: Batch, step: Int, sgd: inout SGD<Float>, learningRate: Double) throws -> Double {
         // This rank's part of the batch (training batches are always whole); the loss is a mean over the whole batch.
         let n = batch.labels.count, whole = options.rule.batchSize
-        let targets: ResNetV2<Float>.Targets<Float>
+        var targets: ResNetV2<Float>.Targets<Float>
         if options.rule.mixupAlpha > 0 {
             let lambda = MixUp.lambda(alpha: options.rule.mixupAlpha, seed: options.seed, step: step)
             targets = .soft(MixUp.mix(batch.images, labels: batch.labels, classes: model.classes, lambda: lambda))
         } else {
             targets = .labels(batch.labels)
         }
+        if options.labelSmoothing > 0 { targets = .soft(LabelSmoothing.apply(targets, epsilon: options.labelSmoothing, classes: model.classes)) }
         // Standardise the kernels once per step; the micro-batches' gradients with respect to
         // the standardised kernels add up and are mapped back to the raw kernels once.
         let kernels = model.standardizedKernels(threads: options.threads)

@@ -57,6 +57,8 @@ public struct TrainingPlan: Codable, Sendable {
     public var augmentation: [Augmentation] = []
     /// What the trained model's outputs are averaged over at inference, recorded in its metadata; nil for none.
     public var testTimeAugmentation: ModelMetadata.TestTimeAugmentation?
+    /// Label smoothing ε of the training targets; 0 for none.
+    public var labelSmoothing = 0.0
 
     /// A plan with BiT's defaults (random horizontal flips, [-1, 1]) and `TrainingOptions.Default`'s.
     public init(data: URL, classes: [String]? = nil, groupPattern: String? = nil, split: SplitRule, model: ModelSource,
@@ -139,7 +141,7 @@ public struct TrainingJob {
                                       randomTranspose: plan.transpose)
         options = TrainingOptions(rule: rule, microBatchSize: plan.microBatchSize, evaluateEvery: plan.evaluateEvery,
                                   patience: plan.patience, checkpointEvery: plan.checkpointEvery, seed: plan.seed,
-                                  threads: plan.threads, cacheImages: trainCount <= 20_000, augmentation: plan.augmentation)
+                                  threads: plan.threads, cacheImages: trainCount <= 20_000, augmentation: plan.augmentation, labelSmoothing: plan.labelSmoothing)
         let classes = manifest.classNames.count
         model = try plan.model.initialModel(classes: classes, seed: plan.seed)
         var metadata = ModelMetadata(architecture: model.architecture.description, classNames: manifest.classNames,

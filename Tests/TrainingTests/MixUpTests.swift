@@ -25,4 +25,14 @@ import Testing
         #expect(images.array == [5, 10, 15])  // 0.75·x_i + 0.25·x_{n-1-i}
         #expect(targets.array == [0.75, 0.25, 0, 1, 0.25, 0.75])
     }
+
+    @Test func labelSmoothingMovesEpsilonToTheUniformDistribution() {
+        let hard = LabelSmoothing.apply(.labels([0, 2]), epsilon: 0.3, classes: 3)
+        #expect(hard.shape == [2, 3])
+        for (v, e) in zip(hard.array, [0.8, 0.1, 0.1, 0.1, 0.1, 0.8]) { #expect(abs(Double(v) - e) < 1e-6) }
+        let mixed = LabelSmoothing.apply(.soft(Tensor(shape: [1, 2], values: [0.75, 0.25])), epsilon: 0.2, classes: 2)
+        for (v, e) in zip(mixed.array, [0.7, 0.3]) { #expect(abs(Double(v) - e) < 1e-6) }  // 0.8·t + 0.1
+        #expect(TrainingOptions(rule: .forDataset(examples: 100), microBatchSize: 8, evaluateEvery: 1, patience: nil, checkpointEvery: 1,
+                                seed: 0, threads: 1, labelSmoothing: 1).problems == ["label smoothing must be in [0, 1), got 1.0"])
+    }
 }

@@ -118,9 +118,27 @@ import Testing
     @Test func optionsWrittenBeforeAugmentationExistedReadAsNone() throws {
         let options = Self.options(steps: 4)
         var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any])
-        #expect(object.removeValue(forKey: "augmentation") != nil)
+        #expect(object.removeValue(forKey: "augmentation") != nil && object.removeValue(forKey: "labelSmoothing") != nil)
         let old = try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(old == options)
+    }
+
+    @Test func labelSmoothingKeepsTheLossAboveTheEntropyOfItsTargets() throws {
+        // Cross-entropy against targets q is at least their entropy H(q), reached only when the
+        // model predicts q: smoothed by ε = 0.4 (targets 0.8/0.2) the loss stays above 0.5004, where
+        // the same run on hard labels falls below it.
+        let data = try Self.dataset(32)
+        func losses(_ epsilon: Double) throws -> [Double] {
+            var options = Self.options(steps: 40)
+            options.labelSmoothing = epsilon
+            let run = Self.temporaryRun()
+            _ = try Self.makeTrainer(data, [], options: options, run: run).train(resume: false)
+            return try RunFolder(run).readLog().compactMap(\.loss)
+        }
+        let entropy = -(0.8 * Foundation.log(0.8) + 0.2 * Foundation.log(0.2))
+        let hard = try losses(0), smoothed = try losses(0.4)
+        #expect(hard.suffix(5).max()! < entropy - 0.05, "hard labels: \(hard.suffix(5))")
+        #expect(smoothed.allSatisfy { $0 >= entropy - 1e-4 }, "smoothed: \(smoothed.suffix(5))")
     }
 
     @Test func hyperparametersRecordTheAugmentation() throws {

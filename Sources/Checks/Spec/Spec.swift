@@ -149,6 +149,8 @@ public struct Spec: Sendable, Equatable {
         public var decay: [Int]?
         /// MixUp alpha; 0 turns MixUp off.
         public var mixup: Double?
+        /// Label smoothing ε: training targets (1 − ε)·one-hot + ε/classes; nil or 0 for none.
+        public var labelSmoothing: Double?
         public var momentum: Double?
         public var evalEvery: Int?
         /// Evaluations without improvement before stopping.
