@@ -92,6 +92,8 @@ public final class Trainer {
         var sgd = SGD<Float>(momentum: Float(rule.momentum))
         var stopping = EarlyStopping(patience: options.patience)
         var best: ParameterSet<Float>?
+        // With a weight average, the average is the model that is validated, kept as best and saved.
+        var average = options.averageDecay.map { _ in model.parameters.copy() }
         var step = 0
         var log: [TrainingLogEntry] = []
 
@@ -103,6 +105,10 @@ public final class Trainer {
             model.parameters = saved.parameters
             sgd = SGD(momentum: Float(rule.momentum), velocity: saved.velocity)
             best = saved.best
+            if average != nil {
+                guard let saved = saved.average else { throw TrainingError("\(run.checkpoint.path) has no weight average to resume") }
+                average = saved
+            }
             stopping = saved.state.earlyStopping
             step = saved.state.step
             log = try run.readLog().filter { $0.step <= step }
@@ -120,6 +126,9 @@ public final class Trainer {
             group.setPhase("step \(step + 1)")
             let batch = try trainLoader.batch(step)
             let loss = try applyStep(batch, step: step, sgd: &sgd, learningRate: lr)
+            if let average, let decay = options.averageDecay {
+                WeightAverage.update(average, toward: model.parameters, decay: WeightAverage.decay(decay, afterSteps: step))
+            }
             step += 1
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             let entry = TrainingLogEntry(step: step, loss: loss, learningRate: lr, imagesPerSecond: Double(rule.batchSize) / seconds)
@@ -129,12 +138,13 @@ public final class Trainer {
 
             if step % options.evaluateEvery == 0 || step == rule.totalSteps, let validationLoader {
                 group.setPhase("validation after step \(step)")
-                let predictions = try DatasetPredictions(model: model, loader: validationLoader, threads: options.threads, group: group)
+                let judged = judgedModel(average)
+                let predictions = try DatasetPredictions(model: judged, loader: validationLoader, threads: options.threads, group: group)
                 let eval = TrainingLogEntry(step: step, validationLoss: predictions.meanLoss, validationAccuracy: predictions.accuracy)
                 let improved = stopping.record(loss: predictions.meanLoss, step: step)
                 if improved {
-                    best = model.parameters.copy()
-                    if lead { try BiTCheckpoint.save(model, metadata: metadata, to: run.best) }
+                    best = judged.parameters.copy()
+                    if lead { try BiTCheckpoint.save(judged, metadata: metadata, to: run.best) }
                 }
                 if lead { try run.append(eval) }
                 log.append(eval)
@@ -144,7 +154,7 @@ public final class Trainer {
             var interrupted = shouldStop()
             if group.size > 1 { interrupted = try group.sum([interrupted ? 1 : 0], what: "stop request")[0] > 0 }
             if step % options.checkpointEvery == 0 || step == rule.totalSteps || stopping.shouldStop || interrupted {
-                try checkpoint(step: step, sgd: sgd, best: best, stopping: stopping, finished: nil)
+                try checkpoint(step: step, sgd: sgd, best: best, average: average, stopping: stopping, finished: nil)
                 observe(.checkpointed(step: step))
             }
             if interrupted && step < rule.totalSteps && !stopping.shouldStop {
@@ -160,8 +170,10 @@ public final class Trainer {
             if options.patience != nil, let best, let bestStep = stopping.bestStep {
                 model.parameters = best.copy()
                 modelStep = bestStep
+            } else if let average {
+                model.parameters = average.copy()
             }
-            try checkpoint(step: step, sgd: sgd, best: best, stopping: stopping, finished: reason)
+            try checkpoint(step: step, sgd: sgd, best: best, average: average, stopping: stopping, finished: reason)
             if lead {
                 try BiTCheckpoint.save(model, metadata: metadata, to: run.model)
                 try TrainingCurves.write(log, to: run)
@@ -228,7 +240,16 @@ public final class Trainer {
         return loss
     }
 
-    func checkpoint(step: Int, sgd: SGD<Float>, best: ParameterSet<Float>?, stopping: EarlyStopping, finished: String?) throws {
+    /// The model as validation judges it: the live weights, or their average when the run keeps one.
+    func judgedModel(_ average: ParameterSet<Float>?) -> ResNetV2<Float> {
+        guard let average else { return model }
+        var judged = model
+        judged.parameters = average
+        return judged
+    }
+
+    func checkpoint(step: Int, sgd: SGD<Float>, best: ParameterSet<Float>?, average: ParameterSet<Float>?, stopping: EarlyStopping,
+                    finished: String?) throws {
         // A diverging update can overflow the weights before the loss shows it; never let
         // such weights replace the last good checkpoint.
         for name in model.parameters.names where !model.parameters.tensor(name).array.allSatisfy(\.isFinite) {
@@ -239,7 +260,7 @@ public final class Trainer {
         }
         guard group.isLeader else { return }
         let state = TrainingCheckpoint.State(step: step, earlyStopping: stopping, finished: finished, options: options)
-        try TrainingCheckpoint(parameters: model.parameters, velocity: sgd.velocity, best: best, state: state, metadata: metadata)
+        try TrainingCheckpoint(parameters: model.parameters, velocity: sgd.velocity, best: best, average: average, state: state, metadata: metadata)
             .write(to: run.checkpoint)
     }
 

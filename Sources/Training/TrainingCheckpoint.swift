@@ -3,7 +3,7 @@ import FileFormats
 import Foundation
 
 /// Everything a killed run needs to continue as if it had never stopped, in one npz written
-/// atomically: weights, SGD velocity, the best weights so far and the loop's state. Data order,
+/// atomically: weights, SGD velocity, the best weights so far, the weights' moving average and the loop's state. Data order,
 /// augmentation and MixUp are functions of (seed, step), so the step number restores them.
 public struct TrainingCheckpoint: Sendable {
     /// The loop's position and early-stopping record.
@@ -20,6 +20,8 @@ public struct TrainingCheckpoint: Sendable {
     public var parameters: ParameterSet<Float>
     public var velocity: ParameterSet<Float>
     public var best: ParameterSet<Float>?
+    /// The weights' exponential moving average, when the run keeps one.
+    public var average: ParameterSet<Float>?
     public var state: State
     public var metadata: ModelMetadata
 
@@ -37,6 +39,7 @@ public struct TrainingCheckpoint: Sendable {
         add(parameters, prefix: "")
         add(velocity, prefix: "velocity/")
         if let best { add(best, prefix: "best/") }
+        if let average { add(average, prefix: "average/") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         archive.set(NpyArray(bytes: Array(try encoder.encode(metadata))), forKey: BiTCheckpoint.metadataKey)
@@ -50,7 +53,7 @@ public struct TrainingCheckpoint: Sendable {
         let npz = try NpzReader(contentsOf: url)
         var expected: [String: [Int]] = [:]
         for (name, shape) in shapes {
-            for prefix in ["", "velocity/", "best/"] { expected[prefix + name] = shape }
+            for prefix in ["", "velocity/", "best/", "average/"] { expected[prefix + name] = shape }
         }
         func requireFits(_ header: NpyHeader, _ key: String) throws {
             guard let shape = expected[key] else {
@@ -73,15 +76,16 @@ public struct TrainingCheckpoint: Sendable {
         }
         let state = try decode(State.self, stateKey)
         let metadata = try decode(ModelMetadata.self, BiTCheckpoint.metadataKey)
-        var parameters = ParameterSet<Float>(), velocity = ParameterSet<Float>(), best = ParameterSet<Float>()
+        var parameters = ParameterSet<Float>(), velocity = ParameterSet<Float>(), best = ParameterSet<Float>(), average = ParameterSet<Float>()
         for key in arrayKeys {
             guard let array = try npz.array(key, accept: { try requireFits($0, key) }) else { continue }
             let tensor = Tensor<Float>(shape: array.shape, values: try array.floatValues())
             if key.hasPrefix("velocity/") { velocity.set(tensor, for: String(key.dropFirst("velocity/".count))) }
             else if key.hasPrefix("best/") { best.set(tensor, for: String(key.dropFirst("best/".count))) }
+            else if key.hasPrefix("average/") { average.set(tensor, for: String(key.dropFirst("average/".count))) }
             else { parameters.set(tensor, for: key) }
         }
         return TrainingCheckpoint(parameters: parameters, velocity: velocity, best: best.names.isEmpty ? nil : best,
-                                  state: state, metadata: metadata)
+                                  average: average.names.isEmpty ? nil : average, state: state, metadata: metadata)
     }
 }

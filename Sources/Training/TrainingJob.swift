@@ -59,6 +59,8 @@ public struct TrainingPlan: Codable, Sendable {
     public var testTimeAugmentation: ModelMetadata.TestTimeAugmentation?
     /// Label smoothing ε of the training targets; 0 for none.
     public var labelSmoothing = 0.0
+    /// Decay of the weights' moving average that is validated and saved; nil for none.
+    public var averageDecay: Double?
 
     /// A plan with BiT's defaults (random horizontal flips, [-1, 1]) and `TrainingOptions.Default`'s.
     public init(data: URL, classes: [String]? = nil, groupPattern: String? = nil, split: SplitRule, model: ModelSource,
@@ -141,7 +143,8 @@ public struct TrainingJob {
                                       randomTranspose: plan.transpose)
         options = TrainingOptions(rule: rule, microBatchSize: plan.microBatchSize, evaluateEvery: plan.evaluateEvery,
                                   patience: plan.patience, checkpointEvery: plan.checkpointEvery, seed: plan.seed,
-                                  threads: plan.threads, cacheImages: trainCount <= 20_000, augmentation: plan.augmentation, labelSmoothing: plan.labelSmoothing)
+                                  threads: plan.threads, cacheImages: trainCount <= 20_000, augmentation: plan.augmentation, labelSmoothing: plan.labelSmoothing,
+                                  averageDecay: plan.averageDecay)
         let classes = manifest.classNames.count
         model = try plan.model.initialModel(classes: classes, seed: plan.seed)
         var metadata = ModelMetadata(architecture: model.architecture.description, classNames: manifest.classNames,

@@ -23,6 +23,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var augmentation: [Augmentation]
     /// Label smoothing ε: each training target is (1 − ε)·one-hot + ε/classes (after MixUp); 0 for none.
     public var labelSmoothing: Double
+    /// Decay of the weights' exponential moving average, which is then the model validated and saved; nil for none.
+    public var averageDecay: Double?
 
     /// The values a run takes where neither a spec nor the command line sets one; written only here.
     public enum Default {
@@ -36,13 +38,13 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
     /// Options with every value given.
     public init(rule: HyperRule, microBatchSize: Int, evaluateEvery: Int, patience: Int?, checkpointEvery: Int, seed: UInt64,
-                threads: Int, cacheImages: Bool = true, augmentation: [Augmentation] = [], labelSmoothing: Double = 0) {
+                threads: Int, cacheImages: Bool = true, augmentation: [Augmentation] = [], labelSmoothing: Double = 0, averageDecay: Double? = nil) {
         (self.rule, self.microBatchSize, self.evaluateEvery, self.patience) = (rule, microBatchSize, evaluateEvery, patience)
         (self.checkpointEvery, self.seed, self.threads, self.cacheImages) = (checkpointEvery, seed, threads, cacheImages)
-        (self.augmentation, self.labelSmoothing) = (augmentation, labelSmoothing)
+        (self.augmentation, self.labelSmoothing, self.averageDecay) = (augmentation, labelSmoothing, averageDecay)
     }
 
-    /// Decodes the options of any checkpoint; one written before augmentation or label smoothing existed had none.
+    /// Decodes the options of any checkpoint; one written before augmentation, label smoothing or averaging existed had none.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(rule: c.decode(HyperRule.self, forKey: .rule), microBatchSize: c.decode(Int.self, forKey: .microBatchSize),
@@ -50,7 +52,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
                       checkpointEvery: c.decode(Int.self, forKey: .checkpointEvery), seed: c.decode(UInt64.self, forKey: .seed),
                       threads: c.decode(Int.self, forKey: .threads), cacheImages: c.decode(Bool.self, forKey: .cacheImages),
                       augmentation: c.decodeIfPresent([Augmentation].self, forKey: .augmentation) ?? [],
-                      labelSmoothing: c.decodeIfPresent(Double.self, forKey: .labelSmoothing) ?? 0)
+                      labelSmoothing: c.decodeIfPresent(Double.self, forKey: .labelSmoothing) ?? 0,
+                      averageDecay: c.decodeIfPresent(Double.self, forKey: .averageDecay))
     }
 
     /// Problems with the values, in words; empty when usable.
@@ -61,6 +64,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if let patience, patience < 1 { p.append("patience must be at least 1 evaluation") }
         if checkpointEvery < 1 { p.append("checkpoint interval must be at least 1 step") }
         if threads < 1 { p.append("threads must be at least 1") }
+        if let d = averageDecay, !(d > 0 && d < 1) { p.append("the weight average's decay must be in (0, 1), got \(d)") }
         if !(0..<1).contains(labelSmoothing) { p.append("label smoothing must be in [0, 1), got \(labelSmoothing)") }
         return p
     }

@@ -328,6 +328,7 @@ import Testing
               patience: 0
               threads: 0
               label_smoothing: 1
+              weight_average: 1
 
             """
         #expect(trainingMessages(training) == [
@@ -339,6 +340,7 @@ import Testing
             "t.spec:18:13: patience: must be at least 1, got 0 (write 'patience: null' for no early stopping)",
             "t.spec:19:12: threads: must be at least 1, got 0",
             "t.spec:20:20: label_smoothing: must be in [0, 1), got 1",
+            "t.spec:21:19: weight_average: must be in (0, 1), got 1",
         ])
         #expect(trainingMessages("  steps: 20\n  warmup: 30\n") == [
             "t.spec:14:11: warmup: 30 steps is longer than the whole run (steps: 20)",

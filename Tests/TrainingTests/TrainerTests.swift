@@ -92,6 +92,53 @@ import Testing
         #expect(try RunFolder(run).readLog().compactMap(\.loss).count == 14)
     }
 
+    @Test func theSavedModelIsTheMovingAverageOfTheWeightsAfterEachStep() throws {
+        let data = try Self.dataset(16)
+        let plain = Self.options(steps: 12)
+        var averaged = plain
+        averaged.averageDecay = 0.8
+        // The live weights after each step of a run without averaging (the averaging never changes them).
+        var snapshots: [[String: [Float]]] = []
+        let straight = try Self.makeTrainer(data, [], options: plain, run: Self.temporaryRun())
+        let initial = straight.model.parameters.copy()
+        _ = try straight.train(resume: false, observe: { event in
+            if case .step = event { snapshots.append(Dictionary(uniqueKeysWithValues: straight.model.parameters.names.map { ($0, straight.model.parameters.tensor($0).array) })) }
+        })
+        #expect(snapshots.count == 12)
+        let run = Self.temporaryRun()
+        let (model, _) = try Self.makeTrainer(data, [], options: averaged, run: run).train(resume: false)
+        let (saved, _) = try BiTCheckpoint.load(RunFolder(run).model)
+        for name in ["resnet/head/conv2d/kernel", "resnet/block2/unit01/a/standardized_conv2d/kernel"] {
+            // In doubles: a ← d_k·a + (1 − d_k)·w_k with d_k = min(0.8, (1 + k)/(10 + k)), from the initial weights.
+            var a = initial.tensor(name).array.map(Double.init)
+            for (k, weights) in snapshots.enumerated() {
+                let d = min(0.8, Double(1 + k) / Double(10 + k))
+                a = zip(a, weights[name]!).map { d * $0 + (1 - d) * Double($1) }
+            }
+            let ours = saved.parameters.tensor(name).array.map(Double.init)
+            func maxError(_ x: [Double], _ y: [Double]) -> Double { zip(x, y).map { abs($0 - $1) }.max() ?? 0 }
+            #expect(maxError(a, snapshots.last![name]!.map(Double.init)) > 1e-4, "\(name): the average must differ from the last weights")
+            #expect(maxError(ours, a) < 1e-5, "\(name)")
+            #expect(model.parameters.tensor(name).array == saved.parameters.tensor(name).array)
+        }
+    }
+
+    @Test func anInterruptedRunWithAWeightAverageResumesBitForBit() throws {
+        let data = try Self.dataset(16)
+        var options = Self.options(steps: 10)
+        options.averageDecay = 0.9
+        let (reference, _) = try Self.makeTrainer(data, [], options: options, run: Self.temporaryRun()).train(resume: false)
+        let run = Self.temporaryRun()
+        var steps = 0
+        _ = try Self.makeTrainer(data, [], options: options, run: run).train(resume: false, shouldStop: { steps >= 5 }) {
+            if case .step = $0 { steps += 1 }
+        }
+        let (resumed, _) = try Self.makeTrainer(data, [], options: options, run: run).train(resume: true)
+        for name in reference.parameters.names {
+            #expect(resumed.parameters.tensor(name).array.map(\.bitPattern) == reference.parameters.tensor(name).array.map(\.bitPattern), "\(name)")
+        }
+    }
+
     @Test func earlyStoppingRestoresTheBestWeights() throws {
         let data = try Self.dataset(24)
         var options = Self.options(steps: 60, patience: 1)
@@ -119,6 +166,7 @@ import Testing
         let options = Self.options(steps: 4)
         var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any])
         #expect(object.removeValue(forKey: "augmentation") != nil && object.removeValue(forKey: "labelSmoothing") != nil)
+        #expect(object["averageDecay"] == nil, "nil is left out")
         let old = try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(old == options)
     }

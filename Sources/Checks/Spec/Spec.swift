@@ -151,6 +151,8 @@ public struct Spec: Sendable, Equatable {
         public var mixup: Double?
         /// Label smoothing ε: training targets (1 − ε)·one-hot + ε/classes; nil or 0 for none.
         public var labelSmoothing: Double?
+        /// Decay of the weights' exponential moving average (`weight_average`), the model validated and saved; nil for none.
+        public var weightAverage: Double?
         public var momentum: Double?
         public var evalEvery: Int?
         /// Evaluations without improvement before stopping.

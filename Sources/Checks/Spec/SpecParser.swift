@@ -509,7 +509,7 @@ struct SpecParser {
     private mutating func training(_ node: Node, name: String?) -> Spec.Training? {
         guard let fields = fields(of: node, context: "training", key: "training", nullable: ["patience"],
                                   allowed: ["run", "steps", "batch", "micro_batch", "learning_rate", "warmup", "decay",
-                                            "mixup", "label_smoothing", "momentum", "eval_every", "patience", "checkpoint_every", "seed",
+                                            "mixup", "label_smoothing", "weight_average", "momentum", "eval_every", "patience", "checkpoint_every", "seed",
                                             "threads"])
         else { return nil }
         var ok = true
@@ -555,6 +555,7 @@ struct SpecParser {
         }
         let mixup = optionalNumber("mixup", "at least 0") { $0 >= 0 }
         let labelSmoothing = optionalNumber("label_smoothing", "in [0, 1)") { $0 >= 0 && $0 < 1 }
+        let weightAverage = optionalNumber("weight_average", "in (0, 1)") { $0 > 0 && $0 < 1 }
         let momentum = optionalNumber("momentum", "in [0, 1)") { $0 >= 0 && $0 < 1 }
         let evalEvery = optionalInt("eval_every", atLeast: 1)
         var patience = Spec.Training.Patience.unset
@@ -574,7 +575,7 @@ struct SpecParser {
         var training = Spec.Training(run: run, steps: steps, batch: batch, microBatch: microBatch, learningRate: learningRate,
                                      warmup: warmup, decay: decay, mixup: mixup, momentum: momentum, evalEvery: evalEvery,
                                      patience: patience, checkpointEvery: checkpointEvery, seed: seed, threads: threads)
-        training.labelSmoothing = labelSmoothing
+        (training.labelSmoothing, training.weightAverage) = (labelSmoothing, weightAverage)
         return training
     }
 
