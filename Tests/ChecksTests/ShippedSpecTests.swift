@@ -32,4 +32,12 @@ import Testing
             return text.contains("malaria.spec:") && (text.contains("no such file") || text.contains("no such folder"))
         }
     }
+
+    @Test func scratchSpecCrossValidatesByPatientAndGatesOnTheGoal() throws {
+        let spec = try Spec.load(contentsOf: Self.specs.appendingPathComponent("malaria-scratch.spec"), checkFiles: false)
+        #expect(spec.data.split.folds == 5 && spec.data.split.by == .group)
+        #expect(spec.testTimeAugmentation == .symmetries && spec.data.preprocessing.resize == spec.data.preprocessing.crop)
+        let gates = spec.checks.filter { $0.kind.name == "metric" }.compactMap { $0.values["min"]?.spelling }
+        #expect(gates.contains("0.97") && gates.contains("0.99"), "\(gates)")
+    }
 }
