@@ -102,12 +102,12 @@ public final class Trainer {
             guard saved.state.options == options else {
                 throw TrainingError("\(run.checkpoint.path) was written with other training options; resume with the same spec and --threads, or start a new run")
             }
-            model.parameters = saved.parameters
+            model = try model.replacingParameters(saved.parameters)
             sgd = SGD(momentum: Float(rule.momentum), velocity: saved.velocity)
             best = saved.best
             if average != nil {
                 guard let saved = saved.average else { throw TrainingError("\(run.checkpoint.path) has no weight average to resume") }
-                average = saved
+                average = try model.replacingParameters(saved).parameters
             }
             stopping = saved.state.earlyStopping
             step = saved.state.step
@@ -168,10 +168,10 @@ public final class Trainer {
         if reason != "interrupted" {
             // restore_best_weights: the final model is the one with the lowest validation loss.
             if options.patience != nil, let best, let bestStep = stopping.bestStep {
-                model.parameters = best.copy()
+                model = try model.replacingParameters(best.copy())
                 modelStep = bestStep
             } else if let average {
-                model.parameters = average.copy()
+                model = try model.replacingParameters(average.copy())
             }
             try checkpoint(step: step, sgd: sgd, best: best, average: average, stopping: stopping, finished: reason)
             if lead {

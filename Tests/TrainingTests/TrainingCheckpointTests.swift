@@ -42,6 +42,28 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 1, "refused without inflating the 1 GiB member")
     }
 
+    @Test func resumingFromACheckpointWithoutAParameterOrItsAverageIsAnError() throws {
+        let data = try TrainerTests.dataset(12)
+        var options = TrainerTests.options(steps: 4)
+        options.averageDecay = 0.9
+        let run = TrainerTests.temporaryRun()
+        _ = try TrainerTests.makeTrainer(data, [], options: options, run: run).train(resume: false)
+        let file = RunFolder(run).checkpoint
+        let full = try NpzArchive.read(contentsOf: file)
+        func resumeWithout(_ dropped: (String) -> Bool) throws -> String {
+            var edited = NpzArchive()
+            for key in full.keys where !dropped(key) { edited.set(try #require(full[key]), forKey: key) }
+            try edited.write(to: file)
+            do { _ = try TrainerTests.makeTrainer(data, [], options: options, run: run).train(resume: true) } catch { return "\(error)" }
+            return "resumed"
+        }
+        let head = ResNetV2<Float>.headKernel
+        #expect(try resumeWithout { $0.hasPrefix("average/") }.contains("has no weight average to resume"))
+        #expect(try resumeWithout { $0 == head }.contains("missing parameter \(head)"))
+        #expect(try resumeWithout { $0 == "average/" + head }.contains("missing parameter \(head)"))
+        #expect(try resumeWithout { _ in false } == "resumed")
+    }
+
     @Test func anExtraHugeMemberIsRefusedUninflated() throws {
         let file = try Self.checkpoint(bomb: ("velocity/extra", DeflatedZip.npyHeader(descr: "<f4", shape: [1 << 28])))
         try Self.expectRefused(file, .unexpectedKey, key: "velocity/extra")

@@ -106,6 +106,13 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         self.parameters = parameters
     }
 
+    /// The same network (test-time augmentation included) over other weights, whose names and shapes must be exactly the architecture's.
+    public func replacingParameters(_ parameters: ParameterSet<T>) throws -> ResNetV2 {
+        var model = try ResNetV2(architecture: architecture, classes: classes, parameters: parameters)
+        model.averagesSymmetries = averagesSymmetries
+        return model
+    }
+
     /// The same backbone with a zero-initialised head for `classes` outputs.
     public func replacingHead(classes newClasses: Int) -> ResNetV2 {
         var params = parameters
