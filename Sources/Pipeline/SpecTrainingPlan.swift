@@ -33,7 +33,7 @@ extension TrainingPlan {
         augmentation = spec.data.preprocessing.augmentation
         testTimeAugmentation = spec.testTimeAugmentation
         labelSmoothing = t?.labelSmoothing ?? 0
-        averageDecay = t?.weightAverage
+        weightAverage = t?.weightAverage
     }
 
     /// Evaluations without improvement before stopping; nil for none.

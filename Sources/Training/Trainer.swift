@@ -93,7 +93,7 @@ public final class Trainer {
         var stopping = EarlyStopping(patience: options.patience)
         var best: ParameterSet<Float>?
         // With a weight average, the average is the model that is validated, kept as best and saved.
-        var average = options.averageDecay.map { _ in model.parameters.copy() }
+        var average = options.weightAverage.map { _ in model.parameters.copy() }
         var step = 0
         var log: [TrainingLogEntry] = []
 
@@ -126,7 +126,7 @@ public final class Trainer {
             group.setPhase("step \(step + 1)")
             let batch = try trainLoader.batch(step)
             let loss = try applyStep(batch, step: step, sgd: &sgd, learningRate: lr)
-            if let average, let decay = options.averageDecay {
+            if let average, let decay = options.weightAverage {
                 WeightAverage.update(average, toward: model.parameters, decay: WeightAverage.decay(decay, afterSteps: step))
             }
             step += 1

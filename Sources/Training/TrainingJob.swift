@@ -60,7 +60,7 @@ public struct TrainingPlan: Codable, Sendable {
     /// Label smoothing ε of the training targets; 0 for none.
     public var labelSmoothing = 0.0
     /// Decay of the weights' moving average that is validated and saved; nil for none.
-    public var averageDecay: Double?
+    public var weightAverage: Double?
 
     /// A plan with BiT's defaults (random horizontal flips, [-1, 1]) and `TrainingOptions.Default`'s.
     public init(data: URL, classes: [String]? = nil, groupPattern: String? = nil, split: SplitRule, model: ModelSource,
@@ -144,7 +144,7 @@ public struct TrainingJob {
         options = TrainingOptions(rule: rule, microBatchSize: plan.microBatchSize, evaluateEvery: plan.evaluateEvery,
                                   patience: plan.patience, checkpointEvery: plan.checkpointEvery, seed: plan.seed,
                                   threads: plan.threads, cacheImages: trainCount <= 20_000, augmentation: plan.augmentation, labelSmoothing: plan.labelSmoothing,
-                                  averageDecay: plan.averageDecay)
+                                  weightAverage: plan.weightAverage)
         let classes = manifest.classNames.count
         model = try plan.model.initialModel(classes: classes, seed: plan.seed)
         var metadata = ModelMetadata(architecture: model.architecture.description, classNames: manifest.classNames,

@@ -24,7 +24,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// Label smoothing ε: each training target is (1 − ε)·one-hot + ε/classes (after MixUp); 0 for none.
     public var labelSmoothing: Double
     /// Decay of the weights' exponential moving average, which is then the model validated and saved; nil for none.
-    public var averageDecay: Double?
+    public var weightAverage: Double?
 
     /// The values a run takes where neither a spec nor the command line sets one; written only here.
     public enum Default {
@@ -38,10 +38,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
     /// Options with every value given.
     public init(rule: HyperRule, microBatchSize: Int, evaluateEvery: Int, patience: Int?, checkpointEvery: Int, seed: UInt64,
-                threads: Int, cacheImages: Bool = true, augmentation: [Augmentation] = [], labelSmoothing: Double = 0, averageDecay: Double? = nil) {
+                threads: Int, cacheImages: Bool = true, augmentation: [Augmentation] = [], labelSmoothing: Double = 0, weightAverage: Double? = nil) {
         (self.rule, self.microBatchSize, self.evaluateEvery, self.patience) = (rule, microBatchSize, evaluateEvery, patience)
         (self.checkpointEvery, self.seed, self.threads, self.cacheImages) = (checkpointEvery, seed, threads, cacheImages)
-        (self.augmentation, self.labelSmoothing, self.averageDecay) = (augmentation, labelSmoothing, averageDecay)
+        (self.augmentation, self.labelSmoothing, self.weightAverage) = (augmentation, labelSmoothing, weightAverage)
     }
 
     /// Decodes the options of any checkpoint; one written before augmentation, label smoothing or averaging existed had none.
@@ -53,7 +53,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
                       threads: c.decode(Int.self, forKey: .threads), cacheImages: c.decode(Bool.self, forKey: .cacheImages),
                       augmentation: c.decodeIfPresent([Augmentation].self, forKey: .augmentation) ?? [],
                       labelSmoothing: c.decodeIfPresent(Double.self, forKey: .labelSmoothing) ?? 0,
-                      averageDecay: c.decodeIfPresent(Double.self, forKey: .averageDecay))
+                      weightAverage: c.decodeIfPresent(Double.self, forKey: .weightAverage))
     }
 
     /// Problems with the values, in words; empty when usable.
@@ -64,7 +64,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if let patience, patience < 1 { p.append("patience must be at least 1 evaluation") }
         if checkpointEvery < 1 { p.append("checkpoint interval must be at least 1 step") }
         if threads < 1 { p.append("threads must be at least 1") }
-        if let d = averageDecay, !(d > 0 && d < 1) { p.append("the weight average's decay must be in (0, 1), got \(d)") }
+        if let d = weightAverage, !(d > 0 && d < 1) { p.append("the weight average's decay must be in (0, 1), got \(d)") }
         if !(0..<1).contains(labelSmoothing) { p.append("label smoothing must be in [0, 1), got \(labelSmoothing)") }
         return p
     }

@@ -96,7 +96,7 @@ import Testing
         let data = try Self.dataset(16)
         let plain = Self.options(steps: 12)
         var averaged = plain
-        averaged.averageDecay = 0.8
+        averaged.weightAverage = 0.8
         // The live weights after each step of a run without averaging (the averaging never changes them).
         var snapshots: [[String: [Float]]] = []
         let straight = try Self.makeTrainer(data, [], options: plain, run: Self.temporaryRun())
@@ -126,7 +126,7 @@ import Testing
     @Test func anInterruptedRunWithAWeightAverageResumesBitForBit() throws {
         let data = try Self.dataset(16)
         var options = Self.options(steps: 10)
-        options.averageDecay = 0.9
+        options.weightAverage = 0.9
         let (reference, _) = try Self.makeTrainer(data, [], options: options, run: Self.temporaryRun()).train(resume: false)
         let run = Self.temporaryRun()
         var steps = 0
@@ -166,7 +166,7 @@ import Testing
         let options = Self.options(steps: 4)
         var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any])
         #expect(object.removeValue(forKey: "augmentation") != nil && object.removeValue(forKey: "labelSmoothing") != nil)
-        #expect(object["averageDecay"] == nil, "nil is left out")
+        #expect(object["weightAverage"] == nil, "nil is left out")
         let old = try JSONDecoder().decode(TrainingOptions.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(old == options)
     }

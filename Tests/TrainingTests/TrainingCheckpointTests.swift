@@ -45,7 +45,7 @@ import Testing
     @Test func resumingFromACheckpointWithoutAParameterOrItsAverageIsAnError() throws {
         let data = try TrainerTests.dataset(12)
         var options = TrainerTests.options(steps: 4)
-        options.averageDecay = 0.9
+        options.weightAverage = 0.9
         let run = TrainerTests.temporaryRun()
         _ = try TrainerTests.makeTrainer(data, [], options: options, run: run).train(resume: false)
         let file = RunFolder(run).checkpoint
