@@ -50,6 +50,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Do not flip training images left-right.") var noFlipHorizontal = false
     @Flag(help: "Also transpose training images at random (with both flips: all 8 symmetries of the square).") var transpose = false
     @Option(help: "Colour shifts and corruptions to augment training images with, comma-separated, each with its default range or maximum severity and p 0.5 (docs/robustness.md), e.g. stain_intensity,hue_rotation,gaussian_blur.") var augment: String?
+    @Option(help: "Label smoothing ε: targets (1 − ε)·label + ε/classes; 0 disables.") var labelSmoothing: Double?
+    @Option(help: "Decay of an exponential moving average of the weights, in (0, 1), e.g. 0.999: validation judges it and the model file is it (default: none).") var weightAverage: Double?
+    @Option(help: "The model's outputs at test time: none, or symmetries (the mean over the square's 8 rotations and mirrors: 8 passes per image, recorded in the model).") var testTimeAugmentation: TestTimeAugmentationChoice = .none
     @Option(help: "Images per forward/backward pass (gradients accumulate to --batch).") var microBatch = TrainingOptions.Default.microBatchSize
     @Option(help: "Validate every this many steps.") var evalEvery = TrainingOptions.Default.evaluateEvery
     @Option(help: "Early-stopping patience in evaluations (0: train the whole schedule).") var patience = TrainingOptions.Default.patience
@@ -62,6 +65,9 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if fold != nil && spec == nil { throw ValidationError("--fold chooses a fold of a spec's cross-validation split; give the spec") }
+        if spec != nil, let flag = recipeFlagsGiven.first {
+            throw ValidationError("\(flag) sets the recipe of training without a spec; with a spec, its training and data sections do (edit the spec)")
+        }
         try ThreadCount.validate(threads)
         // The same ranges a spec's training section has.
         let ranges: [(String, Int?, ClosedRange<Int>)] = [
@@ -70,10 +76,24 @@ struct TrainCommand: ParsableCommand {
             ("--crop", crop, 8...SpecLimits.imageSide), ("--eval-every", evalEvery, 1...Int.max),
             ("--checkpoint-every", checkpointEvery, 1...Int.max), ("--warmup", warmup, 0...Int.max),
         ]
+        if let e = labelSmoothing, !(0..<1).contains(e) { throw ValidationError("--label-smoothing must be in [0, 1), got \(e)") }
+        if let d = weightAverage, !(d > 0 && d < 1) { throw ValidationError("--weight-average must be in (0, 1), got \(d)") }
         for case let (flag, value?, range) in ranges where !range.contains(value) {
             let wanted = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
             throw ValidationError("\(flag) must be \(wanted), got \(value)")
         }
+    }
+
+    /// The recipe options given on the command line that only training without a spec reads.
+    var recipeFlagsGiven: [String] {
+        let optional: [(String, Any?)] = [
+            ("--run", runFolder), ("--classes", classes), ("--group-pattern", groupPattern), ("--steps", steps), ("--batch", batch),
+            ("--lr", lr), ("--warmup", warmup), ("--decay", decay), ("--mixup", mixup), ("--resize", resize), ("--crop", crop),
+            ("--augment", augment), ("--label-smoothing", labelSmoothing), ("--weight-average", weightAverage),
+        ]
+        let flags = [("--flip-vertical", flipVertical), ("--no-flip-horizontal", noFlipHorizontal), ("--transpose", transpose),
+                     ("--test-time-augmentation", testTimeAugmentation != .none)]
+        return optional.filter { $0.1 != nil }.map(\.0) + flags.filter(\.1).map(\.0)
     }
 
     func run() throws {
@@ -114,6 +134,9 @@ struct TrainCommand: ParsableCommand {
             checkpointEvery: checkpointEvery, seed: seed, threads: threads)
         plan.unreadable = unreadable
         plan.augmentation = try augmentation()
+        plan.labelSmoothing = labelSmoothing ?? 0
+        plan.weightAverage = weightAverage
+        plan.testTimeAugmentation = testTimeAugmentation.setting
         return plan
     }
 
@@ -142,10 +165,10 @@ struct TrainCommand: ParsableCommand {
         print(job.split.description)
         let rule = job.options.rule
         print("""
-            model      \(job.metadata.architecture), \(job.metadata.classNames.count) classes: \(job.metadata.classNames.joined(separator: ", "))
+            model      \(job.metadata.architecture), \(job.metadata.classNames.count) classes: \(job.metadata.classNames.joined(separator: ", "))\(job.metadata.testTimeAugmentation == .symmetries ? "; outputs the mean over the 8 symmetries" : "")
             input      resize \(job.preprocessing.resize), crop \(job.preprocessing.crop), values \(job.preprocessing.valueRange.rawValue), flips: \(job.preprocessing.randomHorizontalFlip ? "left-right " : "")\(job.preprocessing.randomVerticalFlip ? "top-bottom " : "")\(job.preprocessing.randomTranspose ? "transpose" : "")
             augment    \(job.options.augmentation.isEmpty ? "none" : job.options.augmentation.map(\.description).joined(separator: ", "))
-            schedule   \(rule.totalSteps) steps of \(rule.batchSize) (micro-batches of \(job.options.microBatchSize)), lr \(rule.baseLearningRate), warm-up \(rule.warmupSteps), ÷10 after \(rule.decaySteps.map(String.init).joined(separator: "/")), MixUp \(rule.mixupAlpha > 0 ? "α \(rule.mixupAlpha)" : "off"), momentum \(rule.momentum)
+            schedule   \(rule.totalSteps) steps of \(rule.batchSize) (micro-batches of \(job.options.microBatchSize)), lr \(rule.baseLearningRate), warm-up \(rule.warmupSteps), ÷10 after \(rule.decaySteps.map(String.init).joined(separator: "/")), MixUp \(rule.mixupAlpha > 0 ? "α \(rule.mixupAlpha)" : "off"), momentum \(rule.momentum)\(job.options.labelSmoothing > 0 ? ", label smoothing \(job.options.labelSmoothing)" : "")\(job.options.weightAverage.map { ", weight average \($0)" } ?? "")
             stopping   \(job.options.patience.map { "patience \($0) evaluations of every \(job.options.evaluateEvery) steps, best weights restored" } ?? "none")
             run        \(plan.run.path)
             """)
@@ -166,3 +189,9 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension UnreadableImagePolicy: ExpressibleByArgument {}
+
+/// `--test-time-augmentation`'s values: the model metadata's settings plus none.
+enum TestTimeAugmentationChoice: String, ExpressibleByArgument, CaseIterable {
+    case none, symmetries
+    var setting: ModelMetadata.TestTimeAugmentation? { ModelMetadata.TestTimeAugmentation(rawValue: rawValue) }
+}

@@ -89,6 +89,36 @@ import Testing
         #expect(listed?.map { ($0["shift"] ?? $0["corruption"]) as? String } == ["stain_intensity", "gaussian_blur"])
     }
 
+    @Test func labelSmoothingWeightAverageAndTestTimeAugmentationAreUsedAndRecorded() throws {
+        let data = try Self.smallDataset(count: 6)
+        let runs = CLI.temporaryFolder()
+        let run = runs.appendingPathComponent("levers")
+        let r = try CLI.run(Self.arguments(data: data, run: run)
+            + ["--label-smoothing", "0.1", "--weight-average", "0.9", "--test-time-augmentation", "symmetries"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains(", label smoothing 0.1, weight average 0.9"), "\(r.stdout)")
+        #expect(r.stdout.contains("outputs the mean over the 8 symmetries"), "\(r.stdout)")
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("hyperparameters.json"))) as? [String: Any]
+        let options = record?["options"] as? [String: Any]
+        #expect(options?["labelSmoothing"] as? Double == 0.1 && options?["weightAverage"] as? Double == 0.9, "\(options ?? [:])")
+        #expect(try BiTCheckpoint.load(run.appendingPathComponent("model.npz")).metadata.testTimeAugmentation == .symmetries)
+
+        for (flag, value) in [("--label-smoothing", "1"), ("--weight-average", "1"), ("--test-time-augmentation", "symetries")] {
+            let bad = try CLI.run(Self.arguments(data: data, run: runs.appendingPathComponent("bad")) + [flag, value])
+            #expect(bad.status == 2 && bad.stderr.contains(flag), "\(flag): \(bad.stderr)")
+        }
+    }
+
+    /// With a spec, the recipe is the spec's: a recipe option on the command line is refused, not ignored.
+    @Test func recipeOptionsBesideASpecAreRefused() throws {
+        let spec = CLI.temporaryFolder().appendingPathComponent("any.spec")
+        for extra in [["--steps", "5"], ["--weight-average", "0.9"], ["--transpose"]] {
+            let r = try CLI.run(["train", spec.path] + extra)
+            #expect(r.status == 2, "\(extra): \(r.stderr)")
+            #expect(r.stderr.contains("\(extra[0]) sets the recipe of training without a spec"), "\(r.stderr)")
+        }
+    }
+
     @Test func ctrlCStopsAfterTheStepWithACheckpoint() throws {
         let data = try Self.smallDataset()
         let run = CLI.temporaryFolder().appendingPathComponent("interrupted")
