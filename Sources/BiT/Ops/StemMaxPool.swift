@@ -60,7 +60,9 @@ public enum StemMaxPool {
                                 let ix = ox * stride - pad + kx
                                 if iy >= 0 && iy < h && ix >= 0 && ix < w {
                                     let base = ((b * h + iy) * w + ix) * c, row = x.pointer + base
-                                    for ch in 0..<c { idx[ch] = row[ch] == best[ch] ? Int32(base + ch) : idx[ch] }
+                                    // Non-trapping conversions (the precondition bounds every index) let this loop vectorise.
+                                    let first = Int32(truncatingIfNeeded: base)
+                                    for ch in 0..<c { idx[ch] = row[ch] == best[ch] ? first &+ Int32(truncatingIfNeeded: ch) : idx[ch] }
                                 } else {
                                     for ch in 0..<c { idx[ch] = best[ch] == 0 ? -1 : idx[ch] }
                                 }
