@@ -54,10 +54,12 @@ public final class BatchLoader: Sendable {
     private let producer: Producer
 
     /// A loader; `cacheImages` keeps decoded, resized images in memory after first use
-    /// (for datasets that fit: 2,000 images at 160² take 150 MB). A training loader with a `share`
-    /// makes only that rank's part of each batch.
+    /// (for datasets that fit: 2,000 images at 160² take 150 MB); `decoded` reads files through a
+    /// store shared with other loaders. A training loader with a `share` makes only that rank's
+    /// part of each batch.
     public init(samples: [LabeledImage], preprocessing: Preprocessing, batchSize: Int, mode: Mode,
-                cacheImages: Bool = false, threads: Int = 2, prefetch: Int = 2, share: BatchShare = .whole) {
+                cacheImages: Bool = false, decoded: DecodedImageStore? = nil, threads: Int = 2, prefetch: Int = 2,
+                share: BatchShare = .whole) {
         precondition(!samples.isEmpty && batchSize >= 1 && prefetch >= 1)
         self.samples = samples
         self.preprocessing = preprocessing
@@ -65,7 +67,7 @@ public final class BatchLoader: Sendable {
         self.mode = mode
         self.share = share
         producer = Producer(samples: samples, preprocessing: preprocessing, batchSize: batchSize, mode: mode,
-                            cache: cacheImages ? ImageCache(count: samples.count) : nil, threads: threads, prefetch: prefetch,
+                            cache: cacheImages ? ImageCache(count: samples.count) : nil, decoded: decoded, threads: threads, prefetch: prefetch,
                             positions: share.positions(batchSize: batchSize))
     }
 
@@ -106,6 +108,7 @@ public final class BatchLoader: Sendable {
         let batchSize: Int
         let mode: Mode
         let cache: ImageCache?
+        let decoded: DecodedImageStore?
         let threads: Int
         let prefetch: Int
         /// The positions of each training batch made here.
@@ -121,9 +124,9 @@ public final class BatchLoader: Sendable {
         private var running = false
 
         init(samples: [LabeledImage], preprocessing: Preprocessing, batchSize: Int, mode: Mode,
-             cache: ImageCache?, threads: Int, prefetch: Int, positions: [Int]) {
+             cache: ImageCache?, decoded: DecodedImageStore?, threads: Int, prefetch: Int, positions: [Int]) {
             (self.samples, self.preprocessing, self.batchSize, self.mode) = (samples, preprocessing, batchSize, mode)
-            (self.cache, self.threads, self.prefetch, self.positions) = (cache, threads, prefetch, positions)
+            (self.cache, self.decoded, self.threads, self.prefetch, self.positions) = (cache, decoded, threads, prefetch, positions)
         }
 
         func stop() {
@@ -203,7 +206,7 @@ public final class BatchLoader: Sendable {
             let side = preprocessing.crop
             let images = Tensor<Float>(zeros: [indices.count, side, side, 3])
             let errors = ErrorSlot()
-            let pre = preprocessing, mode = mode, cache = cache, samples = samples, batchSize = batchSize
+            let pre = preprocessing, mode = mode, cache = cache, decoded = decoded, samples = samples, batchSize = batchSize
             let parts = Parallel.split(indices.count, into: threads)
             Parallel.forEach(parts.count) { part in
                 for slot in parts[part] {
@@ -212,16 +215,16 @@ public final class BatchLoader: Sendable {
                         let image: RGBImage
                         switch mode {
                         case .evaluation:
-                            image = try Self.load(sample, samples, cache) { pre.evaluationImage($0) }
+                            image = try Self.load(sample, samples, cache, decoded) { pre.evaluationImage($0) }
                         case .transformed(let transform):
-                            image = transform.apply(try Self.load(sample, samples, cache) { pre.evaluationImage($0) })
+                            image = transform.apply(try Self.load(sample, samples, cache, decoded) { pre.evaluationImage($0) })
                         case .perturbed(let perturbation, let seed):
                             // Never through the cache: it holds images already resized.
-                            image = pre.evaluationImage(try perturbation.apply(to: ImageDecoder.decode(contentsOf: samples[sample].url), seed: seed))
+                            image = pre.evaluationImage(try perturbation.apply(to: Self.decode(sample, samples, decoded), seed: seed))
                         case .training(let seed, let augmentation):
                             var rng = SeededRandom(seed: seed, stream: UInt64(step * batchSize + positions[slot]) | (1 << 62))
                             // The cache holds the resized image; augmentation changes a copy of it.
-                            let resized = try Self.load(sample, samples, cache) { $0.resized(width: pre.resize, height: pre.resize) }
+                            let resized = try Self.load(sample, samples, cache, decoded) { $0.resized(width: pre.resize, height: pre.resize) }
                             image = try pre.trainingImage(resized: resized, augmentation: augmentation, rng: &rng)
                         }
                         pre.write(image, into: images, at: slot)
@@ -234,11 +237,17 @@ public final class BatchLoader: Sendable {
             return Batch(step: step, images: images, labels: indices.map { samples[$0].label }, samples: indices)
         }
 
-        static func load(_ i: Int, _ samples: [LabeledImage], _ cache: ImageCache?, _ prepare: (RGBImage) -> RGBImage) throws -> RGBImage {
+        static func load(_ i: Int, _ samples: [LabeledImage], _ cache: ImageCache?, _ decoded: DecodedImageStore?,
+                         _ prepare: (RGBImage) -> RGBImage) throws -> RGBImage {
             if let hit = cache?.get(i) { return hit }
-            let image = prepare(try ImageDecoder.decode(contentsOf: samples[i].url))
+            let image = prepare(try decode(i, samples, decoded))
             cache?.set(i, image)
             return image
+        }
+
+        /// Sample `i` at its own size, through the shared store when there is one.
+        static func decode(_ i: Int, _ samples: [LabeledImage], _ decoded: DecodedImageStore?) throws -> RGBImage {
+            try decoded?.image(at: samples[i].url) ?? ImageDecoder.decode(contentsOf: samples[i].url)
         }
     }
 

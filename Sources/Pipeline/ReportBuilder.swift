@@ -26,7 +26,7 @@ public enum ReportBuilder {
                                                   validationAccuracy: $0.validationAccuracy) } ?? []
         let samples = context.samples(.test), paths = context.paths(.test)
         func image(_ i: Int) throws -> RGBImage {
-            context.preprocessing.evaluationImage(try ImageDecoder.decode(contentsOf: samples[i].url))
+            context.preprocessing.evaluationImage(try context.decodedImages.image(at: samples[i].url))
         }
         func caption(_ i: Int, _ p: [Float], _ c: Int) -> String {
             String(format: "%@: %@ %.1f%%", paths[i], names[c], 100 * p[i * k + c])
@@ -57,7 +57,7 @@ public enum ReportBuilder {
             let classes = after.predictedClasses(positive: positive, threshold: threshold), p1 = after.probabilities
             for path in row.changedImages.prefix(4) {
                 guard let i = paths.firstIndex(of: path) else { continue }
-                let decoded = try ImageDecoder.decode(contentsOf: samples[i].url)
+                let decoded = try context.decodedImages.image(at: samples[i].url)
                 perturbed.append(BeforeAfterImage(
                     change: check.id, original: context.preprocessing.evaluationImage(decoded),
                     changed: context.preprocessing.evaluationImage(try perturbation.apply(to: decoded, seed: table.seed)),

@@ -165,9 +165,9 @@ public struct DriftCheck: Check, Equatable {
         var comparisons: [PropertyComparison] = []
         if !s.properties.isEmpty {
             let referenceProperties = try context.reference.cache.value("properties/\(subsampleKey)") {
-                try properties(reference)
+                try properties(reference, context.decodedImages)
             }
-            let judgedProperties = try properties(judged)
+            let judgedProperties = try properties(judged, context.decodedImages)
             for property in s.properties {
                 // Images without the property (sharpness of a tiny image) drop out with their patient label.
                 let a = referenceProperties.indices.compactMap { i in referenceProperties[i]?[property].map { (i, $0) } }
@@ -304,15 +304,15 @@ public struct DriftCheck: Check, Equatable {
 
     /// Each image's properties, measured on the decoded original (before any resizing), in order; nil for an image
     /// without pixels.
-    static func properties(_ samples: [LabeledImage]) throws -> [ImageProperties?] {
-        try ParallelMap.map(samples.count) { i in Result { ImageProperties(try ImageDecoder.decode(contentsOf: samples[i].url)) } }
+    static func properties(_ samples: [LabeledImage], _ decoded: DecodedImageStore) throws -> [ImageProperties?] {
+        try ParallelMap.map(samples.count) { i in Result { ImageProperties(try decoded.image(at: samples[i].url)) } }
             .map { try $0.get() }
     }
 
     /// The model's embeddings and logits of `samples`, at the context's evaluation preprocessing.
     static func embeddings(_ samples: [LabeledImage], _ context: CheckContext) throws -> DatasetEmbeddings {
         let loader = BatchLoader(samples: samples, preprocessing: context.preprocessing, batchSize: 64, mode: .evaluation,
-                                 threads: context.threads)
+                                 decoded: context.decodedImages, threads: context.threads)
         return try context.model.embeddings(loader, threads: context.threads)
     }
 
