@@ -70,7 +70,7 @@ final class DownloadTestServer: Sendable {
         private var stopping = false
         private let finished = DispatchSemaphore(value: 0)
         static let connectionLimit = 200
-        static let lifetime: TimeInterval = 120
+        static let lifetime: TimeInterval = 600
 
         init(files: [String: File]) throws {
             self.files = files
