@@ -52,7 +52,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Colour shifts and corruptions to augment training images with, comma-separated, each with its default range or maximum severity and p 0.5 (docs/robustness.md), e.g. stain_intensity,hue_rotation,gaussian_blur.") var augment: String?
     @Option(help: "Label smoothing ε: targets (1 − ε)·label + ε/classes; 0 disables.") var labelSmoothing: Double?
     @Option(help: "Decay of an exponential moving average of the weights, in (0, 1), e.g. 0.999: validation judges it and the model file is it (default: none).") var weightAverage: Double?
-    @Option(help: "The model's outputs at test time: none, or symmetries (the mean over the square's 8 rotations and mirrors: 8 passes per image, recorded in the model).") var testTimeAugmentation: TestTimeAugmentationChoice = .none
+    @Option(help: "The model's outputs at test time: none, or symmetries (the mean over the square's 8 rotations and mirrors: 8 passes per image, recorded in the model).") var testTimeAugmentation = "none"
     @Option(help: "Images per forward/backward pass (gradients accumulate to --batch).") var microBatch = TrainingOptions.Default.microBatchSize
     @Option(help: "Validate every this many steps.") var evalEvery = TrainingOptions.Default.evaluateEvery
     @Option(help: "Early-stopping patience in evaluations (0: train the whole schedule).") var patience = TrainingOptions.Default.patience
@@ -78,6 +78,12 @@ struct TrainCommand: ParsableCommand {
         ]
         if let e = labelSmoothing, !(0..<1).contains(e) { throw ValidationError("--label-smoothing must be in [0, 1), got \(e)") }
         if let d = weightAverage, !(d > 0 && d < 1) { throw ValidationError("--weight-average must be in (0, 1), got \(d)") }
+        // The spec's choices: none, then every setting the model file can record.
+        let choices = ["none"] + ModelMetadata.TestTimeAugmentation.allCases.map(\.rawValue)
+        guard choices.contains(testTimeAugmentation) else {
+            throw ValidationError("--test-time-augmentation: expected one of \(choices.joined(separator: ", ")), got '\(testTimeAugmentation)'"
+                + Suggestion.hint(for: testTimeAugmentation, among: choices))
+        }
         for case let (flag, value?, range) in ranges where !range.contains(value) {
             let wanted = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
             throw ValidationError("\(flag) must be \(wanted), got \(value)")
@@ -92,7 +98,7 @@ struct TrainCommand: ParsableCommand {
             ("--augment", augment), ("--label-smoothing", labelSmoothing), ("--weight-average", weightAverage),
         ]
         let flags = [("--flip-vertical", flipVertical), ("--no-flip-horizontal", noFlipHorizontal), ("--transpose", transpose),
-                     ("--test-time-augmentation", testTimeAugmentation != .none)]
+                     ("--test-time-augmentation", testTimeAugmentation != "none")]
         return optional.filter { $0.1 != nil }.map(\.0) + flags.filter(\.1).map(\.0)
     }
 
@@ -136,7 +142,7 @@ struct TrainCommand: ParsableCommand {
         plan.augmentation = try augmentation()
         plan.labelSmoothing = labelSmoothing ?? 0
         plan.weightAverage = weightAverage
-        plan.testTimeAugmentation = testTimeAugmentation.setting
+        plan.testTimeAugmentation = ModelMetadata.TestTimeAugmentation(rawValue: testTimeAugmentation)  // "none" → nil
         return plan
     }
 
@@ -189,9 +195,3 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension UnreadableImagePolicy: ExpressibleByArgument {}
-
-/// `--test-time-augmentation`'s values: the model metadata's settings plus none.
-enum TestTimeAugmentationChoice: String, ExpressibleByArgument, CaseIterable {
-    case none, symmetries
-    var setting: ModelMetadata.TestTimeAugmentation? { ModelMetadata.TestTimeAugmentation(rawValue: rawValue) }
-}
