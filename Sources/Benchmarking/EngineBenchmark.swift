@@ -59,6 +59,9 @@ public enum EngineBenchmark {
         public var threads: Int
         public var blasCore: String
         public var blasCoreOrigin: String
+        /// Whether batch-1 inference and training's convolutions with kernels up to 1 MiB ran on
+        /// the engine's own AVX-512 kernels (`PackedConv2D`) rather than OpenBLAS.
+        public var packedKernels: Bool
         public var forwardGFLOPPerImage: Double
         public var measurements: [Measurement]
         /// Batch-1 outputs on lower-precision kernels against float32 ones, when measured.
@@ -196,7 +199,7 @@ public enum EngineBenchmark {
         let measurements = cases.map { measure($0.0, batch: $0.1, model: model, setup: setup, iterations: iterations, progress: progress) }
         return Result(
             architecture: setup.architecture.description, resolution: setup.resolution, threads: setup.threads,
-            blasCore: BLASRuntime.coreName, blasCoreOrigin: blasCoreOrigin,
+            blasCore: BLASRuntime.coreName, blasCoreOrigin: blasCoreOrigin, packedKernels: PackedConv2D.isSupported,
             forwardGFLOPPerImage: setup.forwardGFLOPPerImage, measurements: measurements,
             precisionDifference: difference, peakMemoryBytes: peakResidentBytes())
     }

@@ -99,7 +99,7 @@ import Testing
         let r = try CLI.run(args, environment: env)
         #expect(r.status == 0, "\(r.stderr)")
         struct Measurement: Decodable { let task: String; let batch: Int; let imagesPerSecond: Double }
-        struct Engine: Decodable { let blasCore: String; let measurements: [Measurement]; let threads: Int }
+        struct Engine: Decodable { let blasCore: String; let packedKernels: Bool; let measurements: [Measurement]; let threads: Int }
         struct Bench: Decodable { let engine: Engine; let loadingImagesPerSecond: Double? }
         let output = try JSONDecoder().decode(Bench.self, from: Data(r.stdout.utf8))
         let b = output.engine
@@ -107,6 +107,7 @@ import Testing
         // Inference at the batch and at batch 1, then training.
         #expect(b.measurements.map { "\($0.task) \($0.batch)" } == ["inference 2", "inference 1", "training 2"])
         #expect(b.measurements.allSatisfy { $0.imagesPerSecond > 0 })
+        #expect(b.packedKernels == PackedConv2D.isSupported)
         if let wanted = CPUFeatures.current.preferredOpenBLASCore {
             #expect(b.blasCore.lowercased() == wanted.lowercased(), "this CPU supports \(wanted), bench ran \(b.blasCore)")
         }

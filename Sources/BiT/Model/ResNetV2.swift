@@ -130,11 +130,17 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         let byName: [String: (standardized: Tensor<T>, inverseStd: [T])]
         /// Winograd transforms of the standardised 3x3 stride-1 kernels, by parameter name.
         let winograd: [String: Tensor<T>]
-        /// The standardised kernels packed for single images (`PackedConv2D`), when asked for.
+        /// The standardised kernels packed for `PackedConv2D`, when asked for.
         let packed: [String: PackedMatrix]
+        /// The kernels whose training gradients `PackedConv2D.backward` computes.
+        let trainedPacked: Set<String>
+        /// Those of them transposed and packed for their input gradient (the others' inputs need none or take OpenBLAS).
+        let packedTransposed: [String: PackedMatrix]
 
-        init(byName: [String: (standardized: Tensor<T>, inverseStd: [T])], winograd: [String: Tensor<T>], packed: [String: PackedMatrix] = [:]) {
+        init(byName: [String: (standardized: Tensor<T>, inverseStd: [T])], winograd: [String: Tensor<T>],
+             packed: [String: PackedMatrix] = [:], trainedPacked: Set<String> = [], packedTransposed: [String: PackedMatrix] = [:]) {
             (self.byName, self.winograd, self.packed) = (byName, winograd, packed)
+            (self.trainedPacked, self.packedTransposed) = (trainedPacked, packedTransposed)
         }
 
         /// The standardised kernel of the parameter `name`.
@@ -161,9 +167,12 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     ///
     /// `packedForSingleImages` also lays the kernels out for `PackedConv2D` at that precision
     /// (float32 models on AVX-512 CPUs; another copy of the weights, half as large in
-    /// bfloat16), which `logits` then uses for one image at a time.
+    /// bfloat16), which `logits` then uses for one image at a time. `forTraining` packs the
+    /// kernels that stay in cache (`PackedConv2D.packsForTraining`) at float32, as they are and
+    /// transposed, for a training step's forward pass and input gradients.
     @_specialize(where T == Float)
-    public func standardizedKernels(threads: Int = 1, packedForSingleImages: PackedMatrix.Precision? = nil) -> StandardizedKernels {
+    public func standardizedKernels(threads: Int = 1, packedForSingleImages: PackedMatrix.Precision? = nil,
+                                    forTraining: Bool = false) -> StandardizedKernels {
         let names = parameters.names.filter { $0.hasSuffix("standardized_conv2d/kernel") }
         let slots = Slots<(standardized: Tensor<T>, inverseStd: [T])>(names.count)
         let params = parameters
@@ -175,14 +184,24 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         Parallel.forEach(winogradNames.count, workers: threads) { i in
             transforms[i] = Winograd3x3.transformKernel(byName[winogradNames[i]]!.standardized)
         }
-        let packedNames = packedForSingleImages != nil && T.self == Float.self ? names : []
-        let packs = Slots<PackedMatrix?>(packedNames.count)
+        // Packed kernels exist only for Float, so the casts hold.
+        let trainingNames = forTraining && T.self == Float.self
+            ? names.filter { PackedConv2D.packsForTraining(byName[$0]!.standardized as! Tensor<Float>) } : []
+        let packedNames = packedForSingleImages != nil && T.self == Float.self ? names : trainingNames
+        let precision = packedForSingleImages ?? .float32
+        let packs = Slots<PackedMatrix?>(packedNames.count), transposedPacks = Slots<PackedMatrix?>(trainingNames.count)
         Parallel.forEach(packedNames.count, workers: threads) { i in
-            packs[i] = PackedConv2D.pack(byName[packedNames[i]]!.standardized as! Tensor<Float>, precision: packedForSingleImages!)
+            packs[i] = PackedConv2D.pack(byName[packedNames[i]]!.standardized as! Tensor<Float>, precision: precision)
         }
-        let packed = zip(packedNames, packs.values).compactMap { name, p in p.map { (name, $0) } }
+        Parallel.forEach(trainingNames.count, workers: threads) { i in
+            transposedPacks[i] = PackedConv2D.packTransposed(byName[trainingNames[i]]!.standardized as! Tensor<Float>)
+        }
+        func present(_ names: [String], _ packs: [PackedMatrix?]) -> [String: PackedMatrix] {
+            Dictionary(uniqueKeysWithValues: zip(names, packs).compactMap { name, p in p.map { (name, $0) } })
+        }
         return StandardizedKernels(byName: byName, winograd: Dictionary(uniqueKeysWithValues: zip(winogradNames, transforms.values)),
-                                   packed: Dictionary(uniqueKeysWithValues: packed))
+                                   packed: present(packedNames, packs.values), trainedPacked: Set(trainingNames),
+                                   packedTransposed: present(trainingNames, transposedPacks.values))
     }
 
     /// The geometry of a unit's middle (3x3) convolution, which carries the unit's stride.
@@ -262,7 +281,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     public func lossAndGradients(
         _ images: Tensor<T>, targets: Targets<T>, normalizer: Int? = nil, threads: Int = 1
     ) -> (loss: T, gradients: ParameterSet<T>) {
-        let kernels = standardizedKernels(threads: threads)
+        let kernels = standardizedKernels(threads: threads, forTraining: true)
         var (loss, grads) = lossAndStandardizedGradients(images, targets: targets, normalizer: normalizer, threads: threads, kernels: kernels)
         kernels.rawGradients(&grads, threads: threads)
         return (loss, grads)
@@ -464,7 +483,13 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
                                gammaGradient: g.tensor(norm.gamma), betaGradient: g.tensor(norm.beta), adding: residual)
         }
         func convBackward(_ dy: Tensor<T>, _ x: Tensor<T>, _ name: String, _ geometry: ConvGeometry, adding sum: Tensor<T>? = nil) -> Tensor<T> {
-            Conv2D.backward(dy, input: x, kernel: kernels[name], geometry: geometry, kernelGradient: g.tensor(name),
+            // Packed kernels exist only for Float, so the casts hold.
+            if kernels.trainedPacked.contains(name), let transposed = kernels.packedTransposed[name] {
+                return PackedConv2D.backward(dy as! Tensor<Float>, input: x as! Tensor<Float>, geometry: geometry,
+                                             kernelGradient: g.tensor(name) as! Tensor<Float>, transposedKernel: transposed,
+                                             adding: sum.map { $0 as! Tensor<Float> })! as! Tensor<T>
+            }
+            return Conv2D.backward(dy, input: x, kernel: kernels[name], geometry: geometry, kernelGradient: g.tensor(name),
                             overwriteKernelGradient: true, addingInputGradientTo: sum)!
         }
 
@@ -491,9 +516,15 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         }
 
         let dStem = StemMaxPool.backward(dx, argmax: tape.poolArgmax, inputShape: tape.stemOutput!.shape)
-        _ = Conv2D.backward(dStem, input: tape.stemInput!, kernel: kernels[Self.stemKernel],
-                            geometry: .init(kernel: 7, stride: 2, padding: 3),
-                            kernelGradient: g.tensor(Self.stemKernel), overwriteKernelGradient: true, wantInputGradient: false)
+        if kernels.trainedPacked.contains(Self.stemKernel) {
+            _ = PackedConv2D.backward(dStem as! Tensor<Float>, input: tape.stemInput! as! Tensor<Float>,
+                                      geometry: .init(kernel: 7, stride: 2, padding: 3),
+                                      kernelGradient: g.tensor(Self.stemKernel) as! Tensor<Float>, transposedKernel: nil)
+        } else {
+            _ = Conv2D.backward(dStem, input: tape.stemInput!, kernel: kernels[Self.stemKernel],
+                                geometry: .init(kernel: 7, stride: 2, padding: 3),
+                                kernelGradient: g.tensor(Self.stemKernel), overwriteKernelGradient: true, wantInputGradient: false)
+        }
         stageDone?(architecture.units.count + 1)
     }
 }
