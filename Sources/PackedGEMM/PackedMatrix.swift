@@ -55,6 +55,24 @@ public final class PackedMatrix: @unchecked Sendable {
         }
     }
 
+    /// Packs the transpose of the row-major float32 matrix at `source` ([columns, rows]): a
+    /// panel at a time, so the 32 source rows it reads stay in cache; nil when `columns` is not
+    /// a positive multiple of `panelWidth`.
+    public init?(transposing source: UnsafePointer<Float>, rows: Int, columns: Int) {
+        guard rows > 0, columns > 0, columns % Self.panelWidth == 0 else { return nil }
+        let w = Self.panelWidth
+        (self.rows, self.columns, self.precision) = (rows, columns, .float32)
+        storage = UnsafeMutableRawPointer.allocate(byteCount: rows * columns * MemoryLayout<Float>.stride, alignment: 64)
+        let packed = storage.assumingMemoryBound(to: Float.self)
+        for panel in 0..<(columns / w) {
+            // Panel row k holds source[panel·32 + j, k] for j in 0..<32.
+            let from = source + panel * w * rows, to = packed + panel * rows * w
+            for j in 0..<w {
+                for k in 0..<rows { to[k * w + j] = from[j * rows + k] }
+            }
+        }
+    }
+
     deinit { storage.deallocate() }
 
     /// The first byte of panel `index`.

@@ -199,7 +199,8 @@ public final class Trainer {
         if options.labelSmoothing > 0 { targets = .soft(LabelSmoothing.apply(targets, epsilon: options.labelSmoothing, classes: model.classes)) }
         // Standardise the kernels once per step; the micro-batches' gradients with respect to
         // the standardised kernels add up and are mapped back to the raw kernels once.
-        let kernels = model.standardizedKernels(threads: options.threads, forTraining: true)
+        let kernels = model.standardizedKernels(threads: options.threads,
+                                                trainingOn: [min(options.microBatchSize, n)] + batch.images.shape.dropFirst())
         // On several ranks the gradients' sum over the ranks starts while the last micro-batch's
         // backward pass still runs, a bucket of stages at a time.
         let summing = group.size > 1 ? GradientSum(stages: stages, sizedAs: model.parameters, group: group) : nil

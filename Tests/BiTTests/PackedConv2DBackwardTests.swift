@@ -1,5 +1,6 @@
+import Foundation
 import Testing
-import PackedGEMM
+@testable import PackedGEMM
 @testable import BiT
 
 /// A training step's packed gradients against sums written out in Double and against the
@@ -68,7 +69,7 @@ struct PackedConv2DBackwardTests {
         let referenceDx = Conv2D.backward(dy.converted(to: Double.self), input: x.converted(to: Double.self), kernel: w.converted(to: Double.self),
                                           geometry: g, kernelGradient: referenceDw, overwriteKernelGradient: true)!.array
         let transposed = PackedConv2D.packTransposed(w)!
-        #expect(PackedConv2D.packsForTraining(w))
+        #expect(PackedConv2D.packsForTraining(w, rows: 1150))
         let dw = Tensor<Float>(shape: w.shape) { _ in .nan }
         let dx = PackedConv2D.backward(dy, input: x, geometry: g, kernelGradient: dw, transposedKernel: transposed)!
         #expect(dx.shape == x.shape)
@@ -93,7 +94,7 @@ struct PackedConv2DBackwardTests {
         let x = GradientCheck.random([2, 40, 36, 3], seed: 37).converted(to: Float.self)
         let w = GradientCheck.random([7, 7, 3, 32], seed: 38).converted(to: Float.self)
         let dy = GradientCheck.random([2, 20, 18, 32], seed: 39).converted(to: Float.self)
-        #expect(PackedConv2D.packTransposed(w) == nil && PackedConv2D.packsForTraining(w))
+        #expect(PackedConv2D.packTransposed(w) == nil && PackedConv2D.packsForTraining(w, rows: 720))
         let referenceDw = Tensor<Double>(zeros: w.shape)
         _ = Conv2D.backward(dy.converted(to: Double.self), input: x.converted(to: Double.self), kernel: w.converted(to: Double.self),
                             geometry: g, kernelGradient: referenceDw, overwriteKernelGradient: true, wantInputGradient: false)
@@ -103,12 +104,26 @@ struct PackedConv2DBackwardTests {
         #expect(zip(dw.array, referenceDw.array).map { abs(Double($0) - $1) }.max()! <= 1e-5 * scale)
     }
 
-    @Test func trainingPacksOnlyWholePanelsThatStayInCache() {
-        #expect(PackedConv2D.packsForTraining(Tensor<Float>(zeros: [3, 3, 64, 64])))
-        #expect(!PackedConv2D.packsForTraining(Tensor<Float>(zeros: [1, 1, 64, 16])), "16 output channels: half a panel")
-        // R50x1's deepest 3x3 kernel (9.4 MB) and 1x1 kernels above 1 MiB stay on OpenBLAS.
-        #expect(!PackedConv2D.packsForTraining(Tensor<Float>(zeros: [3, 3, 512, 512])))
-        #expect(!PackedConv2D.packsForTraining(Tensor<Float>(zeros: [1, 1, 1024, 512])))
+    @Test func trainingPacksWholePanelsThatStayInCacheOrMeetFewRows() {
+        #expect(PackedConv2D.packsForTraining(Tensor<Float>(zeros: [3, 3, 64, 64]), rows: 4096))
+        #expect(!PackedConv2D.packsForTraining(Tensor<Float>(zeros: [1, 1, 64, 16]), rows: 64), "16 output channels: half a panel")
+        // R50x1's deepest 3x3 kernel (9.4 MB) and 1x1 kernels above 1 MiB stay on OpenBLAS
+        // against many rows (16 images at 4x4), not against few (16 images at 2x2).
+        #expect(!PackedConv2D.packsForTraining(Tensor<Float>(zeros: [3, 3, 512, 512]), rows: 256))
+        #expect(!PackedConv2D.packsForTraining(Tensor<Float>(zeros: [1, 1, 1024, 512]), rows: 256))
+        #expect(PackedConv2D.packsForTraining(Tensor<Float>(zeros: [3, 3, 512, 512]), rows: 64))
+    }
+
+    @Test func transposedPackingMatchesPackingTheTranspose() {
+        let (rows, columns) = (40, 96)
+        let source = PackedGEMMTests.values(columns * rows, seed: 42)
+        var transposed = [Float](repeating: 0, count: rows * columns)
+        for c in 0..<columns { for r in 0..<rows { transposed[r * columns + c] = source[c * rows + r] } }
+        let direct = PackedMatrix(transposing: source, rows: rows, columns: columns)!
+        let reference = PackedMatrix(rowMajor: transposed, rows: rows, columns: columns)!
+        let bytes = rows * columns * MemoryLayout<Float>.stride
+        #expect(memcmp(direct.storage, reference.storage, bytes) == 0)
+        #expect(PackedMatrix(transposing: source, rows: columns, columns: rows) == nil, "40 columns: not whole panels")
     }
 
     @Test func aTrainingStepOnPackedKernelsMatchesDouble() throws {
@@ -119,7 +134,7 @@ struct PackedConv2DBackwardTests {
         for name in double.parameters.names { params.set(double.parameters.tensor(name).converted(), for: name) }
         let float = try ResNetV2<Float>(architecture: double.architecture, classes: double.classes, parameters: params)
         let images = GradientCheck.random([2, 32, 32, 3], seed: 41)
-        let kernels = float.standardizedKernels(forTraining: true)
+        let kernels = float.standardizedKernels(trainingOn: [2, 32, 32, 3])
         #expect(!kernels.trainedPacked.isEmpty && !kernels.packedTransposed.isEmpty)
         #expect(kernels.trainedPacked.count < float.parameters.names.filter { $0.hasSuffix("standardized_conv2d/kernel") }.count)
         let doubleKernels = double.standardizedKernels()

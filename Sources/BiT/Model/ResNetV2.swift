@@ -167,12 +167,13 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     ///
     /// `packedForSingleImages` also lays the kernels out for `PackedConv2D` at that precision
     /// (float32 models on AVX-512 CPUs; another copy of the weights, half as large in
-    /// bfloat16), which `logits` then uses for one image at a time. `forTraining` packs the
-    /// kernels that stay in cache (`PackedConv2D.packsForTraining`) at float32, as they are and
-    /// transposed, for a training step's forward pass and input gradients.
+    /// bfloat16), which `logits` then uses for one image at a time. `trainingOn`, the shape of a
+    /// training step's (micro-)batch of images, packs at float32, as they are and transposed, the
+    /// kernels whose convolutions `PackedConv2D` runs faster for each of `threads` workers'
+    /// share of it (`PackedConv2D.packsForTraining`).
     @_specialize(where T == Float)
     public func standardizedKernels(threads: Int = 1, packedForSingleImages: PackedMatrix.Precision? = nil,
-                                    forTraining: Bool = false) -> StandardizedKernels {
+                                    trainingOn batch: [Int]? = nil) -> StandardizedKernels {
         let names = parameters.names.filter { $0.hasSuffix("standardized_conv2d/kernel") }
         let slots = Slots<(standardized: Tensor<T>, inverseStd: [T])>(names.count)
         let params = parameters
@@ -185,8 +186,16 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
             transforms[i] = Winograd3x3.transformKernel(byName[winogradNames[i]]!.standardized)
         }
         // Packed kernels exist only for Float, so the casts hold.
-        let trainingNames = forTraining && T.self == Float.self
-            ? names.filter { PackedConv2D.packsForTraining(byName[$0]!.standardized as! Tensor<Float>) } : []
+        let trainingNames: [String]
+        if let batch, batch.count == 4, T.self == Float.self {
+            let perWorker = (batch[0] + threads - 1) / Swift.max(threads, 1)
+            let positions = outputPositions(height: batch[1], width: batch[2])
+            trainingNames = names.filter {
+                PackedConv2D.packsForTraining(byName[$0]!.standardized as! Tensor<Float>, rows: perWorker * (positions[$0] ?? 0))
+            }
+        } else {
+            trainingNames = []
+        }
         let packedNames = packedForSingleImages != nil && T.self == Float.self ? names : trainingNames
         let precision = packedForSingleImages ?? .float32
         let packs = Slots<PackedMatrix?>(packedNames.count), transposedPacks = Slots<PackedMatrix?>(trainingNames.count)
@@ -202,6 +211,24 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
         return StandardizedKernels(byName: byName, winograd: Dictionary(uniqueKeysWithValues: zip(winogradNames, transforms.values)),
                                    packed: present(packedNames, packs.values), trainedPacked: Set(trainingNames),
                                    packedTransposed: present(trainingNames, transposedPacks.values))
+    }
+
+    /// Output positions per image of each convolution, by kernel name, for images of `height` × `width`.
+    func outputPositions(height: Int, width: Int) -> [String: Int] {
+        let stem = ConvGeometry(kernel: 7, stride: 2, padding: 3)
+        var (h, w) = (stem.outputHeight(height), stem.outputWidth(width))
+        var positions = [Self.stemKernel: h * w]
+        (h, w) = (StemMaxPool.outputSize(h), StemMaxPool.outputSize(w))
+        for unit in architecture.units {
+            let middle = Self.middleGeometry(unit)
+            let (oh, ow) = (middle.outputHeight(h), middle.outputWidth(w))
+            positions[unit.keys.convA] = h * w
+            positions[unit.keys.convB] = oh * ow
+            positions[unit.keys.convC] = oh * ow
+            positions[unit.keys.projection] = oh * ow
+            (h, w) = (oh, ow)
+        }
+        return positions
     }
 
     /// The geometry of a unit's middle (3x3) convolution, which carries the unit's stride.
@@ -281,7 +308,7 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
     public func lossAndGradients(
         _ images: Tensor<T>, targets: Targets<T>, normalizer: Int? = nil, threads: Int = 1
     ) -> (loss: T, gradients: ParameterSet<T>) {
-        let kernels = standardizedKernels(threads: threads, forTraining: true)
+        let kernels = standardizedKernels(threads: threads, trainingOn: images.shape)
         var (loss, grads) = lossAndStandardizedGradients(images, targets: targets, normalizer: normalizer, threads: threads, kernels: kernels)
         kernels.rawGradients(&grads, threads: threads)
         return (loss, grads)

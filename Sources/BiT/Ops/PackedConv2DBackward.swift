@@ -12,21 +12,17 @@ extension PackedConv2D {
     public static func packTransposed(_ w: Tensor<Float>) -> PackedMatrix? {
         guard isSupported, w.shape.count == 4 else { return nil }
         let k = w.shape[0] * w.shape[1] * w.shape[2], cout = w.shape[3]
-        guard k % PackedMatrix.panelWidth == 0 else { return nil }
-        let transposed = UnsafeMutablePointer<Float>.allocate(capacity: k * cout)
-        defer { transposed.deallocate() }
-        for r in 0..<k {
-            for c in 0..<cout { transposed[c * k + r] = w.pointer[r * cout + c] }
-        }
-        return PackedMatrix(rowMajor: transposed, rows: cout, columns: k)
+        return PackedMatrix(transposing: w.pointer, rows: cout, columns: k)
     }
 
-    /// Whether a training step runs the convolution of kernel `w` here (`pack`, `packTransposed`,
-    /// `backward`): its output channels fill whole panels and the kernel stays in cache while the
-    /// rows go by (`rowSplitMaxKernelBytes`); larger kernels stay on OpenBLAS.
-    public static func packsForTraining(_ w: Tensor<Float>) -> Bool {
+    /// Whether a training step runs the convolution of kernel `w` with `rows` output positions
+    /// per worker here (`pack`, `packTransposed`, `backward`): its output channels fill whole
+    /// panels, and, as for `applies`, the rows are few (the panels stream by once) or the kernel
+    /// stays in cache while the rows go by; many rows against a larger kernel stay on OpenBLAS,
+    /// which blocks for its caches.
+    public static func packsForTraining(_ w: Tensor<Float>, rows: Int) -> Bool {
         isSupported && w.shape.count == 4 && w.shape[3] % PackedMatrix.panelWidth == 0
-            && w.count * MemoryLayout<Float>.stride <= rowSplitMaxKernelBytes
+            && (rows <= panelSplitMaxRows || w.count * MemoryLayout<Float>.stride <= rowSplitMaxKernelBytes)
     }
 
     /// As `Conv2D.backward` with overwriteKernelGradient, on one thread: stores dL/dw in
@@ -46,8 +42,9 @@ extension PackedConv2D {
         precondition(wt == nil || (wt!.rows == cout && wt!.columns == k), "packed kernel does not fit kernel gradient \(dw.shape)")
         precondition(sum == nil || sum!.shape == x.shape)
         let block = PackedGEMM.blockRows
-        // A chunk's patches and dy stay in L2 while the products pass over them.
-        let chunk = Swift.max(block, rowChunkBytes / ((k + cout) * MemoryLayout<Float>.stride) / block * block)
+        // A chunk's patches and dy stay in L2 while the products pass over them; few rows are
+        // one chunk, so that a large kernel streams by once.
+        let chunk = Swift.max(Swift.min(m, panelSplitMaxRows), block, rowChunkBytes / ((k + cout) * MemoryLayout<Float>.stride) / block * block)
         if g.isPointwise {
             TransposedProduct.multiply(x.pointer, lda: k, dy.pointer, ldb: cout, rows: m, k: k, n: cout,
                                        into: dw.pointer, ldc: cout, accumulate: false)
