@@ -59,8 +59,8 @@ public enum EngineBenchmark {
         public var threads: Int
         public var blasCore: String
         public var blasCoreOrigin: String
-        /// Whether batch-1 inference and training's convolutions with kernels up to 1 MiB ran on
-        /// the engine's own AVX-512 kernels (`PackedConv2D`) rather than OpenBLAS.
+        /// Whether batch-1 inference and training's convolutions with kernels up to 1 MiB or few
+        /// rows ran on the engine's own AVX-512 kernels (`PackedConv2D`) rather than OpenBLAS.
         public var packedKernels: Bool
         public var forwardGFLOPPerImage: Double
         public var measurements: [Measurement]

@@ -91,15 +91,29 @@ public enum PackedGEMM {
             x = V(repeating: a6[k]); c60.addProduct(b0, x); c61.addProduct(b1, x)
             x = V(repeating: a7[k]); c70.addProduct(b0, x); c71.addProduct(b1, x)
         }
-        func store(_ row: Int, _ v0: V, _ v1: V) {
-            guard row <= last else { return }
-            let q = UnsafeMutableRawPointer(c + row * ldc)
+        PackedGEMM.store(rows: rows, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71,
+                         into: c, ldc: ldc, accumulate: accumulate)
+    }
+
+    /// Writes (or adds) a micro-kernel's 8 × 32 block of C held in 16 registers, rows 0..<`rows` of it.
+    @inline(__always)
+    static func store(
+        rows: Int, _ c00: SIMD16<Float>, _ c01: SIMD16<Float>, _ c10: SIMD16<Float>, _ c11: SIMD16<Float>,
+        _ c20: SIMD16<Float>, _ c21: SIMD16<Float>, _ c30: SIMD16<Float>, _ c31: SIMD16<Float>,
+        _ c40: SIMD16<Float>, _ c41: SIMD16<Float>, _ c50: SIMD16<Float>, _ c51: SIMD16<Float>,
+        _ c60: SIMD16<Float>, _ c61: SIMD16<Float>, _ c70: SIMD16<Float>, _ c71: SIMD16<Float>,
+        into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        typealias V = SIMD16<Float>
+        @inline(__always) func row(_ i: Int, _ v0: V, _ v1: V) {
+            guard i < rows else { return }
+            let q = UnsafeMutableRawPointer(c + i * ldc)
             let (s0, s1) = accumulate
                 ? (v0 + q.loadUnaligned(as: V.self), v1 + q.loadUnaligned(fromByteOffset: 64, as: V.self)) : (v0, v1)
             q.storeBytes(of: s0, as: V.self)
             q.storeBytes(of: s1, toByteOffset: 64, as: V.self)
         }
-        store(0, c00, c01); store(1, c10, c11); store(2, c20, c21); store(3, c30, c31)
-        store(4, c40, c41); store(5, c50, c51); store(6, c60, c61); store(7, c70, c71)
+        row(0, c00, c01); row(1, c10, c11); row(2, c20, c21); row(3, c30, c31)
+        row(4, c40, c41); row(5, c50, c51); row(6, c60, c61); row(7, c70, c71)
     }
 }

@@ -64,15 +64,7 @@ public enum TransposedProduct {
             ap += lda
             bp += bStride
         }
-        func store(_ row: Int, _ v0: V, _ v1: V) {
-            guard row <= last else { return }
-            let q = UnsafeMutableRawPointer(c + row * ldc)
-            let (s0, s1) = accumulate
-                ? (v0 + q.loadUnaligned(as: V.self), v1 + q.loadUnaligned(fromByteOffset: 64, as: V.self)) : (v0, v1)
-            q.storeBytes(of: s0, as: V.self)
-            q.storeBytes(of: s1, toByteOffset: 64, as: V.self)
-        }
-        store(0, c00, c01); store(1, c10, c11); store(2, c20, c21); store(3, c30, c31)
-        store(4, c40, c41); store(5, c50, c51); store(6, c60, c61); store(7, c70, c71)
+        PackedGEMM.store(rows: rows, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71,
+                         into: c, ldc: ldc, accumulate: accumulate)
     }
 }

@@ -130,9 +130,7 @@ struct PackedConv2DBackwardTests {
         // R26x0.25: its 16-channel convolutions stay on OpenBLAS, its wider ones take the packed
         // path (forward, weight and input gradients): the whole step against Double on im2col.
         let double = try ResNetV2Tests.tinyModel("R26x0.25", seed: 40)
-        var params = ParameterSet<Float>()
-        for name in double.parameters.names { params.set(double.parameters.tensor(name).converted(), for: name) }
-        let float = try ResNetV2<Float>(architecture: double.architecture, classes: double.classes, parameters: params)
+        let float = try ResNetV2Tests.floatCopy(double)
         let images = GradientCheck.random([2, 32, 32, 3], seed: 41)
         let kernels = float.standardizedKernels(trainingOn: [2, 32, 32, 3])
         #expect(!kernels.trainedPacked.isEmpty && !kernels.packedTransposed.isEmpty)

@@ -14,6 +14,13 @@ import Testing
         return model
     }
 
+    /// The same weights in float32.
+    static func floatCopy(_ double: ResNetV2<Double>) throws -> ResNetV2<Float> {
+        var params = ParameterSet<Float>()
+        for name in double.parameters.names { params.set(double.parameters.tensor(name).converted(), for: name) }
+        return try ResNetV2<Float>(architecture: double.architecture, classes: double.classes, parameters: params)
+    }
+
     @Test func wholeModelGradientsMatchFiniteDifferences() throws {
         let model = try Self.tinyModel()
         let images = GradientCheck.random([2, 13, 13, 3], seed: 5)
@@ -99,9 +106,7 @@ import Testing
         // The float32 engine, 3x3 convolutions by Winograd, against the same weights in
         // float64 through im2col: the accuracy bar the NumPy fixture sets (1e-4 relative).
         let double = try Self.tinyModel("R26x0.25", seed: 9)
-        var params = ParameterSet<Float>()
-        for name in double.parameters.names { params.set(double.parameters.tensor(name).converted(), for: name) }
-        let float = try ResNetV2<Float>(architecture: double.architecture, classes: double.classes, parameters: params)
+        let float = try Self.floatCopy(double)
         let images = GradientCheck.random([2, 64, 64, 3], seed: 10)
         let kernels = double.standardizedKernels()
         let reference = double.logits(images, kernels: .init(byName: kernels.byName, winograd: [:])).array
@@ -114,9 +119,7 @@ import Testing
         // A single image with packed kernels: packed products, Winograd, im2col, GroupNorm
         // and the stem each split across workers; against the batch path of the same weights.
         let double = try Self.tinyModel("R26x0.25", seed: 11)
-        var params = ParameterSet<Float>()
-        for name in double.parameters.names { params.set(double.parameters.tensor(name).converted(), for: name) }
-        let model = try ResNetV2<Float>(architecture: double.architecture, classes: double.classes, parameters: params)
+        let model = try Self.floatCopy(double)
         let image = GradientCheck.random([1, 64, 64, 3], seed: 12).converted(to: Float.self)
         let packed = model.standardizedKernels(packedForSingleImages: .float32)
         #expect(packed.packed.isEmpty != PackedConv2D.isSupported)

@@ -6,7 +6,8 @@ import PackedGEMM
 ///
 /// At such shapes OpenBLAS re-packs the whole kernel on every call (a fifth of a single
 /// image's time went to it) and its threads wait on each other; a packed kernel is read
-/// straight from memory, once per call.
+/// straight from memory, once per call. A training step's workers run their share of the batch
+/// here too, on kernels packed once per step (backward passes: PackedConv2DBackward.swift).
 public enum PackedConv2D {
 
     /// Whether this CPU runs the packed kernel (it is AVX-512 code).

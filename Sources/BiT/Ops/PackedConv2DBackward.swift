@@ -7,7 +7,7 @@ import PackedGEMM
 /// OpenBLAS packs both operands on every call and clears the output before adding to it; at a
 /// small model's channel counts that was a fifth of the backward pass's GEMM time.
 extension PackedConv2D {
-    /// The HWIO kernel's matrix transposed, [cout, kh·kw·cin], packed for `inputGradient`; nil
+    /// The HWIO kernel's matrix transposed, [cout, kh·kw·cin], packed for `backward`'s input gradient; nil
     /// when this CPU lacks AVX-512 or kh·kw·cin is not a multiple of the panel width (32).
     public static func packTransposed(_ w: Tensor<Float>) -> PackedMatrix? {
         guard isSupported, w.shape.count == 4 else { return nil }
