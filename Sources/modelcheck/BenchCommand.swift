@@ -108,9 +108,7 @@ struct BenchCommand: ParsableCommand {
         }
         print("engine     \(r.architecture) at \(r.resolution)x\(r.resolution), \(r.threads) threads, \(String(format: "%.2f", r.forwardGFLOPPerImage)) GFLOP/img forward")
         print("BLAS       OpenBLAS core \(r.blasCore) (\(r.blasCoreOrigin))")
-        print(r.packedKernels
-              ? "own GEMM   AVX-512 packed kernels: batch-1 inference; in training, convolutions with kernels up to 1 MiB or few rows"
-              : "own GEMM   none (no AVX-512): every product on OpenBLAS")
+        print("own GEMM   \(EngineKernels.own(r.packedKernels))")
         for m in r.measurements {
             let what = m.task == .training ? "(forward, backward, SGD-momentum update)" : m.precision == .bfloat16 ? "(bf16-stored kernels)" : ""
             print("\(EngineBenchmark.label(m.task, m.batch).padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(format: "%6.1f img/s  %4.0f GFLOP/s", m.imagesPerSecond, m.gflops))  \(what)")

@@ -17,6 +17,7 @@ struct TrainingProgress {
             started = Date()
             firstStep = step
             print(resumed ? "resuming at step \(step) of \(total)" : "training \(total) steps")
+            print("kernels    \(EngineKernels.training)")
         case .step(let e):
             let done = e.step - firstStep
             let elapsed = Date().timeIntervalSince(started)

@@ -98,6 +98,9 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains(", label smoothing 0.1, weight average 0.9"), "\(r.stdout)")
         #expect(r.stdout.contains("outputs the mean over the 8 symmetries"), "\(r.stdout)")
+        // Which kernels the run uses: OpenBLAS's set, and what the engine's own take from it.
+        #expect(r.stdout.contains("kernels    OpenBLAS core "), "\(r.stdout)")
+        #expect(r.stdout.contains(PackedConv2D.isSupported ? "the engine's own AVX-512 kernels for convolutions" : "no AVX-512"), "\(r.stdout)")
         let record = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("hyperparameters.json"))) as? [String: Any]
         let options = record?["options"] as? [String: Any]
         #expect(options?["labelSmoothing"] as? Double == 0.1 && options?["weightAverage"] as? Double == 0.9, "\(options ?? [:])")
