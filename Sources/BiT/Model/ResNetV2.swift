@@ -215,18 +215,12 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
 
     /// Output positions per image of each convolution, by kernel name, for images of `height` × `width`.
     func outputPositions(height: Int, width: Int) -> [String: Int] {
-        let stem = ConvGeometry(kernel: 7, stride: 2, padding: 3)
-        var (h, w) = (stem.outputHeight(height), stem.outputWidth(width))
-        var positions = [Self.stemKernel: h * w]
-        (h, w) = (StemMaxPool.outputSize(h), StemMaxPool.outputSize(w))
-        for unit in architecture.units {
-            let middle = Self.middleGeometry(unit)
-            let (oh, ow) = (middle.outputHeight(h), middle.outputWidth(w))
-            positions[unit.keys.convA] = h * w
-            positions[unit.keys.convB] = oh * ow
-            positions[unit.keys.convC] = oh * ow
-            positions[unit.keys.projection] = oh * ow
-            (h, w) = (oh, ow)
+        let sizes = architecture.mapSizes(height: height, width: width)
+        var positions = [Self.stemKernel: sizes.stem.height * sizes.stem.width]
+        for (unit, size) in zip(architecture.units, sizes.units) {
+            let output = size.output.height * size.output.width
+            positions[unit.keys.convA] = size.input.height * size.input.width
+            for key in [unit.keys.convB, unit.keys.convC, unit.keys.projection] { positions[key] = output }
         }
         return positions
     }

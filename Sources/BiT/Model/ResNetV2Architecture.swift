@@ -127,25 +127,42 @@ public struct ResNetV2Architecture: Sendable, Equatable, CustomStringConvertible
         return result
     }
 
+    /// Height and width of the maps through the backbone for an input of `height` × `width`.
+    public struct MapSizes: Sendable {
+        /// After the stem's 7×7 stride-2 convolution (before its max-pool).
+        public let stem: (height: Int, width: Int)
+        /// Each unit's input, and its output (the unit's stride is on its 3×3 convolution and projection).
+        public let units: [(input: (height: Int, width: Int), output: (height: Int, width: Int))]
+    }
+
+    /// The one walk of the map sizes that costs, memory and kernel choices are computed from.
+    public func mapSizes(height: Int, width: Int) -> MapSizes {
+        let stem = ((height + 6 - 7) / 2 + 1, (width + 6 - 7) / 2 + 1)
+        var side = (StemMaxPool.outputSize(stem.0), StemMaxPool.outputSize(stem.1))
+        var sizes: [(input: (height: Int, width: Int), output: (height: Int, width: Int))] = []
+        for unit in units {
+            let output = ((side.0 - 1) / unit.stride + 1, (side.1 - 1) / unit.stride + 1)
+            sizes.append((input: side, output: output))
+            side = output
+        }
+        return MapSizes(stem: stem, units: sizes)
+    }
+
     /// Spatial side after the whole backbone for a square input of the given side.
     public func finalMapSize(input: Int) -> Int {
-        var s = StemMaxPool.outputSize((input + 6 - 7) / 2 + 1)
-        for _ in 0..<3 { s = (s - 1) / 2 + 1 }
-        return s
+        mapSizes(height: input, width: input).units.last!.output.height
     }
 
     /// Multiply-accumulates of one forward pass of a square image (convolutions and head).
     public func forwardMACs(input: Int, classes: Int) -> Int {
-        var side = (input + 6 - 7) / 2 + 1
-        var macs = side * side * 49 * 3 * stemChannels
-        side = StemMaxPool.outputSize(side)
-        for unit in units {
-            let outSide = (side - 1) / unit.stride + 1
-            macs += side * side * unit.inChannels * unit.midChannels
-            macs += outSide * outSide * 9 * unit.midChannels * unit.midChannels
-            macs += outSide * outSide * unit.midChannels * unit.outChannels
-            if unit.hasProjection { macs += outSide * outSide * unit.inChannels * unit.outChannels }
-            side = outSide
+        let sizes = mapSizes(height: input, width: input)
+        var macs = sizes.stem.height * sizes.stem.width * 49 * 3 * stemChannels
+        for (unit, size) in zip(units, sizes.units) {
+            let inArea = size.input.height * size.input.width, outArea = size.output.height * size.output.width
+            macs += inArea * unit.inChannels * unit.midChannels
+            macs += outArea * 9 * unit.midChannels * unit.midChannels
+            macs += outArea * unit.midChannels * unit.outChannels
+            if unit.hasProjection { macs += outArea * unit.inChannels * unit.outChannels }
         }
         return macs + featureDimension * classes
     }
@@ -156,17 +173,16 @@ extension ResNetV2Architecture {
     /// pass (the input, the stem's output, six tensors per unit, the tail's and the features):
     /// what a micro-batch's memory grows with.
     public func tapeFloatsPerImage(input: Int) -> Int {
-        var side = (input + 6 - 7) / 2 + 1
-        var floats = input * input * 3 + side * side * stemChannels
-        side = StemMaxPool.outputSize(side)
-        for unit in units {
-            let outSide = (side - 1) / unit.stride + 1
+        let sizes = mapSizes(height: input, width: input)
+        var floats = input * input * 3 + sizes.stem.height * sizes.stem.width * stemChannels
+        for (unit, size) in zip(units, sizes.units) {
             // x and p at the input side; h1 and p2 too (the 1×1 convolution a keeps it);
             // h2 and p3 after the strided 3×3.
-            floats += side * side * (2 * unit.inChannels + 2 * unit.midChannels) + outSide * outSide * 2 * unit.midChannels
-            side = outSide
+            floats += size.input.height * size.input.width * (2 * unit.inChannels + 2 * unit.midChannels)
+                + size.output.height * size.output.width * 2 * unit.midChannels
         }
-        return floats + 2 * side * side * featureDimension + featureDimension
+        let last = sizes.units.last!.output
+        return floats + 2 * last.height * last.width * featureDimension + featureDimension
     }
 }
 
