@@ -551,12 +551,23 @@ public struct ResNetV2<T: TensorScalar>: Sendable {
 }
 
 /// One result per worker, written from concurrent closures at distinct indices.
+///
+/// The slots are a buffer allocated once: an Array's `withUnsafeMutableBufferPointer` moves the
+/// array out of the property while its closure runs, so two workers writing at once could each
+/// write into a copy and one result was lost.
 final class Slots<R>: @unchecked Sendable {
-    private var storage: [R?]
-    init(_ count: Int) { storage = Array(repeating: nil, count: count) }
+    private let storage: UnsafeMutableBufferPointer<R?>
+    init(_ count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
+    }
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
     subscript(i: Int) -> R {
         get { storage[i]! }
-        set { storage.withUnsafeMutableBufferPointer { $0[i] = newValue } }
+        set { storage[i] = newValue }
     }
     var values: [R] { storage.map { $0! } }
 }
